@@ -1,0 +1,8 @@
+/* wv-cli.h: sub-commands of wifi-verify-cli
+ *
+ * Copyright 2026 wifi-verify developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+int wv_cli_demo (int argc, char **argv);

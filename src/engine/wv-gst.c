@@ -1,0 +1,117 @@
+/* wv-gst.c: GStreamer set-up for the patched WebRTC stack
+ *
+ * Copyright 2026 wifi-verify developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "wv-gst"
+
+#include "config.h"
+
+#include <gst/gst.h>
+#include <nice/agent.h>
+
+#include "wv-gst.h"
+
+G_DEFINE_QUARK (wv-gst-error-quark, wv_gst_error)
+
+/* The plugins we need come from the private prefix built by
+ * tools/build-upstream.sh. GStreamer keeps the first plugin of a given file
+ * name it scans, so our directory must be on GST_PLUGIN_PATH before
+ * gst_init() runs, and a private registry keeps the system registry out of
+ * it. WV_GST_PLUGIN_DIR overrides the directory (installed layouts). */
+gboolean
+wv_gst_init (int *argc, char ***argv, GError **error)
+{
+  const char *dir = g_getenv ("WV_GST_PLUGIN_DIR");
+  const char *old = g_getenv ("GST_PLUGIN_PATH");
+  g_autofree char *path = NULL;
+
+  if (dir == NULL)
+    dir = WV_UPSTREAM_PLUGINDIR;
+  if (old == NULL || !g_str_has_prefix (old, dir))
+    {
+      path = old && *old ? g_strconcat (dir, G_SEARCHPATH_SEPARATOR_S, old, NULL)
+                         : g_strdup (dir);
+      g_setenv ("GST_PLUGIN_PATH", path, TRUE);
+    }
+  if (g_getenv ("GST_REGISTRY") == NULL)
+    g_setenv ("GST_REGISTRY", WV_UPSTREAM_REGISTRY, TRUE);
+
+  if (!gst_init_check (argc, argv, error))
+    return FALSE;
+
+  return wv_gst_check_stack (error);
+}
+
+static gboolean
+check_factory (const char *name, const char *dir, GError **error)
+{
+  g_autoptr(GstElementFactory) factory = gst_element_factory_find (name);
+  g_autoptr(GstPlugin) plugin = NULL;
+  const char *file;
+
+  if (factory == NULL)
+    {
+      g_set_error (error, WV_GST_ERROR, WV_GST_ERROR_MISSING_ELEMENT,
+                   "GStreamer element \"%s\" is missing: run tools/bootstrap.sh", name);
+      return FALSE;
+    }
+  plugin = gst_plugin_feature_get_plugin (GST_PLUGIN_FEATURE (factory));
+  file = plugin ? gst_plugin_get_filename (plugin) : NULL;
+  if (file == NULL || !g_str_has_prefix (file, dir))
+    {
+      g_set_error (error, WV_GST_ERROR, WV_GST_ERROR_UNPATCHED,
+                   "GStreamer element \"%s\" comes from %s, not from the patched "
+                   "stack in %s: per-packet options would not work. Run "
+                   "tools/build-upstream.sh, and do not set GST_PLUGIN_SYSTEM_PATH",
+                   name, file ? file : "(unknown)", dir);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Refuses to run on the system's unpatched plugins, which would silently
+ * ignore every per-packet option. */
+gboolean
+wv_gst_check_stack (GError **error)
+{
+  const char *dir = g_getenv ("WV_GST_PLUGIN_DIR");
+  static const char *elements[] = { "webrtcbin", "nicesink", "nicesrc", "sctpenc",
+                                    "sctpdec", "dtlsenc", "dtlssrtpenc", "srtpenc" };
+
+  if (dir == NULL)
+    dir = WV_UPSTREAM_PLUGINDIR;
+  for (guint i = 0; i < G_N_ELEMENTS (elements); i++)
+    if (!check_factory (elements[i], dir, error))
+      return FALSE;
+
+  /* The libraries linked into this program must be the patched ones too.
+   * Signals exist once the class is initialised. */
+  g_type_class_unref (g_type_class_ref (NICE_TYPE_AGENT));
+  if (g_signal_lookup ("socket-error", NICE_TYPE_AGENT) == 0)
+    {
+      g_set_error (error, WV_GST_ERROR, WV_GST_ERROR_UNPATCHED,
+                   "the libnice loaded into this process is not the patched one "
+                   "(no NiceAgent::socket-error); check the rpath");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* One line per component, for --version and the diagnostics endpoint. */
+char *
+wv_gst_describe_stack (void)
+{
+  GString *s = g_string_new (NULL);
+  static const char *plugins[] = { "webrtc", "nice", "sctp", "dtls", "srtp" };
+  g_autofree char *ver = gst_version_string ();
+
+  g_string_append_printf (s, "%s\n", ver);
+  for (guint i = 0; i < G_N_ELEMENTS (plugins); i++)
+    {
+      g_autoptr(GstPlugin) p = gst_registry_find_plugin (gst_registry_get (), plugins[i]);
+      g_string_append_printf (s, "plugin %s: %s\n", plugins[i],
+                              p ? gst_plugin_get_filename (p) : "missing");
+    }
+  return g_string_free (s, FALSE);
+}
