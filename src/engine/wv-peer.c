@@ -577,10 +577,11 @@ wv_peer_send (WvPeer *self, WvChannel ch, GBytes *data, const WvSendOptions *opt
     return gst_webrtc_data_channel_send_data_full (self->channels[ch], data, error);
   else
     {
-      g_autoptr(GstStructure) s = wv_send_options_to_structure (options);
+      GstWebRTCUdpOptions o;
 
+      wv_send_options_to_udp_options (options, &o);
       return gst_webrtc_data_channel_send_data_with_options (self->channels[ch], data,
-                                                             s, error);
+                                                             &o, error);
     }
 }
 

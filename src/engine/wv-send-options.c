@@ -18,28 +18,43 @@ wv_send_options_is_default (const WvSendOptions *o)
          o->flow_label < 0 && o->pad_to == 0 && o->probe_id == 0;
 }
 
-/* The field names and types are those of
- * gst_webrtc_data_channel_send_data_with_options() (patched
- * gst-plugins-bad). Out-of-range values are dropped here rather than
- * rejected later, so callers should validate user input before. */
-GstStructure *
-wv_send_options_to_structure (const WvSendOptions *o)
+/* For gst_webrtc_data_channel_send_data_with_options() (patched
+ * gst-plugins-bad). Out-of-range values are left unset rather than
+ * rejected later, so callers validate user input before. */
+void
+wv_send_options_to_udp_options (const WvSendOptions *o, GstWebRTCUdpOptions *out)
 {
-  GstStructure *s = gst_structure_new_empty ("options");
-
+  memset (out, 0, sizeof *out);
   if (o->ttl >= 1 && o->ttl <= 255)
-    gst_structure_set (s, "ttl", G_TYPE_UINT, (guint) o->ttl, NULL);
+    {
+      out->flags |= GST_WEBRTC_UDP_OPTION_TTL;
+      out->ttl = o->ttl;
+    }
   if (o->tos >= 0 && o->tos <= 255)
-    gst_structure_set (s, "tos", G_TYPE_UINT, (guint) o->tos, NULL);
+    {
+      out->flags |= GST_WEBRTC_UDP_OPTION_TOS;
+      out->tos = o->tos;
+    }
   if (o->df != WV_DF_DEFAULT)
-    gst_structure_set (s, "df", G_TYPE_BOOLEAN, o->df == WV_DF_ON, NULL);
+    {
+      out->flags |= GST_WEBRTC_UDP_OPTION_DF;
+      out->df = o->df == WV_DF_ON;
+    }
   if (o->flow_label >= 0 && o->flow_label <= 0xfffff)
-    gst_structure_set (s, "flow-label", G_TYPE_UINT, (guint) o->flow_label, NULL);
+    {
+      out->flags |= GST_WEBRTC_UDP_OPTION_FLOW_LABEL;
+      out->flow_label = o->flow_label;
+    }
   if (o->pad_to > 0 && o->pad_to <= G_MAXUINT16)
-    gst_structure_set (s, "pad-to", G_TYPE_UINT, o->pad_to, NULL);
+    {
+      out->flags |= GST_WEBRTC_UDP_OPTION_PAD_TO;
+      out->pad_to = o->pad_to;
+    }
   if (o->probe_id != 0)
-    gst_structure_set (s, "probe-id", G_TYPE_UINT64, o->probe_id, NULL);
-  return s;
+    {
+      out->flags |= GST_WEBRTC_UDP_OPTION_PROBE_ID;
+      out->probe_id = o->probe_id;
+    }
 }
 
 static void

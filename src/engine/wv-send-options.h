@@ -6,6 +6,7 @@
 #pragma once
 
 #include <gst/gst.h>
+#include <gst/webrtc/webrtc.h>
 
 G_BEGIN_DECLS
 
@@ -29,7 +30,7 @@ typedef struct {
 #define WV_SEND_OPTIONS_INIT { -1, -1, WV_DF_DEFAULT, -1, 0, 0 }
 
 gboolean wv_send_options_is_default (const WvSendOptions *o);
-GstStructure *wv_send_options_to_structure (const WvSendOptions *o);
+void wv_send_options_to_udp_options (const WvSendOptions *o, GstWebRTCUdpOptions *out);
 
 #define WV_ADDR_STRLEN 46  /* INET6_ADDRSTRLEN */
 
