@@ -18,6 +18,10 @@ static const struct {
   int (*run) (int argc, char **argv);
   const char *help;
 } commands[] = {
+  { "self-test", wv_cli_self_test, "server and client in one process over 127.0.0.1 and ::1" },
+  { "run", wv_cli_run, "measure the path to a wifi-verify server: run URL" },
+  { "serve", wv_cli_serve, "run the measuring server" },
+  { "status", wv_cli_status, "show a server's sessions, ICE pairs and counters: status URL" },
   { "demo", wv_cli_demo, "send messages with per-packet options over loopback and show what arrived" },
 };
 

@@ -42,6 +42,7 @@ struct _WvPeer
 
   GMutex lock;             /* protects selected_pair */
   char *selected_pair;
+  GRWLock channels_lock;   /* sends (any thread) against close */
 };
 
 G_DEFINE_FINAL_TYPE (WvPeer, wv_peer, G_TYPE_OBJECT)
@@ -564,39 +565,50 @@ gboolean
 wv_peer_send (WvPeer *self, WvChannel ch, GBytes *data, const WvSendOptions *options,
               GError **error)
 {
+  gboolean ret;
+
   g_return_val_if_fail (WV_IS_PEER (self), FALSE);
   g_return_val_if_fail (ch < WV_N_CHANNELS, FALSE);
   g_return_val_if_fail (data != NULL, FALSE);
 
+  g_rw_lock_reader_lock (&self->channels_lock);
   if (self->channels[ch] == NULL)
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CLOSED, "the peer is closed");
-      return FALSE;
+      ret = FALSE;
     }
-  if (options == NULL || wv_send_options_is_default (options))
-    return gst_webrtc_data_channel_send_data_full (self->channels[ch], data, error);
+  else if (options == NULL || wv_send_options_is_default (options))
+    ret = gst_webrtc_data_channel_send_data_full (self->channels[ch], data, error);
   else
     {
       GstWebRTCUdpOptions o;
 
       wv_send_options_to_udp_options (options, &o);
-      return gst_webrtc_data_channel_send_data_with_options (self->channels[ch], data,
-                                                             &o, error);
+      ret = gst_webrtc_data_channel_send_data_with_options (self->channels[ch], data,
+                                                            &o, error);
     }
+  g_rw_lock_reader_unlock (&self->channels_lock);
+  return ret;
 }
 
 gboolean
 wv_peer_send_text (WvPeer *self, WvChannel ch, const char *text, GError **error)
 {
+  gboolean ret;
+
   g_return_val_if_fail (WV_IS_PEER (self), FALSE);
   g_return_val_if_fail (ch < WV_N_CHANNELS, FALSE);
 
+  g_rw_lock_reader_lock (&self->channels_lock);
   if (self->channels[ch] == NULL)
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CLOSED, "the peer is closed");
-      return FALSE;
+      ret = FALSE;
     }
-  return gst_webrtc_data_channel_send_string_full (self->channels[ch], text, error);
+  else
+    ret = gst_webrtc_data_channel_send_string_full (self->channels[ch], text, error);
+  g_rw_lock_reader_unlock (&self->channels_lock);
+  return ret;
 }
 
 guint64
@@ -605,8 +617,10 @@ wv_peer_get_buffered_amount (WvPeer *self, WvChannel ch)
   guint64 amount = 0;
 
   g_return_val_if_fail (WV_IS_PEER (self), 0);
+  g_rw_lock_reader_lock (&self->channels_lock);
   if (ch < WV_N_CHANNELS && self->channels[ch])
     g_object_get (self->channels[ch], "buffered-amount", &amount, NULL);
+  g_rw_lock_reader_unlock (&self->channels_lock);
   return amount;
 }
 
@@ -914,8 +928,10 @@ wv_peer_close (WvPeer *self)
       gst_element_set_state (self->pipeline, GST_STATE_NULL);
       gst_bus_set_sync_handler (bus, NULL, NULL, NULL);
     }
+  g_rw_lock_writer_lock (&self->channels_lock);
   for (guint i = 0; i < WV_N_CHANNELS; i++)
     g_clear_object (&self->channels[i]);
+  g_rw_lock_writer_unlock (&self->channels_lock);
 }
 
 WvPeerState
@@ -958,6 +974,7 @@ wv_peer_finalize (GObject *object)
   g_clear_pointer (&self->context, g_main_context_unref);
   g_free (self->selected_pair);
   g_mutex_clear (&self->lock);
+  g_rw_lock_clear (&self->channels_lock);
   G_OBJECT_CLASS (wv_peer_parent_class)->finalize (object);
 }
 
@@ -1008,6 +1025,7 @@ static void
 wv_peer_init (WvPeer *self)
 {
   g_mutex_init (&self->lock);
+  g_rw_lock_init (&self->channels_lock);
   self->context = g_main_context_ref_thread_default ();
   self->state = WV_PEER_NEW;
 }

@@ -1,0 +1,568 @@
+/* wv-cmd-run.c: "run URL" and "self-test": a measurement from the terminal
+ *
+ * Copyright 2026 wifi-verify developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "wv-cli"
+
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <glib-unix.h>
+
+#include "wv-client.h"
+#include "wv-dscp.h"
+#include "wv-output.h"
+#include "wv-cli.h"
+
+typedef struct {
+  WvClient *client;
+  WvOutput *output;
+  GMainLoop *loop;
+  FILE *human;              /* stderr when JSON goes to stdout */
+  gboolean tty;
+  gboolean quiet;
+  gboolean ok;
+  guint interrupts;
+  double duration;
+  double progress;
+  guint n_records;
+  GError *write_error;
+  /* the latest 1 s records, for the live line: [conn][dir] */
+  GArray *latest;
+  /* summaries, for the final table */
+  GArray *summaries;
+  GArray *path_records;     /* hops, MTUs */
+  guint ready, failed, total;
+} Run;
+
+static void
+clear_line (Run *run)
+{
+  if (run->tty && !run->quiet)
+    fprintf (run->human, "\r\033[K");
+}
+
+static void
+say (Run *run, const char *format, ...) G_GNUC_PRINTF (2, 3);
+
+static void
+say (Run *run, const char *format, ...)
+{
+  va_list args;
+
+  if (run->quiet)
+    return;
+  clear_line (run);
+  va_start (args, format);
+  vfprintf (run->human, format, args);
+  va_end (args);
+  fputc ('\n', run->human);
+  fflush (run->human);
+}
+
+static void
+on_message (WvClient *client, const char *text, Run *run)
+{
+  say (run, "%s", text);
+}
+
+static void
+on_phase (WvClient *client, guint phase, Run *run)
+{
+  if (phase == WV_PHASE_TRACEROUTE)
+    say (run, "traceroute: both directions of every connection");
+  else if (phase == WV_PHASE_MTU)
+    say (run, "MTU: per hop and path MTU, both directions");
+  else if (phase == WV_PHASE_STREAMS)
+    say (run, "streams: %u connection(s) measuring for %.0f s", run->ready, run->duration);
+  else if (phase == WV_PHASE_STOPPING)
+    say (run, "stopping: collecting the summaries");
+}
+
+static void
+on_conn_state (WvClient *client, guint index, int family, guint state, Run *run)
+{
+  if (state == WV_CONN_READY)
+    run->ready++;
+  else if (state == WV_CONN_FAILED)
+    run->failed++;
+}
+
+static void
+show_live (Run *run)
+{
+  double rtt_sum = 0, loss_sum = 0;
+  guint n = 0, nloss = 0;
+
+  if (!run->tty || run->quiet)
+    return;
+  for (guint i = 0; i < run->latest->len; i++)
+    {
+      const WvRecord *r = &g_array_index (run->latest, WvRecord, i);
+
+      if (r->stats.rtt_ms.n > 0)
+        rtt_sum += r->stats.rtt_ms.p50, n++;
+      if (!isnan (r->stats.rx.loss_pct))
+        loss_sum += r->stats.rx.loss_pct, nloss++;
+    }
+  clear_line (run);
+  fprintf (run->human, "[%3.0f%%] %u/%u connections  rtt p50 %s%.3f ms  loss %.2f %%  records %u",
+           run->progress * 100, run->ready - run->failed, run->total,
+           n ? "" : "~", n ? rtt_sum / n : 0.0, nloss ? loss_sum / nloss : 0.0, run->n_records);
+  fflush (run->human);
+}
+
+static void
+on_progress (WvClient *client, double fraction, Run *run)
+{
+  run->progress = fraction;
+  show_live (run);
+}
+
+static void
+on_record (WvClient *client, const WvRecord *record, Run *run)
+{
+  run->n_records++;
+  /* After one output fails the others keep receiving records; the failure
+   * is reported once. */
+  if (run->output)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!wv_output_write (run->output, record, &error) &&
+          !g_error_matches (error, WV_OUTPUT_ERROR, WV_OUTPUT_ERROR_FAILED_EARLIER))
+        {
+          say (run, "error: %s (results are still measured and summarised)", error->message);
+          if (run->write_error == NULL)
+            run->write_error = g_steal_pointer (&error);
+        }
+    }
+
+  if (record->type == WV_RECORD_STATS && record->stats.window_s == 1)
+    {
+      guint i;
+
+      for (i = 0; i < run->latest->len; i++)
+        {
+          WvRecord *r = &g_array_index (run->latest, WvRecord, i);
+          if (r->conn == record->conn && r->dir == record->dir && r->stats.dscp == record->stats.dscp)
+            {
+              *r = *record;
+              break;
+            }
+        }
+      if (i == run->latest->len)
+        g_array_append_val (run->latest, *record);
+    }
+  else if (record->type == WV_RECORD_SUMMARY)
+    g_array_append_val (run->summaries, *record);
+  else
+    g_array_append_val (run->path_records, *record);
+}
+
+static gboolean
+flush_tick (gpointer data)
+{
+  Run *run = data;
+
+  g_autoptr(GError) error = NULL;
+
+  if (run->output && !wv_output_flush (run->output, &error) &&
+      !g_error_matches (error, WV_OUTPUT_ERROR, WV_OUTPUT_ERROR_FAILED_EARLIER))
+    {
+      say (run, "error: %s", error->message);
+      if (run->write_error == NULL)
+        run->write_error = g_steal_pointer (&error);
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+on_finished (WvClient *client, gboolean ok, Run *run)
+{
+  run->ok = ok;
+  g_main_loop_quit (run->loop);
+}
+
+static gboolean
+on_signal (gpointer data)
+{
+  Run *run = data;
+
+  run->interrupts++;
+  if (run->interrupts == 1)
+    {
+      say (run, "interrupted: stopping and collecting the summaries (Ctrl-C again to quit now)");
+      wv_client_stop (run->client);
+    }
+  else
+    g_main_loop_quit (run->loop);
+  return G_SOURCE_CONTINUE;
+}
+
+static char *
+fmt_ms (const WvSummary *s)
+{
+  if (s->n == 0)
+    return g_strdup ("-");
+  return g_strdup_printf ("%.3f/%.3f", s->p50, s->p99);
+}
+
+static char *
+fmt_num (double v, const char *format)
+{
+  if (isnan (v) || isinf (v))
+    return g_strdup ("-");
+  return g_strdup_printf (format, v);
+}
+
+static int
+cmp_record (gconstpointer a, gconstpointer b)
+{
+  const WvRecord *x = a, *y = b;
+
+  if (x->conn != y->conn)
+    return x->conn < y->conn ? -1 : 1;
+  if (x->stats.dscp != y->stats.dscp)
+    return x->stats.dscp < y->stats.dscp ? -1 : 1;
+  return (int) x->dir - (int) y->dir;
+}
+
+static void
+print_summary (Run *run)
+{
+  gboolean any_remarked = FALSE;
+
+  if (run->quiet || run->summaries->len == 0)
+    return;
+  g_array_sort (run->summaries, cmp_record);
+  clear_line (run);
+  fprintf (run->human, "\n%-4s %-4s %-4s %-6s %8s %7s %7s %17s %17s %9s %12s %4s %5s %s\n",
+           "conn", "ip", "dir", "dscp", "probes", "loss%", "reord%", "rtt p50/p99 ms",
+           "owd p50/p99 ms", "jitter", "bit/s", "ttl", "tos", "owd");
+  for (guint i = 0; i < run->summaries->len; i++)
+    {
+      const WvRecord *r = &g_array_index (run->summaries, WvRecord, i);
+      const WvStatsRecord *s = &r->stats;
+      g_autofree char *rtt = fmt_ms (&s->rtt_ms);
+      g_autofree char *owd = fmt_ms (&s->rx.owd_ms);
+      g_autofree char *loss = fmt_num (s->rx.loss_pct, "%.2f");
+      g_autofree char *reord = fmt_num (s->rx.reorder_pct, "%.2f");
+      g_autofree char *jit = fmt_num (s->rx.jitter_ms, "%.3f");
+      g_autofree char *thr = fmt_num (s->rx.throughput_bps, "%.0f");
+      g_autofree char *ttl = s->rx.rx_ttl >= 0 ? g_strdup_printf ("%d", s->rx.rx_ttl) : g_strdup ("-");
+      g_autofree char *tos = s->rx.rx_tos >= 0 ? g_strdup_printf ("0x%02x%s", s->rx.rx_tos,
+                                                                    s->remarked ? "!" : "")
+                                               : g_strdup ("-");
+      const char *dscp = s->dscp >= 0 ? wv_dscp_name (s->dscp) : "-";
+
+      any_remarked |= s->remarked;
+      fprintf (run->human, "%-4u v%-3d %-4s %-6s %8u %7s %7s %17s %17s %9s %12s %4s %5s %s\n",
+               r->conn, r->family, wv_direction_to_string (r->dir), dscp ? dscp : "?",
+               s->rx.probes, loss, reord, rtt, owd, jit, thr, ttl, tos,
+               s->owd_mode == WV_OWD_SYNCED ? "synced" : "estimated");
+    }
+  if (any_remarked)
+    fprintf (run->human, "(! after tos: the DSCP was re-marked on the way)\n");
+  fflush (run->human);
+}
+
+/* Per connection and direction: the hops with RTT min/avg/max and loss
+ * over the rounds, then the MTUs. */
+static void
+print_path (Run *run)
+{
+  guint n_conns = 0;
+
+  if (run->quiet || run->path_records->len == 0)
+    return;
+  for (guint i = 0; i < run->path_records->len; i++)
+    n_conns = MAX (n_conns, g_array_index (run->path_records, WvRecord, i).conn + 1);
+  for (guint c = 0; c < n_conns; c++)
+    for (int d = 0; d < 2; d++)
+      {
+        guint max_ttl = 0, rounds = 0, path_mtu = 0, family = 0;
+        gboolean any = FALSE, confirmed = FALSE;
+
+        for (guint i = 0; i < run->path_records->len; i++)
+          {
+            const WvRecord *r = &g_array_index (run->path_records, WvRecord, i);
+
+            if (r->conn != c || (int) r->dir != d)
+              continue;
+            any = TRUE;
+            family = r->family;
+            if (r->type == WV_RECORD_HOP)
+              {
+                max_ttl = MAX (max_ttl, r->hop.ttl);
+                rounds = MAX (rounds, r->hop.round);
+              }
+            else if (r->type == WV_RECORD_PATH_MTU)
+              {
+                path_mtu = r->path_mtu.mtu;
+                confirmed = r->path_mtu.confirmed;
+              }
+          }
+        if (!any)
+          continue;
+        clear_line (run);
+        fprintf (run->human, "\nconnection %u IPv%u %s path (%u round%s):\n", c, family,
+                 wv_direction_to_string (d), rounds, rounds == 1 ? "" : "s");
+        for (guint ttl = 1; ttl <= max_ttl; ttl++)
+          {
+            double min = G_MAXDOUBLE, max = 0, sum = 0;
+            guint n = 0, sent = 0, mtu = 0;
+            const char *addr = NULL;
+            gboolean reached = FALSE;
+
+            for (guint i = 0; i < run->path_records->len; i++)
+              {
+                const WvRecord *r = &g_array_index (run->path_records, WvRecord, i);
+
+                if (r->conn != c || (int) r->dir != d)
+                  continue;
+                if (r->type == WV_RECORD_HOP && r->hop.ttl == ttl)
+                  {
+                    sent++;
+                    if (r->hop.addr[0])
+                      {
+                        addr = r->hop.addr;
+                        reached |= r->hop.reached;
+                        if (r->hop.rtt_ms >= 0)
+                          {
+                            min = MIN (min, r->hop.rtt_ms);
+                            max = MAX (max, r->hop.rtt_ms);
+                            sum += r->hop.rtt_ms;
+                            n++;
+                          }
+                      }
+                  }
+                else if (r->type == WV_RECORD_MTU && r->mtu.hop == ttl)
+                  mtu = r->mtu.mtu;
+              }
+            if (addr == NULL)
+              fprintf (run->human, "  %2u  %-39s %s\n", ttl, "*", "no reply");
+            else
+              {
+                g_autofree char *m = mtu ? g_strdup_printf ("  mtu %u", mtu) : g_strdup ("");
+                fprintf (run->human, "  %2u  %-39s %.3f/%.3f/%.3f ms  loss %.0f %%%s%s\n", ttl, addr,
+                         n ? min : 0, n ? sum / n : 0, n ? max : 0,
+                         sent ? 100.0 * (sent - n) / sent : 0, m, reached ? "  (peer)" : "");
+              }
+          }
+        if (path_mtu)
+          fprintf (run->human, "  path MTU %u%s\n", path_mtu,
+                   confirmed ? " (confirmed by the peer)" : " (not confirmed)");
+      }
+  fflush (run->human);
+}
+
+static int
+run_measurement (int argc, char **argv, gboolean self_test)
+{
+  g_autoptr(GOptionContext) ctx = NULL;
+  g_autoptr(GError) error = NULL;
+  WvClientConfig config;
+  Run run = { 0 };
+  double duration = 10;
+  int connections = 1, rate = 100, probe_size = 64;
+  gint64 bulk = 0;
+  g_autofree char *family = NULL, *json = NULL, *csv = NULL, *stun = NULL, *dscp = NULL;
+  g_autofree char *owd = NULL;
+  gboolean force = FALSE, quiet = FALSE;
+  gboolean opt_trace = FALSE, opt_mtu = FALSE, opt_streams = FALSE;
+  int max_ttl = 16, rounds = 3, mtu_max = 1500;
+  g_autofree char *icmp_helper = NULL;
+  guint flush_source, sigint, sigterm;
+  GOptionEntry entries[] = {
+    { "duration", 'd', 0, G_OPTION_ARG_DOUBLE, &duration, "Seconds of probe streams (default 10)", "S" },
+    { "connections", 'n', 0, G_OPTION_ARG_INT, &connections, "Connections per address family, 1-16 (default 1)", "N" },
+    { "family", 'f', 0, G_OPTION_ARG_STRING, &family, "4, 6 or both (default: both where available)", "F" },
+    { "rate", 'r', 0, G_OPTION_ARG_INT, &rate, "Probes per second per direction (default 100)", "PPS" },
+    { "probe-size", 0, 0, G_OPTION_ARG_INT, &probe_size, "Probe message size in bytes (default 64)", "B" },
+    { "bulk", 'b', 0, G_OPTION_ARG_INT64, &bulk, "Bulk traffic per direction, 0 = off (default 0)", "BITS_PER_S" },
+    { "dscp", 0, 0, G_OPTION_ARG_STRING, &dscp, "Probe streams marked with these classes side by side, e.g. CS0,AF41,EF", "LIST" },
+    { "json", 'j', 0, G_OPTION_ARG_FILENAME, &json, "Write JSON lines to FILE ('-' = stdout)", "FILE" },
+    { "csv", 'c', 0, G_OPTION_ARG_FILENAME, &csv, "Write CSV files into DIR", "DIR" },
+    { "force", 0, 0, G_OPTION_ARG_NONE, &force, "Overwrite existing output files", NULL },
+    { "stun", 0, 0, G_OPTION_ARG_STRING, &stun, "STUN server, stun://host:port", "URI" },
+    { "owd", 0, 0, G_OPTION_ARG_STRING, &owd, "One-way delay mode: auto, synced or estimated (default auto)", "MODE" },
+    { "traceroute", 't', 0, G_OPTION_ARG_NONE, &opt_trace, "Run the traceroute phase (without --traceroute/--mtu/--streams: all phases)", NULL },
+    { "mtu", 'm', 0, G_OPTION_ARG_NONE, &opt_mtu, "Run the MTU phase", NULL },
+    { "streams", 's', 0, G_OPTION_ARG_NONE, &opt_streams, "Run the probe streams phase", NULL },
+    { "max-ttl", 0, 0, G_OPTION_ARG_INT, &max_ttl, "Traceroute: largest TTL, 1-64 (default 16)", "N" },
+    { "rounds", 0, 0, G_OPTION_ARG_INT, &rounds, "Traceroute rounds, 1-10 (default 3)", "N" },
+    { "mtu-max", 0, 0, G_OPTION_ARG_INT, &mtu_max, "MTU search: largest packet, 576-9000 (default 1500)", "BYTES" },
+    { "icmp-helper", 0, 0, G_OPTION_ARG_FILENAME, &icmp_helper, "Path of wifi-verify-icmp-helper", "PATH" },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "No progress or summary on the terminal", NULL },
+    { NULL }
+  };
+
+  ctx = g_option_context_new (self_test ? "- server and client in one process over loopback"
+                                        : "URL - measure the path to a wifi-verify server");
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  if (!g_option_context_parse (ctx, &argc, &argv, &error))
+    {
+      fprintf (stderr, "wifi-verify-cli: %s\n", error->message);
+      return 2;
+    }
+  if ((self_test && argc != 1) || (!self_test && argc != 2))
+    {
+      fprintf (stderr, "wifi-verify-cli: %s\n", self_test ? "self-test takes no arguments"
+                                                          : "run needs the server URL");
+      return 2;
+    }
+
+  wv_client_config_init (&config);
+  config.url = self_test ? NULL : g_strdup (argv[1]);
+  if (family == NULL || g_str_equal (family, "both"))
+    config.ipv4 = config.ipv6 = TRUE;
+  else if (g_str_equal (family, "4"))
+    config.ipv4 = TRUE, config.ipv6 = FALSE;
+  else if (g_str_equal (family, "6"))
+    config.ipv4 = FALSE, config.ipv6 = TRUE;
+  else
+    {
+      fprintf (stderr, "wifi-verify-cli: --family must be 4, 6 or both\n");
+      return 2;
+    }
+  if (connections < 1 || connections > 16 || rate < 1 || rate > WV_MAX_RATE_PPS ||
+      probe_size < WV_PROBE_MIN_SIZE || probe_size > WV_PROBE_MAX_SIZE || bulk < 0 ||
+      bulk > WV_MAX_BULK_BPS || !(duration > 0) || duration > 86400)
+    {
+      fprintf (stderr, "wifi-verify-cli: out of range: --connections 1-16, --rate 1-%d, "
+               "--probe-size %d-%d, --bulk 0-%d, --duration > 0\n", WV_MAX_RATE_PPS,
+               WV_PROBE_MIN_SIZE, WV_PROBE_MAX_SIZE, WV_MAX_BULK_BPS);
+      return 2;
+    }
+  if (max_ttl < 1 || max_ttl > WV_MAX_TTL || rounds < 1 || rounds > WV_MAX_ROUNDS ||
+      mtu_max < WV_MTU_MIN || mtu_max > WV_MTU_MAX)
+    {
+      fprintf (stderr, "wifi-verify-cli: out of range: --max-ttl 1-%d, --rounds 1-%d, --mtu-max %d-%d\n",
+               WV_MAX_TTL, WV_MAX_ROUNDS, WV_MTU_MIN, WV_MTU_MAX);
+      return 2;
+    }
+  /* The reference's phases unless some are chosen. */
+  if (opt_trace || opt_mtu || opt_streams)
+    {
+      config.traceroute = opt_trace;
+      config.mtu = opt_mtu;
+      config.streams_phase = opt_streams;
+    }
+  config.max_ttl = max_ttl;
+  config.rounds = rounds;
+  config.mtu_max = mtu_max;
+  config.icmp_helper = g_strdup (icmp_helper);
+  config.connections = connections;
+  config.streams.rate_pps = rate;
+  config.streams.probe_size = probe_size;
+  config.streams.bulk_bps = bulk;
+  config.streams.duration_s = duration;
+  config.stun_uri = g_strdup (stun);
+  if (!wv_dscp_parse_list (dscp, &config.streams.classes, &error))
+    {
+      fprintf (stderr, "wifi-verify-cli: --dscp: %s\n", error->message);
+      return 2;
+    }
+  if (owd == NULL || g_str_equal (owd, "auto"))
+    config.owd_mode = WV_OWD_AUTO;
+  else if (g_str_equal (owd, "synced"))
+    config.owd_mode = WV_OWD_SYNCED;
+  else if (g_str_equal (owd, "estimated"))
+    config.owd_mode = WV_OWD_OFFSET_ESTIMATED;
+  else
+    {
+      fprintf (stderr, "wifi-verify-cli: --owd must be auto, synced or estimated\n");
+      return 2;
+    }
+
+  run.human = json && g_str_equal (json, "-") ? stderr : stdout;
+  run.tty = isatty (fileno (run.human));
+  run.quiet = quiet;
+  run.duration = duration;
+  run.latest = g_array_new (FALSE, FALSE, sizeof (WvRecord));
+  run.summaries = g_array_new (FALSE, FALSE, sizeof (WvRecord));
+  run.path_records = g_array_new (FALSE, FALSE, sizeof (WvRecord));
+  if (json || csv)
+    {
+      run.output = wv_output_new ();
+      if ((json && !wv_output_add_json (run.output, json, force, &error)) ||
+          (csv && !wv_output_add_csv (run.output, csv, force, &error)))
+        {
+          fprintf (stderr, "wifi-verify-cli: %s\n", error->message);
+          wv_output_free (run.output);
+          return 1;
+        }
+    }
+
+  run.loop = g_main_loop_new (NULL, FALSE);
+  run.client = wv_client_new (&config);
+  g_signal_connect (run.client, "message", G_CALLBACK (on_message), &run);
+  g_signal_connect (run.client, "phase-changed", G_CALLBACK (on_phase), &run);
+  g_signal_connect (run.client, "connection-state", G_CALLBACK (on_conn_state), &run);
+  g_signal_connect (run.client, "progress", G_CALLBACK (on_progress), &run);
+  g_signal_connect (run.client, "record", G_CALLBACK (on_record), &run);
+  g_signal_connect (run.client, "finished", G_CALLBACK (on_finished), &run);
+
+  say (&run, "wifi-verify %s: %s, %d connection(s) per family, %d probes/s, %.0f s",
+       PACKAGE_VERSION, self_test ? "self-test over loopback" : argv[1], connections, rate, duration);
+  if (!wv_client_start (run.client, &error))
+    {
+      fprintf (stderr, "wifi-verify-cli: %s\n", error->message);
+      run.ok = FALSE;
+    }
+  else
+    {
+      run.total = wv_client_get_n_connections (run.client);
+      flush_source = g_timeout_add_seconds (1, flush_tick, &run);
+      sigint = g_unix_signal_add (SIGINT, on_signal, &run);
+      sigterm = g_unix_signal_add (SIGTERM, on_signal, &run);
+      g_main_loop_run (run.loop);
+      g_source_remove (flush_source);
+      g_source_remove (sigint);
+      g_source_remove (sigterm);
+    }
+
+  print_path (&run);
+  print_summary (&run);
+  if (run.output)
+    {
+      g_autoptr(GError) close_error = NULL;
+
+      if (!wv_output_close (run.output, &close_error) && run.write_error == NULL)
+        {
+          fprintf (stderr, "wifi-verify-cli: %s\n", close_error->message);
+          run.ok = FALSE;
+        }
+      wv_output_free (run.output);
+    }
+  if (run.write_error)
+    run.ok = FALSE;
+  g_clear_error (&run.write_error);
+  g_object_unref (run.client);
+  g_main_loop_unref (run.loop);
+  g_array_unref (run.latest);
+  g_array_unref (run.summaries);
+  g_array_unref (run.path_records);
+  wv_client_config_clear (&config);
+  if (run.interrupts > 0)
+    return 130;
+  return run.ok ? 0 : 1;
+}
+
+int
+wv_cli_run (int argc, char **argv)
+{
+  return run_measurement (argc, argv, FALSE);
+}
+
+int
+wv_cli_self_test (int argc, char **argv)
+{
+  return run_measurement (argc, argv, TRUE);
+}

@@ -1,0 +1,69 @@
+/* wv-cmd-status.c: "status URL": a server's diagnostics
+ *
+ * Copyright 2026 wifi-verify developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "wv-cli"
+
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+#include "wv-server.h"
+#include "wv-cli.h"
+
+int
+wv_cli_status (int argc, char **argv)
+{
+  g_autoptr(GOptionContext) ctx = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SoupSession) http = NULL;
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonGenerator) gen = json_generator_new ();
+  g_autofree char *url = NULL, *text = NULL;
+  const char *base;
+  gsize len;
+
+  ctx = g_option_context_new ("URL - show a wifi-verify server's sessions and counters");
+  if (!g_option_context_parse (ctx, &argc, &argv, &error) || argc != 2)
+    {
+      fprintf (stderr, "wifi-verify-cli: %s\n", error ? error->message : "status needs the server URL");
+      return 2;
+    }
+  base = argv[1];
+  url = g_strdup_printf ("%s%s%s/status", base, g_str_has_suffix (base, "/") ? "" : "",
+                         strstr (base, WV_API_PREFIX) ? "" :
+                         (g_str_has_suffix (base, "/") ? "api/v1" : WV_API_PREFIX));
+  http = soup_session_new_with_options ("timeout", 10, NULL);
+  msg = soup_message_new ("GET", url);
+  if (msg == NULL)
+    {
+      fprintf (stderr, "wifi-verify-cli: \"%s\" is not a URL\n", base);
+      return 2;
+    }
+  body = soup_session_send_and_read (http, msg, NULL, &error);
+  if (body == NULL)
+    {
+      fprintf (stderr, "wifi-verify-cli: %s: %s\n", url, error->message);
+      return 1;
+    }
+  if (soup_message_get_status (msg) != 200 ||
+      !json_parser_load_from_data (parser, g_bytes_get_data (body, &len),
+                                   g_bytes_get_size (body), &error))
+    {
+      fprintf (stderr, "wifi-verify-cli: %s answered HTTP %u%s%s\n", url,
+               soup_message_get_status (msg), error ? ": " : "", error ? error->message : "");
+      return 1;
+    }
+  json_generator_set_root (gen, json_parser_get_root (parser));
+  json_generator_set_pretty (gen, TRUE);
+  text = json_generator_to_data (gen, NULL);
+  printf ("%s\n", text);
+  return 0;
+}

@@ -1,0 +1,68 @@
+/* wv-client.h: a measurement run against a server (or a self-test)
+ *
+ * Copyright 2026 wifi-verify developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "wv-connection.h"
+#include "wv-server.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  WV_PHASE_IDLE,
+  WV_PHASE_CONNECT,
+  WV_PHASE_TRACEROUTE,
+  WV_PHASE_MTU,
+  WV_PHASE_STREAMS,
+  WV_PHASE_STOPPING,
+  WV_PHASE_DONE,
+} WvPhase;
+
+const char *wv_phase_to_string (WvPhase phase);
+
+typedef struct {
+  char *url;                /* server base URL; NULL = self-test over loopback */
+  gboolean ipv4, ipv6;      /* families to measure */
+  guint connections;        /* per family, 1..16 */
+  WvMsgStreams streams;     /* rate, probe size, bulk, duration, classes */
+  char *stun_uri;
+  int owd_mode;             /* WV_OWD_AUTO, WV_OWD_SYNCED, WV_OWD_OFFSET_ESTIMATED */
+  double max_clock_error_ms;
+  guint connect_timeout_s;
+  /* phases after connecting, in this order */
+  gboolean traceroute;      /* hop by hop, both directions (default TRUE) */
+  gboolean mtu;             /* per-hop and path MTU, both directions (default TRUE) */
+  gboolean streams_phase;   /* probe streams for streams.duration_s (default TRUE) */
+  guint max_ttl;            /* traceroute: 1..64 (default 16) */
+  guint rounds;             /* traceroute rounds (default 3) */
+  guint mtu_max;            /* largest IP packet the MTU search tries (default 1500) */
+  char *icmp_helper;        /* path of wifi-verify-icmp-helper; NULL = default */
+} WvClientConfig;
+
+void wv_client_config_init (WvClientConfig *config);
+void wv_client_config_clear (WvClientConfig *config);
+
+#define WV_TYPE_CLIENT (wv_client_get_type ())
+G_DECLARE_FINAL_TYPE (WvClient, wv_client, WV, CLIENT, GObject)
+
+WvClient *wv_client_new (const WvClientConfig *config);
+/* Starts the run; signals report progress, records and the end. */
+gboolean wv_client_start (WvClient *self, GError **error);
+/* Ends the run early (Ctrl-C): the streams stop, the summaries of what was
+ * measured are exchanged and emitted, then "finished" is emitted. */
+void wv_client_stop (WvClient *self);
+WvPhase wv_client_get_phase (WvClient *self);
+guint wv_client_get_n_connections (WvClient *self);
+WvConnection *wv_client_get_connection (WvClient *self, guint index);
+/* The embedded server of a self-test, or NULL. */
+WvServer *wv_client_get_server (WvClient *self);
+/* What to do so that the ICMP helper can open its raw sockets, or NULL when
+ * it can (traceroute and MTU work without it, through the socket error
+ * queue; the helper adds ICMP errors the kernel does not pass to us). */
+char *wv_client_dup_privilege_advice (WvClient *self);
+
+gboolean wv_have_ipv6 (gboolean loopback);
+
+G_END_DECLS

@@ -1,0 +1,56 @@
+/* wv-path-probe.h: traceroute and MTU discovery on a connection's own flow
+ *
+ * Copyright 2026 wifi-verify developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "wv-icmp-helper-client.h"
+#include "wv-peer.h"
+#include "wv-protocol.h"
+#include "wv-record.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  guint max_ttl;            /* 1..64 */
+  guint rounds;             /* 1..10 */
+  guint timeout_ms;         /* how long a round waits for silent hops */
+} WvTraceParams;
+
+typedef struct {
+  guint max_size;           /* largest IP packet tried */
+  guint timeout_ms;         /* per probe */
+} WvMtuParams;
+
+#define WV_TRACE_PARAMS_DEFAULT { 16, 3, 1000 }
+#define WV_MTU_PARAMS_DEFAULT { 1500, 1000 }
+
+typedef struct {
+  guint64 probes_sent;
+  guint64 not_applied;      /* the stack could not give a probe its options */
+  guint64 icmp_socket;      /* ICMP errors matched from the socket error queue */
+  guint64 icmp_helper;      /* ICMP errors matched from the ICMP helper */
+  guint64 unmatched;        /* ICMP errors that matched no probe */
+} WvPathProbeCounters;
+
+#define WV_TYPE_PATH_PROBE (wv_path_probe_get_type ())
+G_DECLARE_FINAL_TYPE (WvPathProbe, wv_path_probe, WV, PATH_PROBE, GObject)
+
+/* Probes go out through @peer's testprobe channel. @helper may be NULL. */
+WvPathProbe *wv_path_probe_new (WvPeer *peer, WvIcmpHelper *helper);
+/* Runs @params->rounds traceroute rounds; emits "hop" per probe and "done". */
+gboolean wv_path_probe_start_trace (WvPathProbe *self, const WvTraceParams *params,
+                                    GError **error);
+/* Finds the path MTU and the MTU up to each hop (uses the hops of the last
+ * trace, running one round first if there was none); emits "mtu" per hop,
+ * "path-mtu" and "done". */
+gboolean wv_path_probe_start_mtu (WvPathProbe *self, const WvMtuParams *params,
+                                  GError **error);
+gboolean wv_path_probe_is_busy (WvPathProbe *self);
+void wv_path_probe_cancel (WvPathProbe *self);
+/* The peer acknowledged one of our test probes. */
+void wv_path_probe_handle_ack (WvPathProbe *self, const WvTestProbe *ack, const WvRecvInfo *info);
+void wv_path_probe_get_counters (WvPathProbe *self, WvPathProbeCounters *out);
+
+G_END_DECLS
