@@ -1,0 +1,1694 @@
+/* wv-time-chart.c: a live, scrolling chart of several time series
+ *
+ * The chart owns a list of WvSeries and stacks one WvLineLayer per series
+ * on top of its own grid and labels (the Sysprof chart model). At each frame
+ * it decides the time range (right edge = now), scales the value axis to
+ * what is visible, lets every layer decimate its series for the plot width,
+ * then draws grid, layers and the hover marker.
+ *
+ * Time: points carry seconds on the chart's clock. By default that clock is
+ * the GLib monotonic clock in seconds since #WvTimeChart:time-origin
+ * (g_get_monotonic_time () - origin, over 1e6); setting #WvTimeChart:now
+ * pins the right edge instead (replays, tests).
+ *
+ * Redraws: while live the view only moves when "now" has advanced by a
+ * whole pixel, so a timer at that period redraws it and new points (which
+ * arrive at the right edge) need no redraw of their own. Now is rounded to
+ * that period as well, which keeps every point in the same pixel column
+ * from one frame to the next: the decimated lines scroll instead of
+ * shimmering.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "wv-charts"
+
+#include <math.h>
+
+#include "wv-chart-format.h"
+#include "wv-chart-palette.h"
+#include "wv-chart-private.h"
+#include "wv-time-chart.h"
+
+#define PAD              6
+#define PICK_RADIUS      24.0
+#define TOOLTIP_LINES    6
+#define MIN_WIDTH        100
+#define MIN_HEIGHT       60
+#define Y_TICK_SPACING   36
+#define X_TICK_SPACING   90
+
+struct _WvTimeChart
+{
+  GtkWidget parent_instance;
+
+  GListStore *series;
+  WvChartAxis *y_axis;
+
+  char *title;
+  char *unit;
+  WvValueFormatFunc format_func;
+  gpointer format_data;
+  GDestroyNotify format_destroy;
+
+  double window;
+  double now;            /* NaN: follow the monotonic clock */
+  double frozen_now;     /* right edge while paused */
+  gint64 time_origin;
+  double fixed_min;      /* NaN: automatic */
+  double fixed_max;
+
+  /* What the last frame was drawn with, for picking and the tests. */
+  WvChartFrame frame;
+  WvAxisTicks y_ticks;
+  gboolean have_frame;
+  gboolean have_data;
+
+  double pointer_x;
+  double pointer_y;
+
+  guint redraw_id;
+  guint redraw_interval;
+
+  guint paused : 1;
+  guint include_zero : 1;
+  guint pointer_inside : 1;
+  guint layers_dirty : 1;
+};
+
+enum {
+  PROP_0,
+  PROP_INCLUDE_ZERO,
+  PROP_NOW,
+  PROP_PAUSED,
+  PROP_SERIES,
+  PROP_TIME_ORIGIN,
+  PROP_TITLE,
+  PROP_UNIT,
+  PROP_WINDOW,
+  N_PROPS
+};
+
+G_DEFINE_FINAL_TYPE (WvTimeChart, wv_time_chart, GTK_TYPE_WIDGET)
+
+static GParamSpec *properties[N_PROPS];
+
+static double
+live_now (WvTimeChart *self)
+{
+  return (g_get_monotonic_time () - self->time_origin) / (double) G_USEC_PER_SEC;
+}
+
+static gboolean
+is_live (WvTimeChart *self)
+{
+  return isnan (self->now) && !self->paused;
+}
+
+static double
+current_now (WvTimeChart *self)
+{
+  if (self->paused)
+    return self->frozen_now;
+
+  if (!isnan (self->now))
+    return self->now;
+
+  return live_now (self);
+}
+
+/* Something the layers draw changed (time, data, series, size, style):
+ * the next frame recomputes ranges and decimation and redraws every layer.
+ * Hover changes only queue a draw of the chart, which then reuses the
+ * layers' render nodes and the frame they were drawn for. */
+static void
+invalidate (WvTimeChart *self)
+{
+  self->layers_dirty = TRUE;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    gtk_widget_queue_draw (child);
+
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static gboolean
+redraw_cb (gpointer data)
+{
+  invalidate (WV_TIME_CHART (data));
+
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+update_timer (WvTimeChart *self)
+{
+  gboolean want = gtk_widget_get_mapped (GTK_WIDGET (self)) && is_live (self);
+  guint interval = 0;
+
+  if (want)
+    {
+      double width = self->have_frame ? self->frame.plot.size.width
+                                      : gtk_widget_get_width (GTK_WIDGET (self));
+
+      /* One pixel of scrolling, but no faster than a 60 Hz display and no
+       * slower than once a second. */
+      interval = (guint) CLAMP (self->window / MAX (width, 1.0) * 1000.0, 16.0, 1000.0);
+    }
+
+  if (want && self->redraw_id != 0 && interval == self->redraw_interval)
+    return;
+
+  g_clear_handle_id (&self->redraw_id, g_source_remove);
+  self->redraw_interval = interval;
+
+  if (want)
+    self->redraw_id = g_timeout_add (interval, redraw_cb, self);
+}
+
+static char *
+format_value (WvTimeChart *self,
+              double       value,
+              double       resolution,
+              const char  *unit)
+{
+  char *text = NULL;
+
+  if (self->format_func != NULL)
+    text = self->format_func (value, resolution, unit, self->format_data);
+
+  if (text == NULL)
+    text = wv_format_decimal (value, resolution, unit, NULL);
+
+  return text;
+}
+
+static char *
+format_seconds_ago (double seconds)
+{
+  if (seconds <= 0)
+    return g_strdup ("now");
+
+  if (seconds >= 60 && fmod (seconds, 60) == 0)
+    return g_strdup_printf ("−%.0f min", seconds / 60);
+
+  if (seconds == floor (seconds))
+    return g_strdup_printf ("−%.0f s", seconds);
+
+  return g_strdup_printf ("−%.1f s", seconds);
+}
+
+static PangoLayout *
+create_small_layout (GtkWidget *widget)
+{
+  PangoLayout *layout = gtk_widget_create_pango_layout (widget, NULL);
+  PangoAttrList *attrs = pango_attr_list_new ();
+
+  pango_attr_list_insert (attrs, pango_attr_scale_new (PANGO_SCALE_SMALL));
+  /* Tabular figures keep tick labels from wobbling as values change. */
+  pango_attr_list_insert (attrs, pango_attr_font_features_new ("tnum=1"));
+  pango_layout_set_attributes (layout, attrs);
+  pango_attr_list_unref (attrs);
+
+  return layout;
+}
+
+static void
+append_text (GtkSnapshot   *snapshot,
+             PangoLayout   *layout,
+             double         x,
+             double         y,
+             const GdkRGBA *color)
+{
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (round (x), round (y)));
+  gtk_snapshot_append_layout (snapshot, layout, color);
+  gtk_snapshot_restore (snapshot);
+}
+
+static void
+append_hline (GtkSnapshot   *snapshot,
+              double         x,
+              double         y,
+              double         width,
+              const GdkRGBA *color)
+{
+  gtk_snapshot_append_color (snapshot, color, &GRAPHENE_RECT_INIT (x, floor (y), width, 1));
+}
+
+static void
+append_vline (GtkSnapshot   *snapshot,
+              double         x,
+              double         y,
+              double         height,
+              const GdkRGBA *color)
+{
+  gtk_snapshot_append_color (snapshot, color, &GRAPHENE_RECT_INIT (floor (x), y, 1, height));
+}
+
+/* Value range over all visible series between t_start and t_end, with the
+ * fixed bounds and the zero line applied. */
+static gboolean
+compute_value_range (WvTimeChart *self,
+                     double       t_start,
+                     double       t_end,
+                     double      *min,
+                     double      *max)
+{
+  GListModel *model = G_LIST_MODEL (self->series);
+  guint n = g_list_model_get_n_items (model);
+  double lo = INFINITY;
+  double hi = -INFINITY;
+  gboolean have_data = FALSE;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(WvSeries) series = g_list_model_get_item (model, i);
+      double a, b;
+
+      if (!wv_series_get_visible (series))
+        continue;
+
+      if (wv_series_get_value_range (series, t_start, t_end, &a, &b))
+        {
+          lo = MIN (lo, a);
+          hi = MAX (hi, b);
+          have_data = TRUE;
+        }
+    }
+
+  if (!have_data)
+    {
+      lo = 0;
+      hi = 1;
+    }
+
+  if (self->include_zero)
+    {
+      lo = MIN (lo, 0);
+      hi = MAX (hi, 0);
+    }
+
+  if (!isnan (self->fixed_min))
+    lo = self->fixed_min;
+  if (!isnan (self->fixed_max))
+    hi = self->fixed_max;
+
+  *min = lo;
+  *max = hi;
+
+  return have_data;
+}
+
+typedef struct
+{
+  PangoLayout *small;
+  int label_height;
+  gboolean show_title;
+  gboolean show_x_labels;
+  gboolean show_y_labels;
+  int title_height;
+  int top;
+  int bottom;
+} Margins;
+
+static void
+compute_margins (WvTimeChart *self,
+                 GtkWidget   *widget,
+                 int          width,
+                 int          height,
+                 Margins     *m)
+{
+  PangoRectangle extents;
+
+  pango_layout_set_text (m->small, "0123456789", -1);
+  pango_layout_get_pixel_extents (m->small, NULL, &extents);
+  m->label_height = extents.height;
+
+  /* Small charts drop the title, then the time labels, then the value
+   * labels, and end as a bare sparkline. */
+  m->show_title = height >= 110 && (self->title != NULL || self->paused);
+  m->show_x_labels = height >= 70;
+  m->show_y_labels = width >= 160;
+
+  m->title_height = m->show_title ? m->label_height * 3 / 2 + 4 : 0;
+  m->top = PAD + (m->show_title ? m->title_height : m->label_height / 2);
+  m->bottom = height - PAD - (m->show_x_labels ? m->label_height + 4 : m->label_height / 2);
+}
+
+static int
+measure_y_labels (WvTimeChart       *self,
+                  PangoLayout       *small,
+                  const WvAxisTicks *ticks)
+{
+  PangoRectangle extents;
+  int widest = 0;
+
+  for (guint i = 0; i <= ticks->n_intervals; i++)
+    {
+      g_autofree char *text = format_value (self, ticks->min + i * ticks->step, ticks->step, NULL);
+
+      pango_layout_set_text (small, text, -1);
+      pango_layout_get_pixel_extents (small, NULL, &extents);
+      widest = MAX (widest, extents.width);
+    }
+
+  return widest;
+}
+
+/* Decides the frame: time range, value range and plot rectangle. */
+static void
+compute_frame (WvTimeChart   *self,
+               GtkWidget     *widget,
+               int            width,
+               const Margins *m)
+{
+  WvChartFrame frame = { 0 };
+  WvAxisTicks ticks;
+  double now, value_min, value_max;
+  int left;
+
+  now = current_now (self);
+  if (!isfinite (now))
+    now = 0;
+
+  /* The value axis first: its labels decide how wide the left margin is. */
+  self->have_data = compute_value_range (self, now - self->window, now, &value_min, &value_max);
+
+  if (!wv_chart_axis_nice_ticks (value_min, value_max,
+                                 MAX (1, (m->bottom - m->top) / Y_TICK_SPACING), &ticks))
+    wv_chart_axis_nice_ticks (0, 1, 1, &ticks);
+
+  left = PAD;
+  if (m->show_y_labels)
+    left += measure_y_labels (self, m->small, &ticks) + 6;
+
+  graphene_rect_init (&frame.plot, left, m->top,
+                      MAX (0, width - PAD - left), MAX (0, m->bottom - m->top));
+  wv_chart_axis_set_range (self->y_axis, ticks.min, ticks.max);
+
+  /* While live, round now down to a whole pixel period so that points keep
+   * their pixel column as the view scrolls. */
+  if (frame.plot.size.width >= 1 && is_live (self))
+    {
+      double period = self->window / frame.plot.size.width;
+
+      now = floor (now / period) * period;
+    }
+
+  frame.t_start = now - self->window;
+  frame.t_end = now;
+  frame.y_axis = self->y_axis;
+  frame.dark = wv_chart_is_dark (widget);
+
+  self->frame = frame;
+  self->y_ticks = ticks;
+  self->have_frame = TRUE;
+}
+
+static void
+snapshot_title (WvTimeChart   *self,
+                GtkWidget     *widget,
+                GtkSnapshot   *snapshot,
+                int            width,
+                const GdkRGBA *fg)
+{
+  g_autoptr(PangoLayout) title = gtk_widget_create_pango_layout (widget, NULL);
+  PangoRectangle extents;
+
+  if (self->title != NULL)
+    {
+      g_autofree char *escaped = g_markup_escape_text (self->title, -1);
+      g_autofree char *markup = NULL;
+
+      if (self->unit != NULL && self->unit[0] != '\0')
+        {
+          g_autofree char *unit = g_markup_escape_text (self->unit, -1);
+
+          markup = g_strdup_printf ("<b>%s</b> <small>(%s)</small>", escaped, unit);
+        }
+      else
+        {
+          markup = g_strdup_printf ("<b>%s</b>", escaped);
+        }
+
+      pango_layout_set_markup (title, markup, -1);
+      pango_layout_set_width (title, MAX (1, width - 2 * PAD - 90) * PANGO_SCALE);
+      pango_layout_set_ellipsize (title, PANGO_ELLIPSIZE_END);
+      append_text (snapshot, title, PAD, PAD, fg);
+    }
+
+  if (self->paused)
+    {
+      GdkRGBA warning;
+
+      wv_chart_palette_get_status (WV_CHART_STATUS_WARNING, self->frame.dark, &warning);
+      pango_layout_set_markup (title, "<b>‖ Paused</b>", -1);
+      pango_layout_set_width (title, -1);
+      pango_layout_get_pixel_extents (title, NULL, &extents);
+      append_text (snapshot, title, width - PAD - extents.width, PAD, &warning);
+    }
+}
+
+static void
+snapshot_grid (WvTimeChart   *self,
+               GtkSnapshot   *snapshot,
+               int            width,
+               const Margins *m,
+               const GdkRGBA *fg)
+{
+  const WvChartFrame *frame = &self->frame;
+  const WvAxisTicks *ticks = &self->y_ticks;
+  const double plot_right = frame->plot.origin.x + frame->plot.size.width;
+  const double plot_bottom = frame->plot.origin.y + frame->plot.size.height;
+  PangoRectangle extents;
+  GdkRGBA label_color = *fg, grid_color = *fg, axis_color = *fg;
+  double scale = frame->plot.size.width / self->window;
+  double time_step;
+  double last_label_left = G_MAXDOUBLE;
+
+  label_color.alpha *= 0.7f;
+  grid_color.alpha *= 0.1f;
+  axis_color.alpha *= 0.35f;
+
+  /* Horizontal grid and value labels; the lowest line is the axis. */
+  for (guint i = 0; i <= ticks->n_intervals; i++)
+    {
+      double value = ticks->min + i * ticks->step;
+      double y = MIN (floor (_wv_chart_frame_value_to_y (frame, value)), plot_bottom - 1);
+
+      append_hline (snapshot, frame->plot.origin.x, y, frame->plot.size.width,
+                    i == 0 ? &axis_color : &grid_color);
+
+      if (m->show_y_labels)
+        {
+          g_autofree char *text = format_value (self, value, ticks->step, NULL);
+
+          pango_layout_set_text (m->small, text, -1);
+          pango_layout_get_pixel_extents (m->small, NULL, &extents);
+          append_text (snapshot, m->small,
+                       frame->plot.origin.x - 6 - extents.width,
+                       y - extents.height / 2.0,
+                       &label_color);
+        }
+    }
+
+  /* Vertical grid at whole steps back from now, labelled in seconds ago,
+   * right to left so that a label that would overlap its right neighbour
+   * is the one left out. */
+  time_step = wv_chart_axis_time_step (self->window,
+                                       MAX (1, (int) frame->plot.size.width / X_TICK_SPACING));
+
+  for (guint k = 0; k * time_step <= self->window + 1e-9; k++)
+    {
+      g_autofree char *text = NULL;
+      gboolean is_left_edge = k * time_step >= self->window - 1e-9;
+      double x = MIN (floor (plot_right - k * time_step * scale), plot_right - 1);
+      double lx;
+
+      append_vline (snapshot, x, frame->plot.origin.y, frame->plot.size.height,
+                    is_left_edge ? &axis_color : &grid_color);
+
+      if (!m->show_x_labels)
+        continue;
+
+      text = format_seconds_ago (k * time_step);
+      pango_layout_set_text (m->small, text, -1);
+      pango_layout_get_pixel_extents (m->small, NULL, &extents);
+
+      /* Centred under the line, but kept inside the widget. */
+      lx = x - extents.width / 2.0;
+      lx = MIN (lx, width - PAD - extents.width);
+      lx = MAX (lx, 0);
+
+      if (lx + extents.width + 8 > last_label_left)
+        continue;
+
+      append_text (snapshot, m->small, lx, m->bottom + 4, &label_color);
+      last_label_left = lx;
+    }
+}
+
+static void
+snapshot_hover (WvTimeChart   *self,
+                GtkSnapshot   *snapshot,
+                const GdkRGBA *fg)
+{
+  const WvChartFrame *frame = &self->frame;
+  WvChartPick pick;
+  GdkRGBA color, guide = *fg;
+  graphene_rect_t area;
+  cairo_t *cr;
+
+  if (!wv_time_chart_pick (self, self->pointer_x, self->pointer_y, PICK_RADIUS, &pick))
+    return;
+
+  guide.alpha *= 0.3f;
+  append_vline (snapshot, pick.x, frame->plot.origin.y, frame->plot.size.height, &guide);
+
+  wv_chart_palette_get (wv_series_get_color_index (pick.series), frame->dark, &color);
+  graphene_rect_init (&area, floor (pick.x) - 7, floor (pick.y) - 7, 15, 15);
+  cr = gtk_snapshot_append_cairo (snapshot, &area);
+  cairo_arc (cr, pick.x, pick.y, 4.5, 0, 2 * G_PI);
+  gdk_cairo_set_source_rgba (cr, &color);
+  cairo_fill_preserve (cr);
+  cairo_set_line_width (cr, 1.5);
+  gdk_cairo_set_source_rgba (cr, fg);
+  cairo_stroke (cr);
+  cairo_destroy (cr);
+}
+
+static void
+wv_time_chart_snapshot (GtkWidget   *widget,
+                        GtkSnapshot *snapshot)
+{
+  WvTimeChart *self = (WvTimeChart *)widget;
+  g_autoptr(PangoLayout) small = NULL;
+  const int width = gtk_widget_get_width (widget);
+  const int height = gtk_widget_get_height (widget);
+  const WvChartFrame *frame = &self->frame;
+  PangoRectangle extents;
+  Margins m = { 0 };
+  GdkRGBA fg;
+
+  if (width <= 0 || height <= 0)
+    return;
+
+  wv_chart_get_foreground (widget, &fg);
+  small = create_small_layout (widget);
+  m.small = small;
+  compute_margins (self, widget, width, height, &m);
+
+  /* A new frame only when invalidated; a redraw for the hover overlay
+   * keeps the frame the layers were drawn for. */
+  if (self->layers_dirty || !self->have_frame)
+    {
+      compute_frame (self, widget, width, &m);
+
+      for (GtkWidget *child = gtk_widget_get_first_child (widget);
+           child != NULL;
+           child = gtk_widget_get_next_sibling (child))
+        {
+          if (WV_IS_LINE_LAYER (child))
+            _wv_line_layer_prepare (WV_LINE_LAYER (child), frame);
+        }
+
+      self->layers_dirty = FALSE;
+    }
+
+  if (m.show_title)
+    snapshot_title (self, widget, snapshot, width, &fg);
+
+  if (frame->plot.size.width < 1 || frame->plot.size.height < 1)
+    return;
+
+  snapshot_grid (self, snapshot, width, &m, &fg);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    gtk_widget_snapshot_child (widget, child, snapshot);
+
+  if (!self->have_data)
+    {
+      GdkRGBA dim = fg;
+
+      dim.alpha *= 0.5f;
+      pango_layout_set_text (small, "No data", -1);
+      pango_layout_get_pixel_extents (small, NULL, &extents);
+      append_text (snapshot, small,
+                   frame->plot.origin.x + (frame->plot.size.width - extents.width) / 2,
+                   frame->plot.origin.y + (frame->plot.size.height - extents.height) / 2,
+                   &dim);
+    }
+
+  /* No title row to carry the paused badge: put it in the plot. */
+  if (self->paused && !m.show_title)
+    {
+      GdkRGBA warning;
+
+      wv_chart_palette_get_status (WV_CHART_STATUS_WARNING, frame->dark, &warning);
+      pango_layout_set_text (small, "‖", -1);
+      pango_layout_get_pixel_extents (small, NULL, &extents);
+      append_text (snapshot, small,
+                   frame->plot.origin.x + frame->plot.size.width - extents.width - 2,
+                   frame->plot.origin.y + 2,
+                   &warning);
+    }
+
+  if (self->pointer_inside)
+    snapshot_hover (self, snapshot, &fg);
+}
+
+static void
+wv_time_chart_measure (GtkWidget      *widget,
+                       GtkOrientation  orientation,
+                       int             for_size,
+                       int            *minimum,
+                       int            *natural,
+                       int            *minimum_baseline,
+                       int            *natural_baseline)
+{
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    {
+      *minimum = MIN_WIDTH;
+      *natural = 480;
+    }
+  else
+    {
+      *minimum = MIN_HEIGHT;
+      *natural = 220;
+    }
+
+  *minimum_baseline = -1;
+  *natural_baseline = -1;
+}
+
+static void
+wv_time_chart_size_allocate (GtkWidget *widget,
+                             int        width,
+                             int        height,
+                             int        baseline)
+{
+  WvTimeChart *self = (WvTimeChart *)widget;
+
+  /* Layers cover the whole chart; the plot rectangle is handed to them
+   * with the frame because it depends on the labels of the moment. */
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    gtk_widget_size_allocate (child, &(GtkAllocation) { 0, 0, width, height }, -1);
+
+  invalidate (self);
+  update_timer (self);
+}
+
+static void
+wv_time_chart_map (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (wv_time_chart_parent_class)->map (widget);
+
+  update_timer (WV_TIME_CHART (widget));
+}
+
+static void
+wv_time_chart_unmap (GtkWidget *widget)
+{
+  WvTimeChart *self = WV_TIME_CHART (widget);
+
+  g_clear_handle_id (&self->redraw_id, g_source_remove);
+
+  GTK_WIDGET_CLASS (wv_time_chart_parent_class)->unmap (widget);
+}
+
+static void
+wv_time_chart_css_changed (GtkWidget         *widget,
+                           GtkCssStyleChange *change)
+{
+  GTK_WIDGET_CLASS (wv_time_chart_parent_class)->css_changed (widget, change);
+
+  /* Colours (and the light/dark palette choice) come from the style. */
+  invalidate (WV_TIME_CHART (widget));
+}
+
+static void
+motion_cb (WvTimeChart              *self,
+           double                    x,
+           double                    y,
+           GtkEventControllerMotion *motion)
+{
+  self->pointer_x = x;
+  self->pointer_y = y;
+  self->pointer_inside = TRUE;
+  /* Only the overlay changes: the layers keep their render nodes. */
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+leave_cb (WvTimeChart              *self,
+          GtkEventControllerMotion *motion)
+{
+  self->pointer_inside = FALSE;
+  /* Only the overlay changes: the layers keep their render nodes. */
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static gboolean
+query_tooltip_cb (WvTimeChart *self,
+                  int          x,
+                  int          y,
+                  gboolean     keyboard_mode,
+                  GtkTooltip  *tooltip)
+{
+  g_autofree char *markup = NULL;
+
+  if (keyboard_mode)
+    return FALSE;
+
+  markup = wv_time_chart_get_tooltip_markup (self, x, y);
+  if (markup == NULL)
+    return FALSE;
+
+  gtk_tooltip_set_markup (tooltip, markup);
+
+  return TRUE;
+}
+
+/* A series changed its points. While live the redraw timer will show
+ * them; otherwise redraw only if the change is inside the frozen view. */
+static void
+series_items_changed_cb (WvTimeChart *self,
+                         guint        position,
+                         guint        removed,
+                         guint        added,
+                         GListModel  *model)
+{
+  WvSeries *series = WV_SERIES (model);
+  WvPoint p;
+
+  if (is_live (self) || !wv_series_get_visible (series))
+    return;
+
+  if (!self->paused || !self->have_frame)
+    {
+      invalidate (self);
+      return;
+    }
+
+  if ((added > 0 && wv_series_get_point (series, position, &p) && p.time <= self->frame.t_end) ||
+      (removed > 0 && wv_series_get_point (series, 0, &p) && p.time > self->frame.t_start) ||
+      (removed > 0 && wv_series_get_n_points (series) == 0))
+    invalidate (self);
+}
+
+static void
+series_notify_cb (WvTimeChart *self,
+                  GParamSpec  *pspec,
+                  WvSeries    *series)
+{
+  invalidate (self);
+}
+
+static GtkWidget *
+nth_child (GtkWidget *widget,
+           guint      n)
+{
+  GtkWidget *child = gtk_widget_get_first_child (widget);
+
+  while (child != NULL && n-- > 0)
+    child = gtk_widget_get_next_sibling (child);
+
+  return child;
+}
+
+/* Keeps one layer per series, in the order of the series list, so that
+ * series added later draw on top. */
+static void
+series_list_changed_cb (WvTimeChart *self,
+                        guint        position,
+                        guint        removed,
+                        guint        added,
+                        GListModel  *model)
+{
+  GtkWidget *widget = GTK_WIDGET (self);
+  GtkWidget *before;
+
+  for (guint i = 0; i < removed; i++)
+    {
+      GtkWidget *layer = nth_child (widget, position);
+      WvSeries *series;
+
+      if (layer == NULL)
+        break;
+
+      series = wv_line_layer_get_series (WV_LINE_LAYER (layer));
+      g_signal_handlers_disconnect_by_data (series, self);
+      gtk_widget_unparent (layer);
+    }
+
+  before = position > 0 ? nth_child (widget, position - 1) : NULL;
+
+  for (guint i = 0; i < added; i++)
+    {
+      g_autoptr(WvSeries) series = g_list_model_get_item (model, position + i);
+      GtkWidget *layer = wv_line_layer_new (series);
+
+      g_signal_connect_object (series, "items-changed",
+                               G_CALLBACK (series_items_changed_cb),
+                               self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (series, "notify",
+                               G_CALLBACK (series_notify_cb),
+                               self, G_CONNECT_SWAPPED);
+
+      gtk_widget_insert_after (layer, widget, before);
+      before = layer;
+    }
+
+  invalidate (self);
+}
+
+static void
+wv_time_chart_dispose (GObject *object)
+{
+  WvTimeChart *self = (WvTimeChart *)object;
+
+  g_clear_handle_id (&self->redraw_id, g_source_remove);
+
+  /* Removing the series through the list drops the layers and the
+   * handlers on each series; only then stop listening to the list. */
+  if (self->series != NULL)
+    {
+      wv_time_chart_remove_all (self);
+      g_signal_handlers_disconnect_by_data (self->series, self);
+      g_clear_object (&self->series);
+    }
+
+  if (self->format_destroy != NULL)
+    self->format_destroy (self->format_data);
+  self->format_func = NULL;
+  self->format_data = NULL;
+  self->format_destroy = NULL;
+
+  g_clear_object (&self->y_axis);
+
+  G_OBJECT_CLASS (wv_time_chart_parent_class)->dispose (object);
+}
+
+static void
+wv_time_chart_finalize (GObject *object)
+{
+  WvTimeChart *self = (WvTimeChart *)object;
+
+  g_clear_pointer (&self->title, g_free);
+  g_clear_pointer (&self->unit, g_free);
+
+  G_OBJECT_CLASS (wv_time_chart_parent_class)->finalize (object);
+}
+
+static void
+wv_time_chart_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  WvTimeChart *self = WV_TIME_CHART (object);
+
+  switch (prop_id)
+    {
+    case PROP_INCLUDE_ZERO:
+      g_value_set_boolean (value, self->include_zero);
+      break;
+
+    case PROP_NOW:
+      g_value_set_double (value, self->now);
+      break;
+
+    case PROP_PAUSED:
+      g_value_set_boolean (value, self->paused);
+      break;
+
+    case PROP_SERIES:
+      g_value_set_object (value, self->series);
+      break;
+
+    case PROP_TIME_ORIGIN:
+      g_value_set_int64 (value, self->time_origin);
+      break;
+
+    case PROP_TITLE:
+      g_value_set_string (value, self->title);
+      break;
+
+    case PROP_UNIT:
+      g_value_set_string (value, self->unit);
+      break;
+
+    case PROP_WINDOW:
+      g_value_set_double (value, self->window);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+wv_time_chart_set_property (GObject      *object,
+                            guint         prop_id,
+                            const GValue *value,
+                            GParamSpec   *pspec)
+{
+  WvTimeChart *self = WV_TIME_CHART (object);
+
+  switch (prop_id)
+    {
+    case PROP_INCLUDE_ZERO:
+      wv_time_chart_set_include_zero (self, g_value_get_boolean (value));
+      break;
+
+    case PROP_NOW:
+      wv_time_chart_set_now (self, g_value_get_double (value));
+      break;
+
+    case PROP_PAUSED:
+      wv_time_chart_set_paused (self, g_value_get_boolean (value));
+      break;
+
+    case PROP_TIME_ORIGIN:
+      wv_time_chart_set_time_origin (self, g_value_get_int64 (value));
+      break;
+
+    case PROP_TITLE:
+      wv_time_chart_set_title (self, g_value_get_string (value));
+      break;
+
+    case PROP_UNIT:
+      wv_time_chart_set_unit (self, g_value_get_string (value));
+      break;
+
+    case PROP_WINDOW:
+      wv_time_chart_set_window (self, g_value_get_double (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+wv_time_chart_class_init (WvTimeChartClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = wv_time_chart_dispose;
+  object_class->finalize = wv_time_chart_finalize;
+  object_class->get_property = wv_time_chart_get_property;
+  object_class->set_property = wv_time_chart_set_property;
+
+  widget_class->css_changed = wv_time_chart_css_changed;
+  widget_class->map = wv_time_chart_map;
+  widget_class->measure = wv_time_chart_measure;
+  widget_class->size_allocate = wv_time_chart_size_allocate;
+  widget_class->snapshot = wv_time_chart_snapshot;
+  widget_class->unmap = wv_time_chart_unmap;
+
+  properties[PROP_INCLUDE_ZERO] =
+    g_param_spec_boolean ("include-zero", NULL, NULL,
+                          TRUE,
+                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /* NaN means "follow the clock" and is what a new chart holds; a
+   * GParamSpecDouble cannot declare NaN as its default, hence the 0. */
+  properties[PROP_NOW] =
+    g_param_spec_double ("now", NULL, NULL,
+                         -G_MAXDOUBLE, G_MAXDOUBLE, 0,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_PAUSED] =
+    g_param_spec_boolean ("paused", NULL, NULL,
+                          FALSE,
+                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_SERIES] =
+    g_param_spec_object ("series", NULL, NULL,
+                         G_TYPE_LIST_MODEL,
+                         (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_TIME_ORIGIN] =
+    g_param_spec_int64 ("time-origin", NULL, NULL,
+                        G_MININT64, G_MAXINT64, 0,
+                        (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_TITLE] =
+    g_param_spec_string ("title", NULL, NULL,
+                         NULL,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_UNIT] =
+    g_param_spec_string ("unit", NULL, NULL,
+                         NULL,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_WINDOW] =
+    g_param_spec_double ("window", NULL, NULL,
+                         WV_TIME_CHART_MIN_WINDOW, WV_TIME_CHART_MAX_WINDOW,
+                         WV_TIME_CHART_DEFAULT_WINDOW,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_css_name (widget_class, "timechart");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
+}
+
+static void
+wv_time_chart_init (WvTimeChart *self)
+{
+  GtkEventController *motion;
+
+  self->series = g_list_store_new (WV_TYPE_SERIES);
+  self->y_axis = wv_chart_axis_new (0, 1);
+  self->window = WV_TIME_CHART_DEFAULT_WINDOW;
+  self->now = NAN;
+  self->frozen_now = NAN;
+  self->fixed_min = NAN;
+  self->fixed_max = NAN;
+  self->include_zero = TRUE;
+
+  g_signal_connect_object (self->series, "items-changed",
+                           G_CALLBACK (series_list_changed_cb),
+                           self, G_CONNECT_SWAPPED);
+
+  motion = gtk_event_controller_motion_new ();
+  g_signal_connect_object (motion, "enter", G_CALLBACK (motion_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (motion, "motion", G_CALLBACK (motion_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (motion, "leave", G_CALLBACK (leave_cb), self, G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (GTK_WIDGET (self), motion);
+
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
+  g_signal_connect (self, "query-tooltip", G_CALLBACK (query_tooltip_cb), NULL);
+}
+
+GtkWidget *
+wv_time_chart_new (void)
+{
+  return g_object_new (WV_TYPE_TIME_CHART, NULL);
+}
+
+/**
+ * wv_time_chart_add_series:
+ *
+ * Shows @series on top of the series added before. Adding a series twice
+ * does nothing.
+ */
+void
+wv_time_chart_add_series (WvTimeChart *self,
+                          WvSeries    *series)
+{
+  g_return_if_fail (WV_IS_TIME_CHART (self));
+  g_return_if_fail (WV_IS_SERIES (series));
+
+  if (g_list_store_find (self->series, series, NULL))
+    return;
+
+  g_list_store_append (self->series, series);
+}
+
+void
+wv_time_chart_remove_series (WvTimeChart *self,
+                             WvSeries    *series)
+{
+  guint position;
+
+  g_return_if_fail (WV_IS_TIME_CHART (self));
+  g_return_if_fail (WV_IS_SERIES (series));
+
+  if (g_list_store_find (self->series, series, &position))
+    g_list_store_remove (self->series, position);
+}
+
+void
+wv_time_chart_remove_all (WvTimeChart *self)
+{
+  g_return_if_fail (WV_IS_TIME_CHART (self));
+
+  g_list_store_remove_all (self->series);
+}
+
+/**
+ * wv_time_chart_get_series:
+ *
+ * Returns: (transfer none): the series shown, a #GListModel of #WvSeries
+ */
+GListModel *
+wv_time_chart_get_series (WvTimeChart *self)
+{
+  g_return_val_if_fail (WV_IS_TIME_CHART (self), NULL);
+
+  return G_LIST_MODEL (self->series);
+}
+
+static gboolean
+set_string (char       **field,
+            const char  *value)
+{
+  if (g_strcmp0 (*field, value) == 0)
+    return FALSE;
+
+  g_free (*field);
+  *field = g_strdup (value);
+
+  return TRUE;
+}
+
+const char *
+wv_time_chart_get_title (WvTimeChart *self)
+{
+  g_return_val_if_fail (WV_IS_TIME_CHART (self), NULL);
+
+  return self->title;
+}
+
+void
+wv_time_chart_set_title (WvTimeChart *self,
+                         const char  *title)
+{
+  g_return_if_fail (WV_IS_TIME_CHART (self));
+
+  if (set_string (&self->title, title))
+    {
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TITLE]);
+      invalidate (self);
+    }
+}
+
+const char *
+wv_time_chart_get_unit (WvTimeChart *self)
+{
+  g_return_val_if_fail (WV_IS_TIME_CHART (self), NULL);
+
+  return self->unit;
+}
+
+/**
+ * wv_time_chart_set_unit:
+ * @unit: (nullable): e.g. "ms", "%", "bit/s"; shown after the title and
+ *   passed to the formatter for tooltips
+ */
+void
+wv_time_chart_set_unit (WvTimeChart *self,
+                        const char  *unit)
+{
+  g_return_if_fail (WV_IS_TIME_CHART (self));
+
+  if (set_string (&self->unit, unit))
+    {
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_UNIT]);
+      invalidate (self);
+    }
+}
+
+/**
+ * wv_time_chart_set_formatter:
+ * @func: (nullable): formats axis labels and tooltip values; %NULL for
+ *   wv_format_decimal(). wv_format_si() suits throughput.
+ */
+void
+wv_time_chart_set_formatter (WvTimeChart       *self,
+                             WvValueFormatFunc  func,
+                             gpointer           user_data,
+                             GDestroyNotify     destroy)
+{
+  g_return_if_fail (WV_IS_TIME_CHART (self));
+
+  if (self->format_destroy != NULL)
+    self->format_destroy (self->format_data);
+
+  self->format_func = func;
+  self->format_data = user_data;
+  self->format_destroy = destroy;
+
+  invalidate (self);
+}
+
+/**
+ * wv_time_chart_format_value:
+ * @with_unit: append the chart's unit
+ *
+ * Formats @value the way the chart does (axis labels use the tick step as
+ * @resolution, tooltips a hundredth of it).
+ *
+ * Returns: (transfer full): the text
+ */
+char *
+wv_time_chart_format_value (WvTimeChart *self,
+                            double       value,
+                            double       resolution,
+                            gboolean     with_unit)
+{
+  g_return_val_if_fail (WV_IS_TIME_CHART (self), NULL);
+
+  return format_value (self, value, resolution, with_unit ? self->unit : NULL);
+}
+
+double
+wv_time_chart_get_window (WvTimeChart *self)
+{
+  g_return_val_if_fail (WV_IS_TIME_CHART (self), WV_TIME_CHART_DEFAULT_WINDOW);
+
+  return self->window;
+}
+
+/**
+ * wv_time_chart_set_window:
+ * @seconds: visible time span (clamped to 1 s .. 1 day; non-finite values
+ *   are ignored)
+ */
+void
+wv_time_chart_set_window (WvTimeChart *self,
+                          double       seconds)
+{
+  g_return_if_fail (WV_IS_TIME_CHART (self));
+
+  if (!isfinite (seconds))
+    return;
+
+  seconds = CLAMP (seconds, WV_TIME_CHART_MIN_WINDOW, WV_TIME_CHART_MAX_WINDOW);
+
+  if (self->window == seconds)
+    return;
+
+  self->window = seconds;
+  update_timer (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WINDOW]);
+  invalidate (self);
+}
+
+gboolean
+wv_time_chart_get_paused (WvTimeChart *self)
+{
+  g_return_val_if_fail (WV_IS_TIME_CHART (self), FALSE);
+
+  return self->paused;
+}
+
+/**
+ * wv_time_chart_set_paused:
+ *
+ * Freezes the view where it is; series keep collecting points (up to their
+ * capacity) and the view jumps back to now when resumed.
+ */
+void
+wv_time_chart_set_paused (WvTimeChart *self,
+                          gboolean     paused)
+{
+  g_return_if_fail (WV_IS_TIME_CHART (self));
+
+  paused = !!paused;
+
+  if (self->paused == paused)
+    return;
+
+  if (paused)
+    {
+      /* Freeze exactly what is on screen if something was drawn live. */
+      if (self->have_frame && isnan (self->now))
+        self->frozen_now = self->frame.t_end;
+      else
+        self->frozen_now = current_now (self);
+    }
+
+  self->paused = paused;
+  update_timer (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAUSED]);
+  invalidate (self);
+}
+
+/**
+ * wv_time_chart_get_now:
+ *
+ * Returns: the pinned right edge, or NaN while following the clock
+ */
+double
+wv_time_chart_get_now (WvTimeChart *self)
+{
+  g_return_val_if_fail (WV_IS_TIME_CHART (self), NAN);
+
+  return self->now;
+}
+
+/**
+ * wv_time_chart_set_now:
+ * @now: time at the right edge, or NaN to follow the monotonic clock
+ *   (infinities count as NaN)
+ */
+void
+wv_time_chart_set_now (WvTimeChart *self,
+                       double       now)
+{
+  g_return_if_fail (WV_IS_TIME_CHART (self));
+
+  if (!isfinite (now))
+    now = NAN;
+
+  if (self->now == now || (isnan (self->now) && isnan (now)))
+    return;
+
+  self->now = now;
+  update_timer (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NOW]);
+  invalidate (self);
+}
+
+gint64
+wv_time_chart_get_time_origin (WvTimeChart *self)
+{
+  g_return_val_if_fail (WV_IS_TIME_CHART (self), 0);
+
+  return self->time_origin;
+}
+
+/**
+ * wv_time_chart_set_time_origin:
+ * @origin_usec: the g_get_monotonic_time() value that point time 0 stands
+ *   for (e.g. the start of the measurement session)
+ */
+void
+wv_time_chart_set_time_origin (WvTimeChart *self,
+                               gint64       origin_usec)
+{
+  g_return_if_fail (WV_IS_TIME_CHART (self));
+
+  if (self->time_origin == origin_usec)
+    return;
+
+  self->time_origin = origin_usec;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TIME_ORIGIN]);
+  invalidate (self);
+}
+
+gboolean
+wv_time_chart_get_include_zero (WvTimeChart *self)
+{
+  g_return_val_if_fail (WV_IS_TIME_CHART (self), FALSE);
+
+  return self->include_zero;
+}
+
+/**
+ * wv_time_chart_set_include_zero:
+ *
+ * Whether the value axis always reaches 0 (default %TRUE: loss and
+ * throughput read best from zero; turn it off for delay to see jitter).
+ */
+void
+wv_time_chart_set_include_zero (WvTimeChart *self,
+                                gboolean     include_zero)
+{
+  g_return_if_fail (WV_IS_TIME_CHART (self));
+
+  include_zero = !!include_zero;
+
+  if (self->include_zero == include_zero)
+    return;
+
+  self->include_zero = include_zero;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_INCLUDE_ZERO]);
+  invalidate (self);
+}
+
+void
+wv_time_chart_get_fixed_range (WvTimeChart *self,
+                               double      *min,
+                               double      *max)
+{
+  g_return_if_fail (WV_IS_TIME_CHART (self));
+
+  if (min != NULL)
+    *min = self->fixed_min;
+  if (max != NULL)
+    *max = self->fixed_max;
+}
+
+/**
+ * wv_time_chart_set_fixed_range:
+ * @min: lower bound of the value axis, or NaN for automatic
+ * @max: upper bound, or NaN for automatic
+ *
+ * E.g. (0, 100) for a loss chart in percent. The axis still rounds to nice
+ * tick values.
+ */
+void
+wv_time_chart_set_fixed_range (WvTimeChart *self,
+                               double       min,
+                               double       max)
+{
+  g_return_if_fail (WV_IS_TIME_CHART (self));
+
+  self->fixed_min = isfinite (min) ? min : NAN;
+  self->fixed_max = isfinite (max) ? max : NAN;
+
+  invalidate (self);
+}
+
+/**
+ * wv_time_chart_get_y_axis:
+ *
+ * Returns: (transfer none): the value axis, as of the last frame drawn
+ */
+WvChartAxis *
+wv_time_chart_get_y_axis (WvTimeChart *self)
+{
+  g_return_val_if_fail (WV_IS_TIME_CHART (self), NULL);
+
+  return self->y_axis;
+}
+
+/**
+ * wv_time_chart_get_plot_area:
+ * @out: (out): the plot rectangle of the last frame drawn, in widget
+ *   coordinates (empty before the first frame)
+ */
+void
+wv_time_chart_get_plot_area (WvTimeChart     *self,
+                             graphene_rect_t *out)
+{
+  g_return_if_fail (WV_IS_TIME_CHART (self));
+  g_return_if_fail (out != NULL);
+
+  if (self->have_frame)
+    *out = self->frame.plot;
+  else
+    graphene_rect_init (out, 0, 0, 0, 0);
+}
+
+/**
+ * wv_time_chart_get_time_range:
+ *
+ * The times at the left and right edges of the last frame drawn (NaN
+ * before the first frame).
+ */
+void
+wv_time_chart_get_time_range (WvTimeChart *self,
+                              double      *t_start,
+                              double      *t_end)
+{
+  g_return_if_fail (WV_IS_TIME_CHART (self));
+
+  if (t_start != NULL)
+    *t_start = self->have_frame ? self->frame.t_start : NAN;
+  if (t_end != NULL)
+    *t_end = self->have_frame ? self->frame.t_end : NAN;
+}
+
+void
+wv_time_chart_get_y_ticks (WvTimeChart *self,
+                           WvAxisTicks *out)
+{
+  g_return_if_fail (WV_IS_TIME_CHART (self));
+  g_return_if_fail (out != NULL);
+
+  *out = self->y_ticks;
+}
+
+static int
+compare_picks (gconstpointer a,
+               gconstpointer b)
+{
+  const WvChartPick *pa = a;
+  const WvChartPick *pb = b;
+
+  return (pa->distance > pb->distance) - (pa->distance < pb->distance);
+}
+
+/**
+ * wv_time_chart_pick_all:
+ * @x: pointer position in widget coordinates
+ * @y: pointer position in widget coordinates
+ * @radius: how far (pixels) a point may be from the pointer
+ * @out: (array length=n_out) (out caller-allocates): the picks
+ * @n_out: room in @out
+ *
+ * For each visible series, finds the drawn point nearest to (@x, @y)
+ * within @radius, using the layout of the last frame drawn; returns them
+ * nearest first.
+ *
+ * Returns: the number of picks stored in @out
+ */
+guint
+wv_time_chart_pick_all (WvTimeChart *self,
+                        double       x,
+                        double       y,
+                        double       radius,
+                        WvChartPick *out,
+                        guint        n_out)
+{
+  g_autoptr(GArray) picks = NULL;
+  const WvChartFrame *frame = &self->frame;
+  GListModel *model;
+  double scale, t_lo, t_hi;
+  guint n;
+
+  g_return_val_if_fail (WV_IS_TIME_CHART (self), 0);
+  g_return_val_if_fail (out != NULL || n_out == 0, 0);
+
+  if (!self->have_frame || n_out == 0 || !isfinite (x) || !isfinite (y) ||
+      !isfinite (radius) || radius < 0 ||
+      frame->plot.size.width < 1 || frame->plot.size.height < 1)
+    return 0;
+
+  if (x < frame->plot.origin.x - radius ||
+      x > frame->plot.origin.x + frame->plot.size.width + radius ||
+      y < frame->plot.origin.y - radius ||
+      y > frame->plot.origin.y + frame->plot.size.height + radius)
+    return 0;
+
+  scale = frame->plot.size.width / (frame->t_end - frame->t_start);
+  t_lo = MAX (frame->t_start, frame->t_start + (x - radius - frame->plot.origin.x - 1) / scale);
+  t_hi = MIN (frame->t_end, frame->t_start + (x + radius - frame->plot.origin.x + 1) / scale);
+
+  picks = g_array_new (FALSE, FALSE, sizeof (WvChartPick));
+  model = G_LIST_MODEL (self->series);
+  n = g_list_model_get_n_items (model);
+
+  for (guint s = 0; s < n; s++)
+    {
+      g_autoptr(WvSeries) series = g_list_model_get_item (model, s);
+      WvChartPick best = { .distance = G_MAXDOUBLE };
+      guint n_points;
+
+      if (!wv_series_get_visible (series))
+        continue;
+
+      n_points = wv_series_get_n_points (series);
+
+      for (guint i = wv_series_lower_bound (series, t_lo); i < n_points; i++)
+        {
+          WvPoint p;
+          double px, py, d;
+
+          wv_series_get_point (series, i, &p);
+
+          if (p.time > t_hi)
+            break;
+
+          if (isnan (p.value))
+            continue;
+
+          /* Where the layer draws it: the centre of its pixel column. */
+          px = frame->plot.origin.x +
+               MIN (floor ((p.time - frame->t_start) * scale), frame->plot.size.width - 1) + 0.5;
+          py = floor (_wv_chart_frame_value_to_y (frame, p.value)) + 0.5;
+          d = hypot (px - x, py - y);
+
+          if (d <= radius && d < best.distance)
+            best = (WvChartPick) { series, i, p.time, p.value, px, py, d };
+        }
+
+      if (best.series != NULL)
+        g_array_append_val (picks, best);
+    }
+
+  g_array_sort (picks, compare_picks);
+
+  n = MIN (picks->len, n_out);
+  for (guint i = 0; i < n; i++)
+    out[i] = g_array_index (picks, WvChartPick, i);
+
+  return n;
+}
+
+/**
+ * wv_time_chart_pick:
+ * @out: (out): the point nearest to (@x, @y) over all visible series
+ *
+ * Returns: %FALSE if no drawn point lies within @radius pixels
+ */
+gboolean
+wv_time_chart_pick (WvTimeChart *self,
+                    double       x,
+                    double       y,
+                    double       radius,
+                    WvChartPick *out)
+{
+  g_return_val_if_fail (WV_IS_TIME_CHART (self), FALSE);
+  g_return_val_if_fail (out != NULL, FALSE);
+
+  return wv_time_chart_pick_all (self, x, y, radius, out, 1) == 1;
+}
+
+static const char *
+line_sample (WvLineStyle style)
+{
+  switch (style)
+    {
+    case WV_LINE_STYLE_DASHED:
+      return "╍╍";
+    case WV_LINE_STYLE_DOTTED:
+      return "┅┅";
+    case WV_LINE_STYLE_SOLID:
+    default:
+      return "━━";
+    }
+}
+
+/**
+ * wv_time_chart_get_tooltip_markup:
+ *
+ * The tooltip the chart shows with the pointer at (@x, @y): the values of
+ * the series nearest to the pointer (nearest first, up to six), each with
+ * a line sample in its colour, its label, its value with the unit and,
+ * when it differs from the first, its time.
+ *
+ * Returns: (transfer full) (nullable): Pango markup, or %NULL if no point
+ *   is near
+ */
+char *
+wv_time_chart_get_tooltip_markup (WvTimeChart *self,
+                                  double       x,
+                                  double       y)
+{
+  WvChartPick picks[TOOLTIP_LINES];
+  GString *markup;
+  guint n;
+
+  g_return_val_if_fail (WV_IS_TIME_CHART (self), NULL);
+
+  n = wv_time_chart_pick_all (self, x, y, PICK_RADIUS, picks, G_N_ELEMENTS (picks));
+  if (n == 0)
+    return NULL;
+
+  markup = g_string_new (NULL);
+  g_string_append_printf (markup, "<b>%.2f s ago</b>", self->frame.t_end - picks[0].time);
+
+  for (guint i = 0; i < n; i++)
+    {
+      const char *label = wv_series_get_label (picks[i].series);
+      g_autofree char *escaped = g_markup_escape_text (label ? label : "", -1);
+      g_autofree char *value = format_value (self, picks[i].value, self->y_ticks.step / 100, self->unit);
+      g_autofree char *value_escaped = g_markup_escape_text (value, -1);
+      GdkRGBA color;
+
+      /* Tooltips are dark in both Adwaita variants: use the dark-theme
+       * colours there. */
+      wv_chart_palette_get (wv_series_get_color_index (picks[i].series), TRUE, &color);
+
+      g_string_append_printf (markup,
+                              "\n<span foreground=\"#%02x%02x%02x\">%s</span> %s  <b>%s</b>",
+                              (guint) (color.red * 255 + 0.5),
+                              (guint) (color.green * 255 + 0.5),
+                              (guint) (color.blue * 255 + 0.5),
+                              line_sample (wv_series_get_line_style (picks[i].series)),
+                              escaped,
+                              value_escaped);
+
+      if (fabs (picks[i].time - picks[0].time) >= 0.005)
+        g_string_append_printf (markup, " <small>(%.2f s ago)</small>",
+                                self->frame.t_end - picks[i].time);
+    }
+
+  return g_string_free (markup, FALSE);
+}
