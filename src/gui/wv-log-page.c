@@ -1,0 +1,178 @@
+/* wv-log-page.c: the window's log: engine messages, phases, errors
+ *
+ * Copyright 2026 wifi-verify developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A read-only text view, one line per message with the local time. It
+ * follows new lines while scrolled to the bottom and stays put while the
+ * user reads further up. Warnings and errors are coloured.
+ */
+#define G_LOG_DOMAIN "wv-gui"
+
+#include "config.h"
+
+#include "wv-log-page.h"
+
+struct _WvLogPage
+{
+  GtkWidget parent_instance;
+
+  GtkScrolledWindow *scroller;
+  GtkTextView *text_view;
+
+  GtkTextMark *end_mark;
+  guint n_lines;
+};
+
+G_DEFINE_FINAL_TYPE (WvLogPage, wv_log_page, GTK_TYPE_WIDGET)
+
+static gboolean
+at_bottom (WvLogPage *self)
+{
+  GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (self->scroller);
+
+  return gtk_adjustment_get_value (adj) + gtk_adjustment_get_page_size (adj) >=
+         gtk_adjustment_get_upper (adj) - 4;
+}
+
+void
+wv_log_page_append (WvLogPage     *self,
+                    WvMessageKind  kind,
+                    const char    *text)
+{
+  GtkTextBuffer *buffer;
+  GtkTextIter end;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *stamp = g_date_time_format (now, "%H:%M:%S  ");
+  g_autofree char *valid = NULL;
+  gboolean follow;
+  const char *tag = kind == WV_MESSAGE_ERROR ? "error" : kind == WV_MESSAGE_WARNING ? "warning" : NULL;
+
+  g_return_if_fail (WV_IS_LOG_PAGE (self));
+
+  if (text == NULL)
+    return;
+  /* Messages may quote what a peer sent. */
+  valid = g_utf8_make_valid (text, -1);
+  g_strdelimit (valid, "\n\r", ' ');
+  follow = at_bottom (self);
+  buffer = gtk_text_view_get_buffer (self->text_view);
+
+  if (self->n_lines >= WV_LOG_PAGE_MAX_LINES)
+    {
+      GtkTextIter start, second;
+
+      gtk_text_buffer_get_start_iter (buffer, &start);
+      second = start;
+      gtk_text_iter_forward_line (&second);
+      gtk_text_buffer_delete (buffer, &start, &second);
+      self->n_lines--;
+    }
+
+  gtk_text_buffer_get_end_iter (buffer, &end);
+  gtk_text_buffer_insert_with_tags_by_name (buffer, &end, stamp, -1, "time", NULL);
+  if (tag)
+    gtk_text_buffer_insert_with_tags_by_name (buffer, &end, valid, -1, tag, NULL);
+  else
+    gtk_text_buffer_insert (buffer, &end, valid, -1);
+  gtk_text_buffer_insert (buffer, &end, "\n", 1);
+  self->n_lines++;
+
+  if (follow)
+    gtk_text_view_scroll_mark_onscreen (self->text_view, self->end_mark);
+}
+
+void
+wv_log_page_clear (WvLogPage *self)
+{
+  g_return_if_fail (WV_IS_LOG_PAGE (self));
+
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->text_view), "", 0);
+  self->n_lines = 0;
+}
+
+guint
+wv_log_page_get_n_lines (WvLogPage *self)
+{
+  g_return_val_if_fail (WV_IS_LOG_PAGE (self), 0);
+  return self->n_lines;
+}
+
+char *
+wv_log_page_dup_text (WvLogPage *self)
+{
+  GtkTextBuffer *buffer;
+  GtkTextIter start, end;
+
+  g_return_val_if_fail (WV_IS_LOG_PAGE (self), NULL);
+  buffer = gtk_text_view_get_buffer (self->text_view);
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
+static void
+on_copy_clicked (GtkButton *button,
+                 WvLogPage *self)
+{
+  g_autofree char *text = wv_log_page_dup_text (self);
+
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), text);
+}
+
+static void
+on_clear_clicked (GtkButton *button,
+                  WvLogPage *self)
+{
+  wv_log_page_clear (self);
+}
+
+GtkWidget *
+wv_log_page_new (void)
+{
+  return g_object_new (WV_TYPE_LOG_PAGE, NULL);
+}
+
+static void
+wv_log_page_dispose (GObject *object)
+{
+  GtkWidget *child;
+
+  gtk_widget_dispose_template (GTK_WIDGET (object), WV_TYPE_LOG_PAGE);
+  /* The template's root box is not a bound child: unparent it too. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))))
+    gtk_widget_unparent (child);
+  G_OBJECT_CLASS (wv_log_page_parent_class)->dispose (object);
+}
+
+static void
+wv_log_page_class_init (WvLogPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = wv_log_page_dispose;
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/wifiverify/WifiVerify/wv-log-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, WvLogPage, scroller);
+  gtk_widget_class_bind_template_child (widget_class, WvLogPage, text_view);
+  gtk_widget_class_bind_template_callback (widget_class, on_copy_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_clear_clicked);
+}
+
+static void
+wv_log_page_init (WvLogPage *self)
+{
+  GtkTextBuffer *buffer;
+  GtkTextIter end;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  buffer = gtk_text_view_get_buffer (self->text_view);
+  gtk_text_buffer_create_tag (buffer, "time", "foreground", "#77767b", NULL);
+  gtk_text_buffer_create_tag (buffer, "warning", "foreground", "#c64600", NULL);
+  gtk_text_buffer_create_tag (buffer, "error", "foreground", "#e01b24", "weight", PANGO_WEIGHT_BOLD, NULL);
+  gtk_text_buffer_get_end_iter (buffer, &end);
+  self->end_mark = gtk_text_buffer_create_mark (buffer, "end", &end, FALSE);
+}

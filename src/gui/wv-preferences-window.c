@@ -1,0 +1,162 @@
+/* wv-preferences-window.c: the measurement settings
+ *
+ * Copyright 2026 wifi-verify developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Every control is bound to its GSettings key, so there is nothing to
+ * apply or save: the window reads the settings when the next measurement
+ * starts. The schema's ranges match the controls' ranges.
+ */
+#define G_LOG_DOMAIN "wv-gui"
+
+#include "config.h"
+
+#include "wv-gui.h"
+#include "wv-preferences-window.h"
+
+struct _WvPreferencesWindow
+{
+  GtkWindow parent_instance;
+
+  GtkSpinButton *probe_rate;
+  GtkSpinButton *probe_size;
+  GtkSpinButton *bulk_rate;
+  GtkSpinButton *duration;
+  GtkSpinButton *connections;
+  GtkDropDown *families;
+  GtkEntry *stun_server;
+  GtkSwitch *traceroute;
+  GtkSpinButton *max_ttl;
+  GtkSpinButton *rounds;
+  GtkSwitch *mtu;
+  GtkSpinButton *mtu_max;
+  GtkEntry *listen_address;
+
+  GSettings *settings;
+};
+
+G_DEFINE_FINAL_TYPE (WvPreferencesWindow, wv_preferences_window, GTK_TYPE_WINDOW)
+
+static const char * const bound_keys[] = {
+  "probe-rate", "probe-size", "bulk-rate", "duration", "connections", "families",
+  "stun-server", "traceroute", "max-ttl", "rounds", "mtu", "mtu-max", "listen-address",
+};
+
+static gboolean
+families_get (GValue   *value,
+              GVariant *variant,
+              gpointer  data)
+{
+  g_value_set_uint (value, wv_gui_families_from_string (g_variant_get_string (variant, NULL)));
+  return TRUE;
+}
+
+static GVariant *
+families_set (const GValue       *value,
+              const GVariantType *type,
+              gpointer            data)
+{
+  guint selected = g_value_get_uint (value);
+
+  if (selected > WV_FAMILIES_IPV6)
+    return NULL;
+  return g_variant_new_string (wv_gui_families_to_string (selected));
+}
+
+static void
+on_reset_clicked (GtkButton           *button,
+                  WvPreferencesWindow *self)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (bound_keys); i++)
+    g_settings_reset (self->settings, bound_keys[i]);
+}
+
+static void
+bind_settings (WvPreferencesWindow *self)
+{
+  struct { const char *key; gpointer widget; const char *property; } binds[] = {
+    { "probe-rate", self->probe_rate, "value" },
+    { "probe-size", self->probe_size, "value" },
+    { "bulk-rate", self->bulk_rate, "value" },
+    { "duration", self->duration, "value" },
+    { "connections", self->connections, "value" },
+    { "stun-server", self->stun_server, "text" },
+    { "traceroute", self->traceroute, "active" },
+    { "max-ttl", self->max_ttl, "value" },
+    { "rounds", self->rounds, "value" },
+    { "mtu", self->mtu, "active" },
+    { "mtu-max", self->mtu_max, "value" },
+    { "listen-address", self->listen_address, "text" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (binds); i++)
+    g_settings_bind (self->settings, binds[i].key, binds[i].widget, binds[i].property,
+                     G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind_with_mapping (self->settings, "families", self->families, "selected",
+                                G_SETTINGS_BIND_DEFAULT, families_get, families_set, NULL, NULL);
+  /* Hop limit and rounds only matter with the traceroute, the largest
+   * size only with the MTU search. */
+  g_object_bind_property (self->traceroute, "active", self->max_ttl, "sensitive", G_BINDING_SYNC_CREATE);
+  g_object_bind_property (self->traceroute, "active", self->rounds, "sensitive", G_BINDING_SYNC_CREATE);
+  g_object_bind_property (self->mtu, "active", self->mtu_max, "sensitive", G_BINDING_SYNC_CREATE);
+}
+
+GtkWidget *
+wv_preferences_window_new (GtkWindow *parent,
+                           GSettings *settings)
+{
+  WvPreferencesWindow *self;
+
+  g_return_val_if_fail (G_IS_SETTINGS (settings), NULL);
+
+  self = g_object_new (WV_TYPE_PREFERENCES_WINDOW,
+                       "transient-for", parent,
+                       "application", parent ? gtk_window_get_application (parent) : NULL,
+                       NULL);
+  self->settings = g_object_ref (settings);
+  bind_settings (self);
+  return GTK_WIDGET (self);
+}
+
+static void
+wv_preferences_window_dispose (GObject *object)
+{
+  WvPreferencesWindow *self = WV_PREFERENCES_WINDOW (object);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), WV_TYPE_PREFERENCES_WINDOW);
+  g_clear_object (&self->settings);
+  G_OBJECT_CLASS (wv_preferences_window_parent_class)->dispose (object);
+}
+
+static void
+wv_preferences_window_class_init (WvPreferencesWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = wv_preferences_window_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/wifiverify/WifiVerify/wv-preferences-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, WvPreferencesWindow, probe_rate);
+  gtk_widget_class_bind_template_child (widget_class, WvPreferencesWindow, probe_size);
+  gtk_widget_class_bind_template_child (widget_class, WvPreferencesWindow, bulk_rate);
+  gtk_widget_class_bind_template_child (widget_class, WvPreferencesWindow, duration);
+  gtk_widget_class_bind_template_child (widget_class, WvPreferencesWindow, connections);
+  gtk_widget_class_bind_template_child (widget_class, WvPreferencesWindow, families);
+  gtk_widget_class_bind_template_child (widget_class, WvPreferencesWindow, stun_server);
+  gtk_widget_class_bind_template_child (widget_class, WvPreferencesWindow, traceroute);
+  gtk_widget_class_bind_template_child (widget_class, WvPreferencesWindow, max_ttl);
+  gtk_widget_class_bind_template_child (widget_class, WvPreferencesWindow, rounds);
+  gtk_widget_class_bind_template_child (widget_class, WvPreferencesWindow, mtu);
+  gtk_widget_class_bind_template_child (widget_class, WvPreferencesWindow, mtu_max);
+  gtk_widget_class_bind_template_child (widget_class, WvPreferencesWindow, listen_address);
+  gtk_widget_class_bind_template_callback (widget_class, on_reset_clicked);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+}
+
+static void
+wv_preferences_window_init (WvPreferencesWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}

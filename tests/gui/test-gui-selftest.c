@@ -1,0 +1,329 @@
+/* test-gui-selftest.c: `wifi-verify --self-test` end to end, under a display
+ *
+ * Copyright 2026 wifi-verify developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Starts the application with the command line README's first command
+ * ends with, lets the loopback self-test run (12 s of streams, two
+ * connections per family), then checks what the window shows: charts with
+ * data, the traceroute (loopback: one hop, the peer itself) and MTU panes,
+ * the CSV export, and saves screenshots of every tab.
+ *
+ * The test cases run inside the application's main loop (g_test_run() from
+ * an idle callback of g_application_run()) so that the command line goes
+ * through GApplication as it does for the real program. Assertions are
+ * non-fatal: each pane is reported on its own.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gstdio.h>
+
+#include "wv-connection-row.h"
+#include "wv-gst.h"
+#include "wv-gui.h"
+#include "wv-gui-test.h"
+#include "wv-table-row.h"
+
+#define STREAM_SECONDS  12
+#define CONNECTIONS     2         /* per family */
+#define RUN_TIMEOUT_MS  150000
+
+static WvApplication *app;
+static WvWindow *window;
+static const char *skip_reason;
+static int test_status;
+
+#define REQUIRE_RUN()                             \
+  G_STMT_START {                                  \
+    if (skip_reason)                              \
+      {                                           \
+        g_test_skip (skip_reason);                \
+        return;                                   \
+      }                                           \
+  } G_STMT_END
+
+static guint
+n_connections (void)
+{
+  return wv_session_get_n_connections (wv_window_get_session (window));
+}
+
+static void
+save (const char *name)
+{
+  g_autofree char *path = wv_gui_test_screenshot (GTK_WIDGET (window), name);
+
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+}
+
+static void
+test_command_line (void)
+{
+  REQUIRE_RUN ();
+
+  /* --self-test opened the window and started at once. */
+  g_assert_nonnull (window);
+  g_assert_cmpstr (wv_window_get_mode (window), ==, WV_MODE_SELF_TEST);
+  g_assert_nonnull (wv_window_get_session (window));
+  g_assert_true (wv_session_get_started (wv_window_get_session (window)));
+  g_assert_true (wv_session_get_self_test (wv_window_get_session (window)));
+  g_assert_cmpstr (wv_window_get_visible_content (window), ==, "main");
+}
+
+static gboolean
+finished (gpointer data)
+{
+  return !wv_session_get_running (wv_window_get_session (window));
+}
+
+static void
+test_run (void)
+{
+  WvSession *session;
+
+  REQUIRE_RUN ();
+  session = wv_window_get_session (window);
+
+  g_assert_true (wv_gui_test_wait (finished, NULL, RUN_TIMEOUT_MS));
+  g_test_message ("self-test: %u connections, %u records, ended after %.1f s; status: %s",
+                  n_connections (), wv_session_get_n_records (session),
+                  wv_session_get_end_time (session), wv_window_get_status_text (window));
+  g_assert_cmpfloat (wv_session_get_end_time (session), >=, 10.0);
+  g_assert_cmpint (wv_session_get_phase (session), ==, WV_PHASE_DONE);
+  g_assert_cmpstr (wv_window_get_progress_text (window), ==, "Finished");
+  g_assert_cmpuint (n_connections (), ==, 2 * CONNECTIONS);
+  for (guint i = 0; i < n_connections (); i++)
+    g_assert_cmpint (wv_session_get_connection_state (session, i), ==, WV_CONN_FINISHED);
+  g_assert_cmpuint (wv_session_get_n_records (session), >, 0);
+}
+
+static void
+test_charts (void)
+{
+  WvChartsPage *charts;
+  GtkListBox *list;
+
+  REQUIRE_RUN ();
+  charts = wv_window_get_charts_page (window);
+  list = wv_window_get_connection_list (window);
+
+  /* Every connection drew at least 8 of its 12 seconds: RTT measured by
+   * the client, delay, loss and jitter of what the client received. */
+  for (guint c = 0; c < n_connections (); c++)
+    {
+      static const struct { WvChartMetric metric; WvDirection dir; } charted[] = {
+        { WV_CHART_METRIC_RTT, WV_DIR_C2S },
+        { WV_CHART_METRIC_DELAY, WV_DIR_S2C },
+        { WV_CHART_METRIC_JITTER, WV_DIR_S2C },
+        { WV_CHART_METRIC_LOSS, WV_DIR_S2C },
+        { WV_CHART_METRIC_THROUGHPUT, WV_DIR_S2C },
+      };
+
+      for (guint i = 0; i < G_N_ELEMENTS (charted); i++)
+        {
+          WvSeries *s = wv_charts_page_get_series (charts, c, charted[i].metric, charted[i].dir);
+
+          g_assert_nonnull (s);
+          if (s)
+            {
+              g_test_message ("connection %u, metric %d, direction %d: %u points", c,
+                              charted[i].metric, charted[i].dir, wv_series_get_n_points (s));
+              g_assert_cmpuint (wv_series_get_n_points (s), >=, 8);
+            }
+        }
+    }
+  for (guint m = 0; m < WV_N_CHART_METRICS; m++)
+    g_assert_cmpuint (g_list_model_get_n_items (
+                        wv_time_chart_get_series (wv_charts_page_get_chart (charts, m, WV_DIR_C2S))),
+                      ==, n_connections ());
+
+  /* The list shows live values. */
+  for (guint c = 0; c < n_connections (); c++)
+    {
+      GtkListBoxRow *row = gtk_list_box_get_row_at_index (list, c);
+
+      g_assert_nonnull (row);
+      /* After the run: the whole run's median RTT, a number. */
+      if (row)
+        {
+          const char *subtitle = wv_connection_row_get_subtitle (WV_CONNECTION_ROW (row));
+
+          g_test_message ("connection %u: %s", c, subtitle);
+          g_assert_true (g_str_has_prefix (subtitle, "RTT "));
+          g_assert_true (g_ascii_isdigit (subtitle[4]));
+        }
+    }
+}
+
+static void
+test_traceroute (void)
+{
+  WvTraceTable *table;
+  WvTracePage *trace;
+
+  REQUIRE_RUN ();
+  table = wv_session_get_trace_table (wv_window_get_session (window));
+  trace = wv_window_get_trace_page (window);
+  wv_trace_page_update_now (trace);
+
+  /* Loopback: one hop in each direction, and it is the peer. */
+  g_assert_cmpuint (wv_trace_table_get_n_paths (table), ==, 2 * n_connections ());
+  for (guint p = 0; p < wv_trace_table_get_n_paths (table); p++)
+    {
+      g_assert_cmpuint (wv_trace_table_get_n_hops (table, p), ==, 1);
+      g_assert_true (wv_trace_table_get_reached (table, p));
+    }
+  g_assert_cmpuint (g_list_model_get_n_items (wv_trace_page_get_hops (trace)), ==, n_connections ());
+  g_assert_cmpuint (wv_hop_view_get_n_paths (wv_trace_page_get_hop_view (trace, 4)), ==, CONNECTIONS);
+}
+
+static void
+test_mtu (void)
+{
+  WvTraceTable *table;
+  WvMtuPage *mtu;
+
+  REQUIRE_RUN ();
+  table = wv_session_get_trace_table (wv_window_get_session (window));
+  mtu = wv_window_get_mtu_page (window);
+  wv_mtu_page_update_now (mtu);
+
+  g_assert_cmpuint (wv_trace_table_get_n_paths (table), ==, 2 * n_connections ());
+  for (guint p = 0; p < wv_trace_table_get_n_paths (table); p++)
+    g_assert_cmpuint (wv_trace_table_get_path_mtu (table, p, NULL), >, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (wv_mtu_page_get_path_mtus (mtu)), ==, 2 * n_connections ());
+}
+
+static gboolean
+not_exporting (gpointer data)
+{
+  return !wv_window_get_exporting (window);
+}
+
+static void
+test_export (void)
+{
+  g_autofree char *tmp = NULL;
+  g_autoptr(GFile) folder = NULL;
+  g_autofree char *dir = NULL;
+  guint n;
+  static const struct { const char *file; const char *header; } files[] = {
+    { "stats.csv", "time_unix_s,time_utc,conn,family,dir,window_s," },
+    { "summary.csv", "time_unix_s,time_utc,conn,family,dir,duration_s," },
+    { "hop.csv", "time_unix_s,time_utc,conn,family,dir,round,ttl,addr,rtt_ms,reached" },
+    { "mtu.csv", "time_unix_s,time_utc,conn,family,dir,hop,addr,mtu_bytes" },
+    { "path_mtu.csv", "time_unix_s,time_utc,conn,family,dir,mtu_bytes,confirmed" },
+  };
+
+  REQUIRE_RUN ();
+  n = n_connections ();
+  tmp = g_dir_make_tmp ("wv-gui-selftest-XXXXXX", NULL);
+  folder = g_file_new_for_path (tmp);
+  wv_window_export_to_folder (window, folder);
+  g_assert_true (wv_gui_test_wait (not_exporting, NULL, 60000));
+  g_assert_nonnull (wv_window_get_last_export (window));
+  if (wv_window_get_last_export (window) == NULL)
+    return;
+  dir = g_file_get_path (wv_window_get_last_export (window));
+  g_test_message ("exported to %s", dir);
+
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *path = g_build_filename (dir, files[i].file, NULL);
+      g_autofree char *header = wv_gui_test_read_line (path, 0);
+
+      g_assert_nonnull (header);
+      if (header)
+        g_assert_true (g_str_has_prefix (header, files[i].header));
+    }
+  {
+    g_autofree char *stats = g_build_filename (dir, "stats.csv", NULL);
+    g_autofree char *summary = g_build_filename (dir, "summary.csv", NULL);
+    g_autofree char *hops = g_build_filename (dir, "hop.csv", NULL);
+    g_autofree char *path_mtu = g_build_filename (dir, "path_mtu.csv", NULL);
+
+    /* At least 8 seconds x 3 windows x 2 directions per connection, one
+     * summary per connection and direction, and the same in the file as
+     * in the session. */
+    g_assert_cmpuint (wv_gui_test_count_lines (stats), >=, 1 + n * 2 * 3 * 8);
+    g_assert_cmpuint (wv_gui_test_count_lines (summary), ==, 1 + n * 2);
+    g_assert_cmpuint (wv_gui_test_count_lines (hops), >=, 1 + n * 2);
+    g_assert_cmpuint (wv_gui_test_count_lines (path_mtu), ==, 1 + n * 2);
+  }
+}
+
+static void
+test_screenshots (void)
+{
+  REQUIRE_RUN ();
+
+  wv_window_show_page (window, "charts");
+  save ("selftest-charts.png");
+  wv_window_show_page (window, "traceroute");
+  save ("selftest-traceroute.png");
+  wv_window_show_page (window, "mtu");
+  save ("selftest-mtu.png");
+  wv_window_show_page (window, "log");
+  save ("selftest-log.png");
+  wv_window_show_page (window, "charts");
+}
+
+/* Runs once the application has handled its command line. */
+static gboolean
+run_tests (gpointer data)
+{
+  window = WV_WINDOW (wv_application_get_main_window (app));
+  wv_gui_test_wait_size (GTK_WIDGET (window), 1280, 800);
+  test_status = g_test_run ();
+  g_application_quit (G_APPLICATION (app));
+  return G_SOURCE_REMOVE;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  char *app_argv[] = { (char *) "wifi-verify", (char *) "--self-test", NULL };
+
+  g_test_init (&argc, &argv, NULL);
+  g_test_set_nonfatal_assertions ();
+  gtk_disable_setlocale ();
+  g_setenv ("GTK_A11Y", "none", FALSE);
+
+  g_test_add_func ("/gui/selftest/command-line", test_command_line);
+  g_test_add_func ("/gui/selftest/run", test_run);
+  g_test_add_func ("/gui/selftest/charts", test_charts);
+  g_test_add_func ("/gui/selftest/export", test_export);
+  g_test_add_func ("/gui/selftest/traceroute", test_traceroute);
+  g_test_add_func ("/gui/selftest/mtu", test_mtu);
+  g_test_add_func ("/gui/selftest/screenshots", test_screenshots);
+
+  if (!wv_gui_test_have_display () || !gtk_init_check ())
+    {
+      skip_reason = WV_GUI_TEST_NO_DISPLAY;
+      return g_test_run ();
+    }
+  if (!wv_gst_init (NULL, NULL, &error))
+    {
+      skip_reason = error->message;
+      return g_test_run ();
+    }
+
+  app = wv_gui_test_app_new ();
+  {
+    GSettings *settings = wv_application_get_settings (app);
+
+    g_settings_set_uint (settings, "duration", STREAM_SECONDS);
+    g_settings_set_uint (settings, "connections", CONNECTIONS);
+    g_settings_set_uint (settings, "max-ttl", 4);
+    g_settings_set_uint (settings, "rounds", 2);
+  }
+  g_idle_add (run_tests, NULL);
+  if (g_application_run (G_APPLICATION (app), G_N_ELEMENTS (app_argv) - 1, app_argv) != 0)
+    g_error ("the application failed");
+  g_clear_object (&app);
+  return test_status;
+}
