@@ -17,6 +17,7 @@
 #include "wv-client.h"
 #include "wv-dscp.h"
 #include "wv-output.h"
+#include "wv-trace-table.h"
 #include "wv-cli.h"
 
 typedef struct {
@@ -161,7 +162,8 @@ on_record (WvClient *client, const WvRecord *record, Run *run)
     }
   else if (record->type == WV_RECORD_SUMMARY)
     g_array_append_val (run->summaries, *record);
-  else
+  else if (record->type == WV_RECORD_HOP || record->type == WV_RECORD_MTU ||
+           record->type == WV_RECORD_PATH_MTU)
     g_array_append_val (run->path_records, *record);
 }
 
@@ -273,92 +275,56 @@ print_summary (Run *run)
 }
 
 /* Per connection and direction: the hops with RTT min/avg/max and loss
- * over the rounds, then the MTUs. */
+ * over the rounds, then the MTUs. The figures come from the engine's
+ * WvTraceTable, the same the GUI's traceroute and MTU pages show. */
 static void
 print_path (Run *run)
 {
-  guint n_conns = 0;
+  g_autoptr(WvTraceTable) table = NULL;
 
   if (run->quiet || run->path_records->len == 0)
     return;
+  table = wv_trace_table_new ();
   for (guint i = 0; i < run->path_records->len; i++)
-    n_conns = MAX (n_conns, g_array_index (run->path_records, WvRecord, i).conn + 1);
-  for (guint c = 0; c < n_conns; c++)
-    for (int d = 0; d < 2; d++)
-      {
-        guint max_ttl = 0, rounds = 0, path_mtu = 0, family = 0;
-        gboolean any = FALSE, confirmed = FALSE;
+    wv_trace_table_add (table, &g_array_index (run->path_records, WvRecord, i));
 
-        for (guint i = 0; i < run->path_records->len; i++)
-          {
-            const WvRecord *r = &g_array_index (run->path_records, WvRecord, i);
+  /* The table keeps its paths in connection order, client-to-server
+   * first. */
+  for (guint p = 0; p < wv_trace_table_get_n_paths (table); p++)
+    {
+      WvTracePathKey key;
+      guint rounds = wv_trace_table_get_n_rounds (table, p);
+      gboolean confirmed;
+      guint path_mtu = wv_trace_table_get_path_mtu (table, p, &confirmed);
 
-            if (r->conn != c || (int) r->dir != d)
-              continue;
-            any = TRUE;
-            family = r->family;
-            if (r->type == WV_RECORD_HOP)
-              {
-                max_ttl = MAX (max_ttl, r->hop.ttl);
-                rounds = MAX (rounds, r->hop.round);
-              }
-            else if (r->type == WV_RECORD_PATH_MTU)
-              {
-                path_mtu = r->path_mtu.mtu;
-                confirmed = r->path_mtu.confirmed;
-              }
-          }
-        if (!any)
-          continue;
-        clear_line (run);
-        fprintf (run->human, "\nconnection %u IPv%u %s path (%u round%s):\n", c, family,
-                 wv_direction_to_string (d), rounds, rounds == 1 ? "" : "s");
-        for (guint ttl = 1; ttl <= max_ttl; ttl++)
-          {
-            double min = G_MAXDOUBLE, max = 0, sum = 0;
-            guint n = 0, sent = 0, mtu = 0;
-            const char *addr = NULL;
-            gboolean reached = FALSE;
+      wv_trace_table_get_key (table, p, &key);
+      clear_line (run);
+      fprintf (run->human, "\nconnection %u IPv%d %s path (%u round%s):\n", key.conn, key.family,
+               wv_direction_to_string (key.dir), rounds, rounds == 1 ? "" : "s");
+      for (guint h = 0; h < wv_trace_table_get_n_hops (table, p); h++)
+        {
+          WvTraceHop hop;
 
-            for (guint i = 0; i < run->path_records->len; i++)
-              {
-                const WvRecord *r = &g_array_index (run->path_records, WvRecord, i);
+          if (!wv_trace_table_get_hop (table, p, h, &hop))
+            break;
+          if (hop.address == NULL)
+            fprintf (run->human, "  %2u  %-39s %s\n", hop.ttl, "*", "no reply");
+          else
+            {
+              g_autofree char *m = hop.has_mtu && hop.mtu ? g_strdup_printf ("  mtu %u", hop.mtu)
+                                                          : g_strdup ("");
 
-                if (r->conn != c || (int) r->dir != d)
-                  continue;
-                if (r->type == WV_RECORD_HOP && r->hop.ttl == ttl)
-                  {
-                    sent++;
-                    if (r->hop.addr[0])
-                      {
-                        addr = r->hop.addr;
-                        reached |= r->hop.reached;
-                        if (r->hop.rtt_ms >= 0)
-                          {
-                            min = MIN (min, r->hop.rtt_ms);
-                            max = MAX (max, r->hop.rtt_ms);
-                            sum += r->hop.rtt_ms;
-                            n++;
-                          }
-                      }
-                  }
-                else if (r->type == WV_RECORD_MTU && r->mtu.hop == ttl)
-                  mtu = r->mtu.mtu;
-              }
-            if (addr == NULL)
-              fprintf (run->human, "  %2u  %-39s %s\n", ttl, "*", "no reply");
-            else
-              {
-                g_autofree char *m = mtu ? g_strdup_printf ("  mtu %u", mtu) : g_strdup ("");
-                fprintf (run->human, "  %2u  %-39s %.3f/%.3f/%.3f ms  loss %.0f %%%s%s\n", ttl, addr,
-                         n ? min : 0, n ? sum / n : 0, n ? max : 0,
-                         sent ? 100.0 * (sent - n) / sent : 0, m, reached ? "  (peer)" : "");
-              }
-          }
-        if (path_mtu)
-          fprintf (run->human, "  path MTU %u%s\n", path_mtu,
-                   confirmed ? " (confirmed by the peer)" : " (not confirmed)");
-      }
+              /* An address means at least one answer, so the RTTs and
+               * the loss are known. */
+              fprintf (run->human, "  %2u  %-39s %.3f/%.3f/%.3f ms  loss %.0f %%%s%s\n", hop.ttl,
+                       hop.address, hop.rtt.min, hop.rtt.mean, hop.rtt.max, hop.loss_pct, m,
+                       hop.reached ? "  (peer)" : "");
+            }
+        }
+      if (path_mtu)
+        fprintf (run->human, "  path MTU %u%s\n", path_mtu,
+                 confirmed ? " (confirmed by the peer)" : " (not confirmed)");
+    }
   fflush (run->human);
 }
 

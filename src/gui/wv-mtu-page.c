@@ -17,6 +17,7 @@
 #include "wv-gui.h"
 #include "wv-mtu-page.h"
 #include "wv-table-row.h"
+#include "wv-trace-table.h"
 
 struct _WvMtuPage
 {

@@ -19,6 +19,8 @@
 #include "wv-gui.h"
 #include "wv-table-row.h"
 #include "wv-trace-page.h"
+#include "wv-trace-path.h"
+#include "wv-trace-table.h"
 
 struct _WvTracePage
 {
@@ -121,7 +123,7 @@ wv_trace_page_update_now (WvTracePage *self)
       label = wv_session_dup_connection_label (self->session, key.conn);
       paths = key.family == 6 ? paths6 : paths4;
       if (paths->len < WV_HOP_VIEW_MAX_PATHS)
-        g_ptr_array_add (paths, wv_trace_table_build_path (table, p, label, source));
+        g_ptr_array_add (paths, wv_trace_path_build (table, p, label, source));
       for (guint h = 0; h < wv_trace_table_get_n_hops (table, p); h++)
         {
           WvTraceHop hop;

@@ -3,10 +3,11 @@
  * Copyright 2026 wifi-verify developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * WvTraceTable (traceroute and MTU records per path), WvSession (records,
- * connections, time, export through the engine's CSV writer), the
- * settings-to-configuration mapping and the formatting helpers. All
- * values are computed by hand from the records the tests make.
+ * The traceroute page's hop paths from the engine's WvTraceTable
+ * (wv_trace_path_build), WvSession (records, connections, time, export
+ * through the engine's CSV writer), the settings-to-configuration mapping
+ * and the formatting helpers. All values are computed by hand from the
+ * records the tests make.
  */
 #include "config.h"
 
@@ -17,6 +18,7 @@
 
 #include "wv-gui.h"
 #include "wv-session.h"
+#include "wv-trace-path.h"
 #include "wv-trace-table.h"
 
 static WvRecord
@@ -66,16 +68,16 @@ mtu (guint       conn,
   return r;
 }
 
-/* --- WvTraceTable -------------------------------------------------------------- */
+/* --- wv_trace_path_build ----------------------------------------------------------- */
+
+/* The engine's WvTraceTable is tested in tests/test-trace-table.c; here,
+ * only what the traceroute page's WvHopView gets from it. */
 
 static void
-test_trace_aggregate (void)
+test_trace_path_reached (void)
 {
   g_autoptr(WvTraceTable) t = wv_trace_table_new ();
-  WvTraceHop h;
-  WvTracePathKey key;
   WvRecord r;
-  gboolean confirmed;
 
   /* Three rounds, TTL 1..3; TTL 2 silent in round 2 and answered by
    * another router in round 3; TTL 3 is the peer. */
@@ -89,72 +91,13 @@ test_trace_aggregate (void)
       r = hop (0, 4, WV_DIR_C2S, round, 3, "192.0.2.5", 9.0 + round, TRUE);
       g_assert_true (wv_trace_table_add (t, &r));
     }
-  g_assert_cmpuint (wv_trace_table_get_n_paths (t), ==, 1);
-  wv_trace_table_get_key (t, 0, &key);
-  g_assert_cmpuint (key.conn, ==, 0);
-  g_assert_cmpint (key.family, ==, 4);
-  g_assert_cmpint (key.dir, ==, WV_DIR_C2S);
-  g_assert_cmpuint (wv_trace_table_get_n_hops (t, 0), ==, 3);
-  g_assert_true (wv_trace_table_get_reached (t, 0));
-  g_assert_true (wv_trace_table_has_traceroute (t, 0));
-
-  g_assert_true (wv_trace_table_get_hop (t, 0, 0, &h));
-  g_assert_cmpuint (h.ttl, ==, 1);
-  g_assert_cmpstr (h.address, ==, "10.0.0.1");
-  g_assert_cmpuint (h.probes, ==, 3);
-  g_assert_cmpuint (h.answers, ==, 3);
-  g_assert_cmpuint (h.rtt.n, ==, 3);
-  g_assert_cmpfloat (h.rtt.min, ==, 1.0);
-  g_assert_cmpfloat (h.rtt.max, ==, 3.0);
-  g_assert_cmpfloat (h.rtt.mean, ==, 2.0);
-  g_assert_cmpfloat (h.rtt.p50, ==, 2.0);
-  g_assert_cmpfloat (h.loss_pct, ==, 0.0);
-  g_assert_false (h.reached);
-
-  /* TTL 2: 10.1.0.1 (round 1) and 10.1.0.9 (round 3) once each: the
-   * first wins the tie; RTTs 5 and 7; one of three probes lost. */
-  g_assert_true (wv_trace_table_get_hop (t, 0, 1, &h));
-  g_assert_cmpstr (h.address, ==, "10.1.0.1");
-  g_assert_cmpuint (h.n_addresses, ==, 2);
-  g_assert_cmpuint (h.probes, ==, 3);
-  g_assert_cmpuint (h.answers, ==, 2);
-  g_assert_cmpfloat (h.rtt.min, ==, 5.0);
-  g_assert_cmpfloat (h.rtt.max, ==, 7.0);
-  g_assert_cmpfloat (h.rtt.mean, ==, 6.0);
-  g_assert_cmpfloat_with_epsilon (h.loss_pct, 100.0 / 3, 1e-12);
-
-  g_assert_true (wv_trace_table_get_hop (t, 0, 2, &h));
-  g_assert_true (h.reached);
-  g_assert_false (h.has_mtu);
-  g_assert_false (wv_trace_table_get_hop (t, 0, 3, &h));
-
-  /* MTU per hop and path MTU. */
   r = mtu (0, WV_DIR_C2S, 1, "10.0.0.1", 1500);
   g_assert_true (wv_trace_table_add (t, &r));
-  r = mtu (0, WV_DIR_C2S, 2, "", 0);
-  g_assert_true (wv_trace_table_add (t, &r));
-  g_assert_true (wv_trace_table_get_hop (t, 0, 0, &h));
-  g_assert_true (h.has_mtu);
-  g_assert_cmpuint (h.mtu, ==, 1500);
-  g_assert_cmpstr (h.mtu_address, ==, "10.0.0.1");
-  g_assert_true (wv_trace_table_get_hop (t, 0, 1, &h));
-  g_assert_true (h.has_mtu);
-  g_assert_cmpuint (h.mtu, ==, 0);
-  g_assert_null (h.mtu_address);
-  g_assert_cmpuint (wv_trace_table_get_path_mtu (t, 0, &confirmed), ==, 0);
-  g_assert_false (confirmed);
-  memset (&r, 0, sizeof r);
-  r.type = WV_RECORD_PATH_MTU;
-  r.family = 4;
-  r.path_mtu.mtu = 1480;
-  r.path_mtu.confirmed = TRUE;
-  g_assert_true (wv_trace_table_add (t, &r));
-  g_assert_cmpuint (wv_trace_table_get_path_mtu (t, 0, &confirmed), ==, 1480);
-  g_assert_true (confirmed);
 
-  /* The path for WvHopView: destination = the peer, MTUs on the hops. */
+  /* Destination = the peer, MTUs on the hops; TTL 2: 10.1.0.1 wins the
+   * tie with 10.1.0.9, RTTs 5 and 7, one of three probes lost. */
   {
-    g_autoptr(WvHopPath) path = wv_trace_table_build_path (t, 0, "IPv4 · 1", "client");
+    g_autoptr(WvHopPath) path = wv_trace_path_build (t, 0, "IPv4 · 1", "client");
     const WvHop *wh;
 
     g_assert_cmpuint (wv_hop_path_get_n_hops (path), ==, 3);
@@ -173,14 +116,14 @@ test_trace_aggregate (void)
 }
 
 static void
-test_trace_not_reached (void)
+test_trace_path_not_reached (void)
 {
   g_autoptr(WvTraceTable) t = wv_trace_table_new ();
-  WvTraceHop h;
   WvRecord r;
 
   /* Nobody answers past TTL 2 up to the limit of 4; the MTU search
-   * reports a hop the traceroute did not probe. */
+   * reports a hop the traceroute did not probe, which the path leaves
+   * out. */
   for (guint ttl = 1; ttl <= 4; ttl++)
     {
       r = hop (3, 6, WV_DIR_S2C, 1, ttl, ttl <= 2 ? "2001:db8::1" : NULL, 1.5, FALSE);
@@ -190,24 +133,8 @@ test_trace_not_reached (void)
   r.family = 6;
   g_assert_true (wv_trace_table_add (t, &r));
 
-  g_assert_false (wv_trace_table_get_reached (t, 0));
-  g_assert_cmpuint (wv_trace_table_get_n_hops (t, 0), ==, 4);
-  g_assert_cmpuint (wv_trace_table_get_n_ttls (t, 0), ==, 6);
-  g_assert_true (wv_trace_table_get_hop (t, 0, 3, &h));
-  g_assert_null (h.address);
-  g_assert_cmpuint (h.answers, ==, 0);
-  g_assert_cmpfloat (h.loss_pct, ==, 100.0);
-  g_assert_cmpuint (h.rtt.n, ==, 0);
-  /* TTL 5: neither probed nor measured. */
-  g_assert_true (wv_trace_table_get_hop (t, 0, 4, &h));
-  g_assert_cmpuint (h.probes, ==, 0);
-  g_assert_true (isnan (h.loss_pct));
-  g_assert_false (h.has_mtu);
-  g_assert_true (wv_trace_table_get_hop (t, 0, 5, &h));
-  g_assert_cmpuint (h.mtu, ==, 1280);
-
   {
-    g_autoptr(WvHopPath) path = wv_trace_table_build_path (t, 0, NULL, NULL);
+    g_autoptr(WvHopPath) path = wv_trace_path_build (t, 0, NULL, NULL);
 
     g_assert_cmpuint (wv_hop_path_get_n_hops (path), ==, 4);
     g_assert_null (wv_hop_path_get_destination (path));
@@ -215,61 +142,6 @@ test_trace_not_reached (void)
     g_assert_null (wv_hop_path_get_hop (path, 3)->address);
     g_assert_true (isnan (wv_hop_path_get_hop (path, 3)->rtt_avg_ms));
   }
-}
-
-static void
-test_trace_bad_records (void)
-{
-  g_autoptr(WvTraceTable) t = wv_trace_table_new ();
-  WvRecord r;
-
-  r = hop (0, 4, WV_DIR_C2S, 1, 0, "10.0.0.1", 1, FALSE);
-  g_assert_false (wv_trace_table_add (t, &r));
-  r = hop (0, 4, WV_DIR_C2S, 1, WV_TRACE_TABLE_MAX_TTL + 1, "10.0.0.1", 1, FALSE);
-  g_assert_false (wv_trace_table_add (t, &r));
-  r = hop (0, 5, WV_DIR_C2S, 1, 1, "10.0.0.1", 1, FALSE);
-  g_assert_false (wv_trace_table_add (t, &r));
-  r = hop (0, 4, 2, 1, 1, "10.0.0.1", 1, FALSE);
-  g_assert_false (wv_trace_table_add (t, &r));
-  /* An address without its terminating NUL, and one that is not text. */
-  r = hop (0, 4, WV_DIR_C2S, 1, 1, NULL, 1, FALSE);
-  memset (r.hop.addr, 'a', sizeof r.hop.addr);
-  g_assert_false (wv_trace_table_add (t, &r));
-  r = hop (0, 4, WV_DIR_C2S, 1, 1, "10.0.0.\xff", 1, FALSE);
-  g_assert_false (wv_trace_table_add (t, &r));
-  r = mtu (0, WV_DIR_C2S, 0, "10.0.0.1", 1500);
-  g_assert_false (wv_trace_table_add (t, &r));
-  memset (&r, 0, sizeof r);
-  r.type = WV_RECORD_STATS;
-  r.family = 4;
-  g_assert_false (wv_trace_table_add (t, &r));
-  r.type = WV_N_RECORD_TYPES;
-  g_assert_false (wv_trace_table_add (t, &r));
-  /* An RTT that is not a number counts as silence. */
-  r = hop (0, 4, WV_DIR_C2S, 1, 1, "10.0.0.1", NAN, FALSE);
-  g_assert_true (wv_trace_table_add (t, &r));
-  {
-    WvTraceHop h;
-
-    g_assert_true (wv_trace_table_get_hop (t, 0, 0, &h));
-    g_assert_cmpuint (h.probes, ==, 1);
-    g_assert_cmpuint (h.answers, ==, 0);
-  }
-  g_assert_cmpuint (wv_trace_table_get_n_paths (t), ==, 1);
-
-  /* At most WV_TRACE_TABLE_MAX_PATHS paths, kept in connection order. */
-  for (guint c = WV_TRACE_TABLE_MAX_PATHS - 1; c > 0; c--)
-    {
-      r = hop (c, 4, WV_DIR_S2C, 1, 1, "10.0.0.1", 1, FALSE);
-      g_assert_true (wv_trace_table_add (t, &r));
-    }
-  r = hop (WV_TRACE_TABLE_MAX_PATHS, 4, WV_DIR_S2C, 1, 1, "10.0.0.1", 1, FALSE);
-  g_assert_false (wv_trace_table_add (t, &r));
-  g_assert_cmpuint (wv_trace_table_get_n_paths (t), ==, WV_TRACE_TABLE_MAX_PATHS);
-  g_assert_cmpint (wv_trace_table_find (t, 0, WV_DIR_C2S), ==, 0);
-  g_assert_cmpint (wv_trace_table_find (t, 1, WV_DIR_S2C), ==, 1);
-  g_assert_cmpint (wv_trace_table_find (t, 7, WV_DIR_S2C), ==, 7);
-  g_assert_cmpint (wv_trace_table_find (t, 7, WV_DIR_C2S), ==, -1);
 }
 
 /* --- WvSession ------------------------------------------------------------------- */
@@ -765,9 +637,8 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/gui/trace-table/aggregate", test_trace_aggregate);
-  g_test_add_func ("/gui/trace-table/not-reached", test_trace_not_reached);
-  g_test_add_func ("/gui/trace-table/bad-records", test_trace_bad_records);
+  g_test_add_func ("/gui/trace-path/reached", test_trace_path_reached);
+  g_test_add_func ("/gui/trace-path/not-reached", test_trace_path_not_reached);
   g_test_add_func ("/gui/session/connections", test_session_connections);
   g_test_add_func ("/gui/session/records", test_session_records);
   g_test_add_func ("/gui/session/storage", test_session_storage);

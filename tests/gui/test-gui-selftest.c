@@ -25,6 +25,7 @@
 #include "wv-gui.h"
 #include "wv-gui-test.h"
 #include "wv-table-row.h"
+#include "wv-trace-table.h"
 
 #define STREAM_SECONDS  12
 #define CONNECTIONS     2         /* per family */

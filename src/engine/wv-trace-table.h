@@ -2,10 +2,14 @@
  *
  * Copyright 2026 wifi-verify developers
  * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Shared by the CLI's path tables and the GUI's traceroute and MTU pages,
+ * so that both show the same per-hop figures.
  */
 #pragma once
 
-#include "wv-charts.h"
+#include <glib.h>
+
 #include "wv-record.h"
 
 G_BEGIN_DECLS
@@ -84,10 +88,8 @@ guint         wv_trace_table_get_path_mtu (WvTraceTable   *self,
                                            gboolean       *confirmed);
 gboolean      wv_trace_table_has_traceroute (WvTraceTable *self,
                                            guint           path);
-WvHopPath    *wv_trace_table_build_path   (WvTraceTable   *self,
-                                           guint           path,
-                                           const char     *label,
-                                           const char     *source);
+guint         wv_trace_table_get_n_rounds (WvTraceTable   *self,
+                                           guint           path);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WvTraceTable, wv_trace_table_free)
 

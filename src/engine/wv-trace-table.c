@@ -5,16 +5,17 @@
  *
  * The engine reports every traceroute probe as one hop record (round, TTL,
  * the address that answered or silence) and every MTU result as an mtu or
- * path_mtu record. The window shows one line per hop, so this table keeps,
- * per connection and direction, what each TTL answered over the rounds.
+ * path_mtu record. The CLI and the window show one line per hop, so this
+ * table keeps, per connection and direction, what each TTL answered over
+ * the rounds.
  * The RTT summaries are the engine's (wv_summary_compute); the table only
  * counts and groups.
  *
  * The hop an mtu record names is taken as the TTL it was measured at: its
- * MTU is the largest packet that reached that hop, which is what
- * WvHop.mtu shows.
+ * MTU is the largest packet that reached that hop, which is what the
+ * GUI's hop view and the CLI's "mtu" column show.
  */
-#define G_LOG_DOMAIN "wv-gui"
+#define G_LOG_DOMAIN "wv-trace-table"
 
 #include "config.h"
 
@@ -45,6 +46,7 @@ typedef struct {
   GArray *ttls;                   /* Ttl, [ttl - 1] */
   guint reached_ttl;              /* smallest TTL the peer answered, 0 = none */
   guint max_probed_ttl;
+  guint rounds;                   /* largest round of the hop records */
   gboolean has_path_mtu;
   guint path_mtu;
   gboolean path_mtu_confirmed;
@@ -175,6 +177,7 @@ add_hop (Path                *p,
   t = lookup_ttl (p, h->ttl);
   t->probes++;
   p->max_probed_ttl = MAX (p->max_probed_ttl, h->ttl);
+  p->rounds = MAX (p->rounds, h->round);
   if (addr[0] == '\0' || !(h->rtt_ms >= 0) || !isfinite (h->rtt_ms))
     return TRUE;
 
@@ -327,6 +330,20 @@ wv_trace_table_has_traceroute (WvTraceTable *self,
   return ((Path *) g_ptr_array_index (self->paths, path))->max_probed_ttl > 0;
 }
 
+/**
+ * wv_trace_table_get_n_rounds:
+ *
+ * Returns: how many traceroute rounds the hop records cover: the largest
+ *   round number among them (rounds count from 1), 0 without hop records
+ */
+guint
+wv_trace_table_get_n_rounds (WvTraceTable *self,
+                             guint         path)
+{
+  g_return_val_if_fail (path < self->paths->len, 0);
+  return ((Path *) g_ptr_array_index (self->paths, path))->rounds;
+}
+
 gboolean
 wv_trace_table_get_reached (WvTraceTable *self,
                             guint         path)
@@ -397,53 +414,4 @@ wv_trace_table_get_path_mtu (WvTraceTable *self,
   if (confirmed)
     *confirmed = p->has_path_mtu && p->path_mtu_confirmed;
   return p->has_path_mtu ? p->path_mtu : 0;
-}
-
-/**
- * wv_trace_table_build_path:
- * @label: (nullable): the row's label in the path view
- * @source: (nullable): what to write under the source node
- *
- * Returns: (transfer full): the traceroute of @path for WvHopView
- */
-WvHopPath *
-wv_trace_table_build_path (WvTraceTable *self,
-                           guint         path,
-                           const char   *label,
-                           const char   *source)
-{
-  Path *p;
-  WvHopPath *hp;
-  const char *destination = NULL;
-  guint n;
-
-  g_return_val_if_fail (path < self->paths->len, NULL);
-  p = g_ptr_array_index (self->paths, path);
-  n = wv_trace_table_get_n_hops (self, path);
-
-  if (p->reached_ttl)
-    {
-      Ttl *t = &g_array_index (p->ttls, Ttl, p->reached_ttl - 1);
-      WvTraceHop last;
-
-      wv_trace_table_get_hop (self, path, p->reached_ttl - 1, &last);
-      destination = last.address ? last.address : (t->n_addrs ? t->addrs[0].addr : NULL);
-    }
-  hp = wv_hop_path_new (label, source, destination);
-  for (guint i = 0; i < n && i < WV_HOP_PATH_MAX_HOPS; i++)
-    {
-      WvTraceHop th;
-      WvHop hop;
-
-      wv_trace_table_get_hop (self, path, i, &th);
-      hop.address = th.address;
-      hop.hostname = NULL;
-      hop.rtt_min_ms = th.rtt.n ? th.rtt.min : NAN;
-      hop.rtt_avg_ms = th.rtt.n ? th.rtt.mean : NAN;
-      hop.rtt_max_ms = th.rtt.n ? th.rtt.max : NAN;
-      hop.loss_pct = th.loss_pct;
-      hop.mtu = th.mtu;
-      wv_hop_path_add_hop (hp, &hop);
-    }
-  return hp;
 }
