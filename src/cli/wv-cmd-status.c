@@ -13,6 +13,7 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
+#include "wv-client.h"
 #include "wv-server.h"
 #include "wv-cli.h"
 
@@ -26,8 +27,7 @@ wv_cli_status (int argc, char **argv)
   g_autoptr(GBytes) body = NULL;
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(JsonGenerator) gen = json_generator_new ();
-  g_autofree char *url = NULL, *text = NULL;
-  const char *base;
+  g_autofree char *url = NULL, *text = NULL, *base = NULL;
   gsize len;
 
   ctx = g_option_context_new ("URL - show a wifi-verify server's sessions and counters");
@@ -36,15 +36,18 @@ wv_cli_status (int argc, char **argv)
       fprintf (stderr, "wifi-verify-cli: %s\n", error ? error->message : "status needs the server URL");
       return 2;
     }
-  base = argv[1];
-  url = g_strdup_printf ("%s%s%s/status", base, g_str_has_suffix (base, "/") ? "" : "",
-                         strstr (base, WV_API_PREFIX) ? "" :
-                         (g_str_has_suffix (base, "/") ? "api/v1" : WV_API_PREFIX));
+  base = wv_api_base_url (argv[1], &error);
+  if (base == NULL)
+    {
+      fprintf (stderr, "wifi-verify-cli: %s\n", error->message);
+      return 2;
+    }
+  url = g_strconcat (base, "/status", NULL);
   http = soup_session_new_with_options ("timeout", 10, NULL);
   msg = soup_message_new ("GET", url);
   if (msg == NULL)
     {
-      fprintf (stderr, "wifi-verify-cli: \"%s\" is not a URL\n", base);
+      fprintf (stderr, "wifi-verify-cli: \"%s\" is not a URL\n", argv[1]);
       return 2;
     }
   body = soup_session_send_and_read (http, msg, NULL, &error);

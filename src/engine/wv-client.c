@@ -79,6 +79,30 @@ enum {
 
 static guint signals[N_SIGNALS];
 
+char *
+wv_api_base_url (const char *url, GError **error)
+{
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  g_autofree char *trimmed = NULL;
+  const char *path;
+
+  if (uri == NULL || (g_strcmp0 (g_uri_get_scheme (uri), "http") != 0 &&
+                      g_strcmp0 (g_uri_get_scheme (uri), "https") != 0) ||
+      g_uri_get_host (uri) == NULL || g_uri_get_query (uri) || g_uri_get_fragment (uri))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "\"%s\" is not an http:// or https:// URL of a wifi-verify server", url);
+      return NULL;
+    }
+  trimmed = g_strdup (url);
+  while (g_str_has_suffix (trimmed, "/"))
+    trimmed[strlen (trimmed) - 1] = '\0';
+  path = g_uri_get_path (uri);
+  if (g_str_has_suffix (path, WV_API_PREFIX) || g_str_has_suffix (path, WV_API_PREFIX "/"))
+    return g_steal_pointer (&trimmed);
+  return g_strconcat (trimmed, WV_API_PREFIX, NULL);
+}
+
 const char *
 wv_phase_to_string (WvPhase phase)
 {
@@ -199,6 +223,36 @@ json_request (WvClient *self, const char *method, const char *path, JsonNode *bo
 }
 
 /* Returns the parsed JSON object of a 2xx answer, or NULL with @error. */
+/* What a server sends is checked for type before use: a member of the
+ * wrong type reads as missing. */
+static const char *
+member_string (JsonObject *o, const char *name)
+{
+  JsonNode *n = o ? json_object_get_member (o, name) : NULL;
+
+  return n && JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) == G_TYPE_STRING
+         ? json_node_get_string (n) : NULL;
+}
+
+static gboolean
+member_int (JsonObject *o, const char *name, gint64 min, gint64 max, gint64 *out)
+{
+  JsonNode *n = o ? json_object_get_member (o, name) : NULL;
+
+  if (n == NULL || !JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_INT64)
+    return FALSE;
+  *out = json_node_get_int (n);
+  return *out >= min && *out <= max;
+}
+
+static JsonObject *
+member_object (JsonObject *o, const char *name)
+{
+  JsonNode *n = o ? json_object_get_member (o, name) : NULL;
+
+  return n && JSON_NODE_HOLDS_OBJECT (n) ? json_node_get_object (n) : NULL;
+}
+
 static JsonNode *
 finish_json (SoupSession *http, SoupMessage *msg, GAsyncResult *res, GError **error)
 {
@@ -223,12 +277,10 @@ finish_json (SoupSession *http, SoupMessage *msg, GAsyncResult *res, GError **er
   if (status < 200 || status >= 300)
     {
       JsonObject *o = json_node_get_object (json_parser_get_root (parser));
-      JsonObject *e = json_object_has_member (o, "error") ?
-                      json_object_get_object_member (o, "error") : NULL;
+      const char *why = member_string (member_object (o, "error"), "message");
 
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "the server refused (HTTP %u): %s",
-                   status, e && json_object_has_member (e, "message") ?
-                   json_object_get_string_member (e, "message") : "no reason given");
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "the server refused (HTTP %u): %.200s",
+                   status, why ? why : "no reason given");
       return NULL;
     }
   return json_node_copy (json_parser_get_root (parser));
@@ -254,26 +306,31 @@ on_candidates_posted (GObject *source, GAsyncResult *res, gpointer data)
     g_debug ("posting candidates: %s", error->message);
 }
 
+/* In as many requests as the server's per-request limit needs. */
 static void
 post_candidates (ClientConn *cc, GPtrArray *cands)
 {
   WvClient *self = cc->client;
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonNode) body = NULL;
   g_autofree char *path = g_strdup_printf ("/connections/%s/candidates", cc->server_id);
-  g_autoptr(SoupMessage) msg = NULL;
 
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "candidates");
-  json_builder_begin_array (b);
-  for (guint i = 0; i < cands->len; i++)
-    json_builder_add_value (b, json_node_copy (g_ptr_array_index (cands, i)));
-  json_builder_end_array (b);
-  json_builder_end_object (b);
-  body = json_builder_get_root (b);
-  msg = json_request (self, "POST", path, body);
-  soup_session_send_and_read_async (self->http, msg, G_PRIORITY_DEFAULT, self->cancellable,
-                                    on_candidates_posted, NULL);
+  for (guint start = 0; start < cands->len; start += WV_MAX_CANDIDATES_PER_POST)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      g_autoptr(JsonNode) body = NULL;
+      g_autoptr(SoupMessage) msg = NULL;
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "candidates");
+      json_builder_begin_array (b);
+      for (guint i = start; i < cands->len && i < start + WV_MAX_CANDIDATES_PER_POST; i++)
+        json_builder_add_value (b, json_node_copy (g_ptr_array_index (cands, i)));
+      json_builder_end_array (b);
+      json_builder_end_object (b);
+      body = json_builder_get_root (b);
+      msg = json_request (self, "POST", path, body);
+      soup_session_send_and_read_async (self->http, msg, G_PRIORITY_DEFAULT, self->cancellable,
+                                        on_candidates_posted, NULL);
+    }
 }
 
 static void
@@ -321,19 +378,23 @@ on_candidates_polled (GObject *source, GAsyncResult *res, gpointer data)
       for (guint i = 0; i < json_array_get_length (list); i++)
         {
           JsonNode *n = json_array_get_element (list, i);
-          JsonObject *c;
+          const char *cand;
+          gint64 mline;
 
           if (!JSON_NODE_HOLDS_OBJECT (n))
             continue;
-          c = json_node_get_object (n);
-          if (json_object_has_member (c, "candidate") && json_object_has_member (c, "mline"))
-            wv_peer_add_remote_candidate (wv_connection_get_peer (cc->conn),
-                                          json_object_get_int_member (c, "mline"),
-                                          json_object_get_string_member (c, "candidate"));
+          cand = member_string (json_node_get_object (n), "candidate");
+          if (cand && member_int (json_node_get_object (n), "mline", 0, 0, &mline))
+            wv_peer_add_remote_candidate (wv_connection_get_peer (cc->conn), mline, cand);
         }
     }
-  if (json_object_has_member (o, "next"))
-    cc->next_remote = json_object_get_int_member (o, "next");
+  {
+    gint64 next;
+
+    /* The server never queues more than 256 candidates. */
+    if (member_int (o, "next", 0, 256, &next))
+      cc->next_remote = next;
+  }
   poll_candidates (cc);
 }
 
@@ -373,8 +434,14 @@ on_answer (GObject *source, GAsyncResult *res, gpointer data)
       return;
     }
   o = json_node_get_object (reply);
-  id = json_object_has_member (o, "id") ? json_object_get_string_member (o, "id") : NULL;
-  sdp = json_object_has_member (o, "sdp") ? json_object_get_string_member (o, "sdp") : NULL;
+  id = member_string (o, "id");
+  sdp = member_string (o, "sdp");
+  if (g_strcmp0 (member_string (o, "type"), "answer") != 0 ||
+      !member_int (o, "protocol", WV_PROTOCOL_VERSION, WV_PROTOCOL_VERSION, &(gint64) { 0 }))
+    {
+      client_conn_fail (cc, "the server answered with another SDP type or protocol version");
+      return;
+    }
   if (id == NULL || sdp == NULL || strlen (id) > WV_MAX_ID_LEN ||
       !wv_peer_set_remote_description (wv_connection_get_peer (cc->conn), "answer", sdp, &error))
     {
@@ -863,26 +930,9 @@ wv_client_start (WvClient *self, GError **error)
     }
   else
     {
-      g_autoptr(GUri) uri = g_uri_parse (self->config.url, G_URI_FLAGS_NONE, NULL);
-      const char *path;
-
-      if (uri == NULL || (g_strcmp0 (g_uri_get_scheme (uri), "http") != 0 &&
-                          g_strcmp0 (g_uri_get_scheme (uri), "https") != 0) ||
-          g_uri_get_host (uri) == NULL)
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                       "\"%s\" is not an http:// or https:// URL", self->config.url);
-          return FALSE;
-        }
-      path = g_uri_get_path (uri);
-      self->base_url = g_str_has_suffix (path, WV_API_PREFIX) ||
-                       g_str_has_suffix (path, WV_API_PREFIX "/")
-                       ? g_strdup (self->config.url)
-                       : g_strconcat (self->config.url,
-                                      g_str_has_suffix (self->config.url, "/") ? "api/v1" : WV_API_PREFIX,
-                                      NULL);
-      if (g_str_has_suffix (self->base_url, "/"))
-        self->base_url[strlen (self->base_url) - 1] = '\0';
+      self->base_url = wv_api_base_url (self->config.url, error);
+      if (self->base_url == NULL)
+        return FALSE;
       if (v6 && !self->config.ipv4 && !wv_have_ipv6 (FALSE))
         message (self, "this host seems to have no IPv6 route; trying anyway");
       else if (v6 && !wv_have_ipv6 (FALSE))

@@ -65,4 +65,9 @@ char *wv_client_dup_privilege_advice (WvClient *self);
 
 gboolean wv_have_ipv6 (gboolean loopback);
 
+/* The API base (".../api/v1", no trailing slash) for a server URL given
+ * with or without the API path; NULL and @error if it is not an http(s)
+ * URL. */
+char *wv_api_base_url (const char *url, GError **error);
+
 G_END_DECLS

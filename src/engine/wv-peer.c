@@ -347,6 +347,27 @@ on_remote_description_set (GstPromise *promise, gpointer user_data)
 
 /* Takes the remote peer's offer (answerer) or answer (offerer). Bad SDP is
  * an error for the caller, not a crash. */
+/* What we can connect with: an application (data channel) section over
+ * DTLS/SCTP, and a DTLS fingerprint at session or media level. Anything
+ * else would hold a connection slot until its set-up timeout. */
+static gboolean
+sdp_has_data_channel (const GstSDPMessage *msg)
+{
+  gboolean session_fp = gst_sdp_message_get_attribute_val (msg, "fingerprint") != NULL;
+
+  for (guint i = 0; i < gst_sdp_message_medias_len (msg); i++)
+    {
+      const GstSDPMedia *m = gst_sdp_message_get_media (msg, i);
+      const char *proto = gst_sdp_media_get_proto (m);
+
+      if (g_strcmp0 (gst_sdp_media_get_media (m), "application") == 0 &&
+          proto && strstr (proto, "SCTP") &&
+          (session_fp || gst_sdp_media_get_attribute_val (m, "fingerprint")))
+        return TRUE;
+    }
+  return FALSE;
+}
+
 gboolean
 wv_peer_set_remote_description (WvPeer *self, const char *type, const char *sdp,
                                 GError **error)
@@ -364,14 +385,16 @@ wv_peer_set_remote_description (WvPeer *self, const char *type, const char *sdp,
                    "expected an SDP %s, got \"%s\"", want, type ? type : "(none)");
       return FALSE;
     }
-  if (sdp == NULL || gst_sdp_message_new_from_text (sdp, &msg) != GST_SDP_OK ||
-      gst_sdp_message_medias_len (msg) == 0 ||
-      gst_sdp_message_get_origin (msg) == NULL)
+  /* Empty text would make the SDP parser complain (a critical) instead of
+   * failing. */
+  if (sdp == NULL || sdp[0] == '\0' || gst_sdp_message_new_from_text (sdp, &msg) != GST_SDP_OK ||
+      !sdp_has_data_channel (msg))
     {
       if (msg)
         gst_sdp_message_free (msg);
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   "the SDP %s cannot be parsed or has no media section", want);
+                   "the SDP %s cannot be parsed or has no data channel section "
+                   "(m=application with a DTLS fingerprint)", want);
       return FALSE;
     }
   if (self->state == WV_PEER_NEW)

@@ -29,7 +29,7 @@
 #include "wv-clock.h"
 #include "wv-server.h"
 
-#define MAX_CANDIDATES_PER_REQUEST 64
+#define MAX_CANDIDATES_PER_REQUEST WV_MAX_CANDIDATES_PER_POST
 #define MAX_CANDIDATE_LEN 512
 #define MAX_QUEUED_CANDIDATES 256
 #define LONG_POLL_S 5
@@ -66,6 +66,8 @@ struct _WvServer
   guint64 rejected_limits;
   gint64 started_ns;
   guint expire_source;
+  gboolean stopping;
+  guint stop_pending;        /* answers written while stopping, not yet sent */
 };
 
 G_DEFINE_FINAL_TYPE (WvServer, wv_server, G_TYPE_OBJECT)
@@ -107,24 +109,10 @@ respond_json (SoupServerMessage *msg, guint status, JsonNode *node)
   soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, text, len);
 }
 
-static void
-respond_error (WvServer *self, SoupServerMessage *msg, guint status, const char *code,
-               const char *format, ...) G_GNUC_PRINTF (5, 6);
-
-static void
-respond_error (WvServer *self, SoupServerMessage *msg, guint status, const char *code,
-               const char *format, ...)
+static JsonNode *
+error_json (const char *code, const char *text)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
-  g_autofree char *text = NULL;
-  va_list args;
-
-  va_start (args, format);
-  text = g_strdup_vprintf (format, args);
-  va_end (args);
-  if (status < 500)
-    self->bad_requests++;
 
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "error");
@@ -135,7 +123,28 @@ respond_error (WvServer *self, SoupServerMessage *msg, guint status, const char 
   json_builder_add_string_value (b, text);
   json_builder_end_object (b);
   json_builder_end_object (b);
-  root = json_builder_get_root (b);
+  return json_builder_get_root (b);
+}
+
+static void
+respond_error (WvServer *self, SoupServerMessage *msg, guint status, const char *code,
+               const char *format, ...) G_GNUC_PRINTF (5, 6);
+
+static void
+respond_error (WvServer *self, SoupServerMessage *msg, guint status, const char *code,
+               const char *format, ...)
+{
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *text = NULL;
+  va_list args;
+
+  va_start (args, format);
+  text = g_strdup_vprintf (format, args);
+  va_end (args);
+  /* Refusals for limits are counted apart (rejected_by_limits). */
+  if (status < 500 && status != 429)
+    self->bad_requests++;
+  root = error_json (code, text);
   respond_json (msg, status, root);
 }
 
@@ -146,8 +155,8 @@ read_json_body (WvServer *self, SoupServerMessage *msg, JsonParser *parser)
   SoupMessageBody *body = soup_server_message_get_request_body (msg);
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   const char *type = soup_message_headers_get_content_type (headers, NULL);
-  g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = NULL;
   JsonNode *root;
   gsize len;
   const char *data;
@@ -207,6 +216,25 @@ get_int (JsonObject *o, const char *name, gint64 min, gint64 max, gint64 *out)
 
 /* --- sessions ------------------------------------------------------------ */
 
+static void
+on_stop_flushed (SoupServerMessage *msg, WvServer *self)
+{
+  g_signal_handlers_disconnect_by_func (msg, on_stop_flushed, self);
+  if (self->stop_pending > 0)
+    self->stop_pending--;
+}
+
+/* While stopping: wv_server_stop() waits (briefly) for this answer to be
+ * written before it closes the sockets. */
+static void
+track_answer (WvServer *self, SoupServerMessage *msg)
+{
+  if (!self->stopping)
+    return;
+  self->stop_pending++;
+  g_signal_connect (msg, "finished", G_CALLBACK (on_stop_flushed), self);
+}
+
 /* Answers the requests this session holds paused; must run while the
  * server's connections are still up. */
 static void
@@ -215,6 +243,7 @@ session_release_requests (Session *s)
   if (s->answer_waiter)
     {
       respond_error (s->server, s->answer_waiter, 503, "closed", "the connection was closed");
+      track_answer (s->server, s->answer_waiter);
       soup_server_message_unpause (s->answer_waiter);
       g_clear_object (&s->answer_waiter);
     }
@@ -223,7 +252,8 @@ session_release_requests (Session *s)
       SoupServerMessage *m = g_ptr_array_index (s->waiters, i);
 
       g_signal_handlers_disconnect_by_data (m, s);
-      soup_server_message_set_status (m, 410, NULL);
+      respond_error (s->server, m, 410, "gone", "the connection was closed");
+      track_answer (s->server, m);
       soup_server_message_unpause (m);
     }
   g_ptr_array_set_size (s->waiters, 0);
@@ -297,20 +327,29 @@ candidates_reply (Session *s, guint since)
   return json_builder_get_root (b);
 }
 
+/* Answers the session's long polls with what there is; with @older_than_ns
+ * > 0, only those that have waited since before that time. */
 static void
-wake_waiters (Session *s)
+wake_waiters (Session *s, gint64 older_than_ns)
 {
-  for (guint i = 0; i < s->waiters->len; i++)
+  for (guint i = 0; i < s->waiters->len;)
     {
       SoupServerMessage *m = g_ptr_array_index (s->waiters, i);
       guint since = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (m), "since"));
-      g_autoptr(JsonNode) reply = candidates_reply (s, since);
+      gint64 *started = g_object_get_data (G_OBJECT (m), "started");
+      g_autoptr(JsonNode) reply = NULL;
 
+      if (older_than_ns > 0 && started && *started > older_than_ns)
+        {
+          i++;
+          continue;
+        }
+      reply = candidates_reply (s, since);
       g_signal_handlers_disconnect_by_data (m, s);
       respond_json (m, 200, reply);
       soup_server_message_unpause (m);
+      g_ptr_array_remove_index (s->waiters, i);
     }
-  g_ptr_array_set_size (s->waiters, 0);
 }
 
 static void
@@ -328,7 +367,7 @@ on_local_candidate (WvPeer *peer, guint mline, const char *candidate, Session *s
   json_builder_add_string_value (b, candidate);
   json_builder_end_object (b);
   g_ptr_array_add (s->candidates, json_builder_get_root (b));
-  wake_waiters (s);
+  wake_waiters (s, 0);
 }
 
 static void
@@ -393,12 +432,25 @@ on_conn_state (WvConnection *conn, guint state, Session *s)
 {
   if (state == WV_CONN_READY || state == WV_CONN_STREAMING)
     g_clear_handle_id (&s->setup_timeout, g_source_remove);
+  /* Candidates are over once the connection leaves "connecting": held
+   * polls learn it now rather than at their timeout. */
+  if (state != WV_CONN_CONNECTING && s->waiters->len > 0)
+    wake_waiters (s, 0);
   if ((state == WV_CONN_FINISHED || state == WV_CONN_FAILED) && !s->done)
     {
       s->done = TRUE;
       if (s->server->config.log_sessions)
         g_message ("connection %s from %s: %s", s->id, s->client_host,
                    wv_conn_state_to_string (state));
+      if (s->answer_waiter)
+        {
+          /* Failed before an answer existed: the client learns it now. */
+          respond_error (s->server, s->answer_waiter, 502, "failed",
+                         "the connection failed before an answer was made");
+          soup_server_message_unpause (s->answer_waiter);
+          g_clear_object (&s->answer_waiter);
+          g_clear_handle_id (&s->answer_timeout, g_source_remove);
+        }
       if (state == WV_CONN_FINISHED)
         s->close_grace = g_timeout_add_seconds (CLOSE_GRACE_S, close_grace_done, s);
       else
@@ -603,7 +655,8 @@ handle_get_candidates (WvServer *self, SoupServerMessage *msg, Session *s, GHash
 
   if (since_s && (!g_ascii_string_to_unsigned (since_s, 10, 0, MAX_QUEUED_CANDIDATES, &since, NULL)))
     {
-      respond_error (self, msg, 400, "bad_request", "\"since\" must be a number");
+      respond_error (self, msg, 400, "bad_request", "\"since\" must be a number from 0 to %d",
+                     MAX_QUEUED_CANDIDATES);
       return;
     }
   if (since < s->candidates->len || s->done ||
@@ -615,6 +668,8 @@ handle_get_candidates (WvServer *self, SoupServerMessage *msg, Session *s, GHash
     }
   /* Long poll: answered when a candidate arrives or by the timeout below. */
   g_object_set_data (G_OBJECT (msg), "since", GUINT_TO_POINTER ((guint) since));
+  g_object_set_data_full (G_OBJECT (msg), "started", g_memdup2 (&(gint64) { wv_monotonic_ns () },
+                                                               sizeof (gint64)), g_free);
   g_ptr_array_add (s->waiters, g_object_ref (msg));
   g_signal_connect (msg, "finished", G_CALLBACK (on_waiter_finished), s);
   soup_server_message_pause (msg);
@@ -627,18 +682,48 @@ expire_waiters (gpointer data)
   GHashTableIter iter;
   gpointer value;
 
-  /* Answer long polls older than LONG_POLL_S with what there is. */
+  /* Once a second: answer the long polls that have waited LONG_POLL_S
+   * with what there is. */
+  gint64 limit = wv_monotonic_ns () - LONG_POLL_S * G_GINT64_CONSTANT (1000000000);
+
   g_hash_table_iter_init (&iter, self->sessions);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     if (((Session *) value)->waiters->len > 0)
-      wake_waiters (value);
+      wake_waiters (value, limit);
   return G_SOURCE_CONTINUE;
+}
+
+/* Over HTTP the status shows the first 8 characters of connection and
+ * session ids only: the full connection id is what lets a client add
+ * candidates to and close its connection, and only that client has it. */
+#define STATUS_ID_CHARS 8
+
+static void
+redact_id (JsonObject *o, const char *member)
+{
+  const char *id = json_object_has_member (o, member)
+                   ? json_object_get_string_member_with_default (o, member, NULL) : NULL;
+
+  if (id && strlen (id) > STATUS_ID_CHARS)
+    {
+      g_autofree char *prefix = g_strndup (id, STATUS_ID_CHARS);
+      json_object_set_string_member (o, member, prefix);
+    }
 }
 
 static void
 handle_status (WvServer *self, SoupServerMessage *msg)
 {
   g_autoptr(JsonNode) root = wv_server_describe (self);
+  JsonArray *conns = json_object_get_array_member (json_node_get_object (root), "connections");
+
+  for (guint i = 0; i < json_array_get_length (conns); i++)
+    {
+      JsonObject *o = json_array_get_object_element (conns, i);
+
+      redact_id (o, "id");
+      redact_id (o, "session");
+    }
 
   respond_json (msg, 200, root);
 }
@@ -671,7 +756,13 @@ server_callback (SoupServer *soup, SoupServerMessage *msg, const char *path,
   guint n;
 
   self->requests++;
-  if (!g_str_has_prefix (path, WV_API_PREFIX))
+  /* One request per connection: libsoup 3.2 never closes a kept-alive
+   * connection the client has closed (it stays in CLOSE-WAIT), so a
+   * long-running server would run out of file descriptors. */
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                "Connection", "close");
+  if (!g_str_has_prefix (path, WV_API_PREFIX) ||
+      (path[strlen (WV_API_PREFIX)] != '\0' && path[strlen (WV_API_PREFIX)] != '/'))
     {
       respond_error (self, msg, 404, "not_found", "no such resource");
       return;
@@ -740,6 +831,132 @@ server_callback (SoupServer *soup, SoupServerMessage *msg, const char *path,
   respond_error (self, msg, 404, "not_found", "no such resource");
 }
 
+/* --- refusing a body before it is read ---------------------------------- */
+
+/* libsoup reads a request's whole body even when an early handler has set
+ * an error status, so a client could make us buffer gigabytes before it
+ * hears 413. Instead the connection is taken from libsoup: the error is
+ * written, our side shut down for writing, and what the client still sends
+ * is read and dropped for a moment (closing with unread data would reset
+ * the connection, and the client might lose the answer), then closed. */
+
+#define REFUSE_DRAIN_MAX (16 * 1024 * 1024)
+#define REFUSE_DRAIN_MS 2000
+
+typedef struct {
+  GIOStream *io;
+  GSocket *socket;
+  GCancellable *cancellable;
+  guint timer;
+  gsize drained;
+  guint8 buf[4096];
+} Refusal;
+
+static void
+refusal_free (Refusal *r)
+{
+  g_clear_handle_id (&r->timer, g_source_remove);
+  g_clear_object (&r->cancellable);
+  g_clear_object (&r->socket);
+  g_clear_object (&r->io);
+  g_free (r);
+}
+
+static void
+refusal_closed (GObject *source, GAsyncResult *res, gpointer data)
+{
+  g_io_stream_close_finish (G_IO_STREAM (source), res, NULL);
+  refusal_free (data);
+}
+
+static void
+refusal_close (Refusal *r)
+{
+  g_clear_handle_id (&r->timer, g_source_remove);
+  g_io_stream_close_async (r->io, G_PRIORITY_DEFAULT, NULL, refusal_closed, r);
+}
+
+static gboolean
+refusal_timeout (gpointer data)
+{
+  Refusal *r = data;
+
+  r->timer = 0;
+  g_cancellable_cancel (r->cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+refusal_drained (GObject *source, GAsyncResult *res, gpointer data)
+{
+  Refusal *r = data;
+  gssize n = g_input_stream_read_finish (G_INPUT_STREAM (source), res, NULL);
+
+  if (n <= 0 || (r->drained += n) >= REFUSE_DRAIN_MAX)
+    {
+      refusal_close (r);
+      return;
+    }
+  g_input_stream_read_async (G_INPUT_STREAM (source), r->buf, sizeof r->buf, G_PRIORITY_DEFAULT,
+                             r->cancellable, refusal_drained, r);
+}
+
+static void
+refusal_written (GObject *source, GAsyncResult *res, gpointer data)
+{
+  Refusal *r = data;
+
+  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), res, NULL, NULL))
+    {
+      refusal_close (r);
+      return;
+    }
+  if (r->socket)
+    g_socket_shutdown (r->socket, FALSE, TRUE, NULL);
+  r->timer = g_timeout_add (REFUSE_DRAIN_MS, refusal_timeout, r);
+  g_input_stream_read_async (g_io_stream_get_input_stream (r->io), r->buf, sizeof r->buf,
+                             G_PRIORITY_DEFAULT, r->cancellable, refusal_drained, r);
+}
+
+static void
+refuse_unread (WvServer *self, SoupServerMessage *msg, guint status, const char *code,
+               const char *text)
+{
+  g_autoptr(JsonNode) node = error_json (code, text);
+  g_autoptr(JsonGenerator) gen = json_generator_new ();
+  g_autofree char *body = NULL, *head = NULL;
+  GSocket *socket = soup_server_message_get_socket (msg);
+  Refusal *r;
+  gsize len;
+
+  self->requests++;
+  self->bad_requests++;
+  if (socket)
+    g_object_ref (socket);
+  r = g_new0 (Refusal, 1);
+  r->socket = socket;
+  r->io = soup_server_message_steal_connection (msg);
+  if (r->io == NULL)
+    {
+      /* Cannot happen for a message being read; answer the usual way. */
+      refusal_free (r);
+      self->bad_requests--;
+      respond_error (self, msg, status, code, "%s", text);
+      return;
+    }
+  r->cancellable = g_cancellable_new ();
+  json_generator_set_root (gen, node);
+  body = json_generator_to_data (gen, &len);
+  head = g_strdup_printf ("HTTP/1.1 %u %s\r\nServer: wifi-verify/" PACKAGE_VERSION "\r\n"
+                          "Content-Type: application/json\r\nContent-Length: %" G_GSIZE_FORMAT
+                          "\r\nConnection: close\r\n\r\n%s",
+                          status, soup_status_get_phrase (status), len, body);
+  g_output_stream_write_all_async (g_io_stream_get_output_stream (r->io), head, strlen (head),
+                                   G_PRIORITY_DEFAULT, r->cancellable, refusal_written, r);
+  /* head must live until written: hand it to the refusal. */
+  g_object_set_data_full (G_OBJECT (r->cancellable), "head", g_steal_pointer (&head), g_free);
+}
+
 /* Refuses oversized or unsized bodies before they are read. */
 static void
 early_callback (SoupServer *soup, SoupServerMessage *msg, const char *path,
@@ -752,13 +969,13 @@ early_callback (SoupServer *soup, SoupServerMessage *msg, const char *path,
   if (strcmp (method, "POST") != 0 && strcmp (method, "PUT") != 0)
     return;
   if (soup_message_headers_get_encoding (h) != SOUP_ENCODING_CONTENT_LENGTH)
+    refuse_unread (self, msg, 411, "length_required", "send a Content-Length");
+  else if (soup_message_headers_get_content_length (h) > (goffset) self->config.max_body)
     {
-      respond_error (self, msg, 411, "length_required", "send a Content-Length");
-      return;
+      g_autofree char *text = g_strdup_printf ("the body is larger than %" G_GSIZE_FORMAT " bytes",
+                                               self->config.max_body);
+      refuse_unread (self, msg, 413, "too_large", text);
     }
-  if (soup_message_headers_get_content_length (h) > (goffset) self->config.max_body)
-    respond_error (self, msg, 413, "too_large", "the body is larger than %" G_GSIZE_FORMAT
-                   " bytes", self->config.max_body);
 }
 
 /* --- public ------------------------------------------------------------------ */
@@ -853,7 +1070,7 @@ wv_server_start (WvServer *self, GError **error)
       return FALSE;
     }
   self->started_ns = wv_now_ns ();
-  self->expire_source = g_timeout_add_seconds (LONG_POLL_S, expire_waiters, self);
+  self->expire_source = g_timeout_add_seconds (1, expire_waiters, self);
   return TRUE;
 }
 
@@ -937,19 +1154,50 @@ wv_server_describe (WvServer *self)
   return json_builder_get_root (b);
 }
 
+#define STOP_FLUSH_MS 500
+
+static gboolean
+stop_wakeup (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
 void
 wv_server_stop (WvServer *self)
 {
+  GMainContext *context = g_main_context_ref_thread_default ();
+  gint64 deadline;
   GHashTableIter iter;
   gpointer value;
+  GSource *wakeup;
 
+  if (self->stopping)
+    {
+      g_main_context_unref (context);
+      return;
+    }
+  self->stopping = TRUE;
+  /* Held requests first: "closed" and "gone", before aborting a connection
+   * would answer its offer with "failed". */
   g_hash_table_iter_init (&iter, self->sessions);
   while (g_hash_table_iter_next (&iter, NULL, &value))
-    {
-      wv_connection_abort (((Session *) value)->conn, "the server is shutting down");
-      session_release_requests (value);
-    }
+    session_release_requests (value);
+  g_hash_table_iter_init (&iter, self->sessions);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    wv_connection_abort (((Session *) value)->conn, "the server is shutting down");
   g_clear_handle_id (&self->expire_source, g_source_remove);
+
+  /* libsoup writes those answers from the main loop: give it a moment
+   * before the sockets close, so clients hear why. */
+  deadline = g_get_monotonic_time () + STOP_FLUSH_MS * 1000;
+  wakeup = g_timeout_source_new (10);
+  g_source_set_callback (wakeup, stop_wakeup, NULL, NULL);
+  g_source_attach (wakeup, context);
+  while (self->stop_pending > 0 && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (context, TRUE);
+  g_source_destroy (wakeup);
+  g_source_unref (wakeup);
+  g_main_context_unref (context);
   if (self->soup)
     soup_server_disconnect (self->soup);
 }

@@ -28,6 +28,8 @@ void wv_server_config_init (WvServerConfig *config);
 void wv_server_config_clear (WvServerConfig *config);
 
 #define WV_API_PREFIX "/api/v1"
+/* The most ICE candidates one POST .../candidates may carry. */
+#define WV_MAX_CANDIDATES_PER_POST 64
 
 #define WV_TYPE_SERVER (wv_server_get_type ())
 G_DECLARE_FINAL_TYPE (WvServer, wv_server, WV, SERVER, GObject)
