@@ -43,6 +43,13 @@ struct _WvPeer
   GMutex lock;             /* protects selected_pair */
   char *selected_pair;
   GRWLock channels_lock;   /* sends (any thread) against close */
+
+  /* Events from the streaming threads, run in order in the owner's
+   * context by one source that is woken only when the queue was empty:
+   * under load many events share one wake-up. */
+  GMutex events_lock;
+  GQueue events;           /* PeerEvent */
+  GSource *events_source;
 };
 
 G_DEFINE_FINAL_TYPE (WvPeer, wv_peer, G_TYPE_OBJECT)
@@ -97,44 +104,73 @@ wv_peer_state_to_string (WvPeerState state)
 typedef void (*WvPeerEventFunc) (WvPeer *self, gpointer data);
 
 typedef struct {
-  WvPeer *self;
   WvPeerEventFunc func;
   gpointer data;
   GDestroyNotify free_data;
 } PeerEvent;
 
-static gboolean
-peer_event_dispatch (gpointer user_data)
-{
-  PeerEvent *ev = user_data;
-
-  if (!ev->self->closed)
-    ev->func (ev->self, ev->data);
-  return G_SOURCE_REMOVE;
-}
-
 static void
-peer_event_free (gpointer user_data)
+peer_event_free (PeerEvent *ev)
 {
-  PeerEvent *ev = user_data;
-
   if (ev->free_data)
     ev->free_data (ev->data);
-  g_object_unref (ev->self);
   g_free (ev);
 }
+
+typedef struct {
+  GSource source;
+  WvPeer *peer;            /* not a ref: the peer destroys the source first */
+} EventsSource;
+
+static gboolean
+events_dispatch (GSource *source, GSourceFunc callback, gpointer user_data)
+{
+  WvPeer *self = ((EventsSource *) source)->peer;
+  GQueue batch = G_QUEUE_INIT;
+  PeerEvent *ev;
+
+  g_source_set_ready_time (source, -1);
+  g_mutex_lock (&self->events_lock);
+  batch = self->events;
+  g_queue_init (&self->events);
+  g_mutex_unlock (&self->events_lock);
+
+  /* A handler may drop the last outside reference. */
+  g_object_ref (self);
+  while ((ev = g_queue_pop_head (&batch)) != NULL)
+    {
+      if (!self->closed)
+        ev->func (self, ev->data);
+      peer_event_free (ev);
+    }
+  g_object_unref (self);
+  return G_SOURCE_CONTINUE;
+}
+
+static GSourceFuncs events_funcs = { NULL, NULL, events_dispatch, NULL, NULL, NULL };
 
 static void
 peer_post (WvPeer *self, WvPeerEventFunc func, gpointer data, GDestroyNotify free_data)
 {
   PeerEvent *ev = g_new0 (PeerEvent, 1);
+  gboolean wake;
 
-  ev->self = g_object_ref (self);
   ev->func = func;
   ev->data = data;
   ev->free_data = free_data;
-  g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT,
-                              peer_event_dispatch, ev, peer_event_free);
+  g_mutex_lock (&self->events_lock);
+  if (self->events_source == NULL)
+    {
+      /* Disposed: nobody will run it. */
+      g_mutex_unlock (&self->events_lock);
+      peer_event_free (ev);
+      return;
+    }
+  wake = g_queue_is_empty (&self->events);
+  g_queue_push_tail (&self->events, ev);
+  if (wake)
+    g_source_set_ready_time (self->events_source, 0);
+  g_mutex_unlock (&self->events_lock);
 }
 
 static void
@@ -982,8 +1018,19 @@ static void
 wv_peer_dispose (GObject *object)
 {
   WvPeer *self = WV_PEER (object);
+  GSource *source;
 
   wv_peer_close (self);
+  /* No more events: the pipeline is down and the queue is dropped. */
+  g_mutex_lock (&self->events_lock);
+  source = g_steal_pointer (&self->events_source);
+  g_mutex_unlock (&self->events_lock);
+  if (source)
+    {
+      g_source_destroy (source);
+      g_source_unref (source);
+    }
+  g_queue_clear_full (&self->events, (GDestroyNotify) peer_event_free);
   G_OBJECT_CLASS (wv_peer_parent_class)->dispose (object);
 }
 
@@ -997,6 +1044,7 @@ wv_peer_finalize (GObject *object)
   g_clear_pointer (&self->context, g_main_context_unref);
   g_free (self->selected_pair);
   g_mutex_clear (&self->lock);
+  g_mutex_clear (&self->events_lock);
   g_rw_lock_clear (&self->channels_lock);
   G_OBJECT_CLASS (wv_peer_parent_class)->finalize (object);
 }
@@ -1051,4 +1099,11 @@ wv_peer_init (WvPeer *self)
   g_rw_lock_init (&self->channels_lock);
   self->context = g_main_context_ref_thread_default ();
   self->state = WV_PEER_NEW;
+  g_mutex_init (&self->events_lock);
+  g_queue_init (&self->events);
+  self->events_source = g_source_new (&events_funcs, sizeof (EventsSource));
+  ((EventsSource *) self->events_source)->peer = self;
+  g_source_set_static_name (self->events_source, "WvPeer events");
+  g_source_set_ready_time (self->events_source, -1);
+  g_source_attach (self->events_source, self->context);
 }
