@@ -25,7 +25,8 @@ say() { printf '\033[1m[bootstrap]\033[0m %s\n' "$*" >&2; }
 die() { printf '\033[1;31m[bootstrap] error:\033[0m %s\n' "$*" >&2; exit 1; }
 
 # Build tools, the libraries we link, and what the tests use (reference
-# tools, network lab, GUI under Xvfb, fuzzers, desktop file validators).
+# tools, network lab, GUI under Xvfb, fuzzers, desktop file validators,
+# valgrind for the callgrind benchmark).
 packages=(
   build-essential meson ninja-build pkg-config dpkg-dev patch python3 git
   libglib2.0-dev libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev
@@ -34,7 +35,7 @@ packages=(
   libsoup-3.0-dev libjson-glib-dev libgtk-4-dev
   libcap2-bin iproute2 nftables iputils-ping iputils-tracepath mtr-tiny
   xvfb xauth desktop-file-utils appstream gettext
-  clang libclang-rt-14-dev
+  clang libclang-rt-14-dev valgrind
 )
 
 missing=()
