@@ -690,6 +690,8 @@ progress_tick (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+#define STREAMS_START_GRACE_MS 30000
+
 static gboolean
 streams_done (gpointer data)
 {
@@ -743,9 +745,11 @@ start_streams (WvClient *self)
     }
   self->streams_start_mono = wv_monotonic_ns ();
   self->progress_source = g_timeout_add (500, progress_tick, self);
+  /* Each connection stops itself when its duration is over (counted from
+   * its own start); this only stops those that never got going. */
   if (self->config.streams.duration_s > 0)
-    self->phase_source = g_timeout_add ((guint) (self->config.streams.duration_s * 1000),
-                                        streams_done, self);
+    self->phase_source = g_timeout_add ((guint) (self->config.streams.duration_s * 1000) +
+                                        STREAMS_START_GRACE_MS, streams_done, self);
 }
 
 static gboolean

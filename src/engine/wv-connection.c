@@ -32,6 +32,7 @@ static const guint windows_s[N_WINDOWS] = { 1, 10, 60 };
 /* Seconds to wait for probes and echoes in flight after the streams stop,
  * and for the peer's summary after ours. */
 #define DRAIN_MS 1500
+#define SERVER_DURATION_GRACE_MS 10000
 #define PEER_SUMMARY_TIMEOUT_MS 5000
 #define BULK_PACKET_SIZE 1000
 #define BULK_MAX_BUFFERED (512 * 1024)
@@ -1125,8 +1126,12 @@ handle_msg (WvConnection *self, const WvMsg *msg)
         self->params = reply.streams;
         send_msg (self, &reply);
         begin_streaming (self);
+        /* The client ends the streams; this is the server's backstop. It
+         * leaves time for a held-up streams_started to reach the client,
+         * which counts the duration from then. */
         if (self->params.duration_s > 0)
-          self->duration_source = g_timeout_add ((guint) (self->params.duration_s * 1000) + DRAIN_MS,
+          self->duration_source = g_timeout_add ((guint) (self->params.duration_s * 1000) +
+                                                 SERVER_DURATION_GRACE_MS,
                                                  duration_over, self);
         break;
       }
@@ -1140,6 +1145,12 @@ handle_msg (WvConnection *self, const WvMsg *msg)
       if (msg->streams.capped)
         emit_error (self, "the server lowered the request: %s", msg->streams.reason);
       begin_streaming (self);
+      /* Each connection measures for the whole duration from its own
+       * start: one whose start was held up (a lost control message waits
+       * for an SCTP retransmission) is not cut short. */
+      if (self->params.duration_s > 0)
+        self->duration_source = g_timeout_add ((guint) (self->params.duration_s * 1000),
+                                               duration_over, self);
       break;
     case WV_MSG_STOP_STREAMS:
     case WV_MSG_STREAMS_STOPPED:
