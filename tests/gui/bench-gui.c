@@ -220,6 +220,9 @@ run (WvApplication *app,
            width, height, G_OBJECT_TYPE_NAME (gtk_native_get_renderer (GTK_NATIVE (window))),
            frames / (double) seconds, l_mean, l_p99, w_mean, w_p99, i_mean, i_p99);
 
+  /* What was measured, to look at. */
+  if (width == 1280)
+    g_free (wv_gui_test_screenshot (GTK_WIDGET (window), "bench-32-connections.png"));
   wv_window_set_session (window, NULL);
   g_array_unref (live.frame_ms);
   gsk_renderer_unrealize (cairo);
@@ -232,6 +235,8 @@ main (int   argc,
   g_autoptr(WvApplication) app = NULL;
   guint seconds = 10;
 
+  /* For the screenshot's directory (G_TEST_BUILDDIR). */
+  g_test_init (&argc, &argv, NULL);
   if (argc > 1)
     seconds = CLAMP (atoi (argv[1]), 2, 600);
   /* The settings (memory backend) and schema come from the test

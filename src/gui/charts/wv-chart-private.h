@@ -37,6 +37,13 @@ typedef struct
 void          _wv_line_layer_prepare    (WvLineLayer        *self,
                                          const WvChartFrame *frame);
 const GArray *_wv_line_layer_get_points (WvLineLayer        *self);
+gboolean      _wv_line_layer_is_sparse  (WvLineLayer        *self);
+void          _wv_line_layer_draw_sparse (WvLineLayer       *self,
+                                          cairo_t           *cr,
+                                          gboolean           crowded);
+
+/* Above this many sparse series in one chart, points get no markers. */
+#define WV_CHART_MARKERS_MAX_SERIES 8
 double        _wv_chart_frame_value_to_y (const WvChartFrame *frame,
                                           double              value);
 

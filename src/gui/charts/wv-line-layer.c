@@ -236,16 +236,22 @@ draw_columns (WvLineLayer *self,
     }
 }
 
+/* @fast: cairo's faster antialiasing and bevel joins, for crowded charts:
+ * halves the drawing time of 32 series, and the difference does not show
+ * among so many lines. */
 static void
 draw_polyline (WvLineLayer *self,
                cairo_t     *cr,
-               WvLineStyle  style)
+               WvLineStyle  style,
+               gboolean     fast)
 {
   const WvChartFrame *frame = &self->frame;
   const WvDecimatedPoint *points = (const WvDecimatedPoint *) (gpointer) self->points->data;
 
   cairo_set_line_width (cr, self->line_width);
-  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+  cairo_set_line_join (cr, fast ? CAIRO_LINE_JOIN_BEVEL : CAIRO_LINE_JOIN_ROUND);
+  if (fast)
+    cairo_set_antialias (cr, CAIRO_ANTIALIAS_FAST);
   set_dash (cr, style, self->line_width);
 
   /* Whole-pixel y plus one half keeps horizontal runs on one pixel row
@@ -264,70 +270,45 @@ draw_polyline (WvLineLayer *self,
   cairo_stroke (cr);
 }
 
-static void
-wv_line_layer_snapshot (GtkWidget   *widget,
-                        GtkSnapshot *snapshot)
+/* Whether the layer has anything to draw in its frame. */
+static gboolean
+has_drawing (WvLineLayer *self)
 {
-  WvLineLayer *self = (WvLineLayer *)widget;
   const WvChartFrame *frame = &self->frame;
-  const WvDecimatedPoint *points;
-  graphene_rect_t bounds;
-  WvLineStyle style;
+
+  return self->series != NULL && self->points->len > 0 && frame->y_axis != NULL &&
+         wv_series_get_visible (self->series) &&
+         frame->plot.size.width >= 1 && frame->plot.size.height >= 1;
+}
+
+gboolean
+_wv_line_layer_is_sparse (WvLineLayer *self)
+{
+  g_return_val_if_fail (WV_IS_LINE_LAYER (self), FALSE);
+
+  return has_drawing (self) && !self->dense;
+}
+
+/* The polyline and markers of a sparse layer, onto @cr, which is in the
+ * chart's coordinates and clipped to the plot. With @crowded (many series
+ * in one chart) only isolated points get markers: thousands of markers
+ * would cost more than the lines and hide them anyway. */
+void
+_wv_line_layer_draw_sparse (WvLineLayer *self,
+                            cairo_t     *cr,
+                            gboolean     crowded)
+{
+  const WvChartFrame *frame = &self->frame;
+  const WvDecimatedPoint *points = (const WvDecimatedPoint *) (gpointer) self->points->data;
+  WvLineStyle style = wv_series_get_line_style (self->series);
+  gboolean markers = !crowded && self->points->len * MARKER_MIN_SPACING <= frame->plot.size.width;
   GdkRGBA color;
-  cairo_t *cr;
-  double x_min = G_MAXDOUBLE, x_max = -G_MAXDOUBLE;
-  double y_min = G_MAXDOUBLE, y_max = -G_MAXDOUBLE;
-  double pad;
-  gboolean markers;
 
-  if (self->series == NULL || self->points->len == 0 || frame->y_axis == NULL ||
-      !wv_series_get_visible (self->series) ||
-      frame->plot.size.width < 1 || frame->plot.size.height < 1)
-    return;
-
-  points = (const WvDecimatedPoint *) (gpointer) self->points->data;
-  style = wv_series_get_line_style (self->series);
   wv_chart_palette_get (wv_series_get_color_index (self->series), frame->dark, &color);
-
-  if (self->dense)
-    {
-      draw_columns (self, snapshot, &color, style);
-      return;
-    }
-
-  markers = self->points->len * MARKER_MIN_SPACING <= frame->plot.size.width;
-
-  /* Cairo nodes are rasterised whole by the GL renderer: give it only the
-   * part of the plot this series touches, not the plot of every layer. */
-  for (guint i = 0; i < self->points->len; i++)
-    {
-      double x = frame->plot.origin.x + points[i].x;
-      double y = _wv_chart_frame_value_to_y (frame, points[i].value);
-
-      x_min = MIN (x_min, x);
-      x_max = MAX (x_max, x);
-      y_min = MIN (y_min, y);
-      y_max = MAX (y_max, y);
-    }
-
-  pad = self->line_width + MARKER_RADIUS + 1;
-  graphene_rect_init (&bounds,
-                      floor (x_min - pad), floor (y_min - pad),
-                      ceil (x_max - x_min + 2 * pad) + 1,
-                      ceil (y_max - y_min + 2 * pad) + 1);
-  if (!graphene_rect_intersection (&bounds, &frame->plot, &bounds))
-    return;
-
-  cr = gtk_snapshot_append_cairo (snapshot, &bounds);
-
-  cairo_rectangle (cr,
-                   bounds.origin.x, bounds.origin.y,
-                   bounds.size.width, bounds.size.height);
-  cairo_clip (cr);
-
+  cairo_save (cr);
   gdk_cairo_set_source_rgba (cr, &color);
 
-  draw_polyline (self, cr, style);
+  draw_polyline (self, cr, style, crowded);
 
   /* Points with no neighbour to join (isolated by gaps) would not show as
    * lines; all points of sparse series get a marker. Markers are solid for
@@ -362,7 +343,62 @@ wv_line_layer_snapshot (GtkWidget   *widget,
           cairo_stroke (cr);
         }
     }
+  cairo_restore (cr);
+}
 
+/* Dense layers draw colour bars (no cairo); a sparse layer drawn on its
+ * own gets a cairo node of just the part of the plot it touches. The time
+ * chart draws all its sparse layers into one node instead: one surface per
+ * chart, not one per series, is what keeps 32 connections cheap. */
+static void
+wv_line_layer_snapshot (GtkWidget   *widget,
+                        GtkSnapshot *snapshot)
+{
+  WvLineLayer *self = (WvLineLayer *)widget;
+  const WvChartFrame *frame = &self->frame;
+  const WvDecimatedPoint *points;
+  graphene_rect_t bounds;
+  cairo_t *cr;
+  double x_min = G_MAXDOUBLE, x_max = -G_MAXDOUBLE;
+  double y_min = G_MAXDOUBLE, y_max = -G_MAXDOUBLE;
+  double pad;
+
+  if (!has_drawing (self))
+    return;
+
+  if (self->dense)
+    {
+      GdkRGBA color;
+
+      wv_chart_palette_get (wv_series_get_color_index (self->series), frame->dark, &color);
+      draw_columns (self, snapshot, &color, wv_series_get_line_style (self->series));
+      return;
+    }
+
+  points = (const WvDecimatedPoint *) (gpointer) self->points->data;
+  for (guint i = 0; i < self->points->len; i++)
+    {
+      double x = frame->plot.origin.x + points[i].x;
+      double y = _wv_chart_frame_value_to_y (frame, points[i].value);
+
+      x_min = MIN (x_min, x);
+      x_max = MAX (x_max, x);
+      y_min = MIN (y_min, y);
+      y_max = MAX (y_max, y);
+    }
+
+  pad = self->line_width + MARKER_RADIUS + 1;
+  graphene_rect_init (&bounds,
+                      floor (x_min - pad), floor (y_min - pad),
+                      ceil (x_max - x_min + 2 * pad) + 1,
+                      ceil (y_max - y_min + 2 * pad) + 1);
+  if (!graphene_rect_intersection (&bounds, &frame->plot, &bounds))
+    return;
+
+  cr = gtk_snapshot_append_cairo (snapshot, &bounds);
+  cairo_rectangle (cr, bounds.origin.x, bounds.origin.y, bounds.size.width, bounds.size.height);
+  cairo_clip (cr);
+  _wv_line_layer_draw_sparse (self, cr, FALSE);
   cairo_destroy (cr);
 }
 

@@ -606,10 +606,42 @@ wv_time_chart_snapshot (GtkWidget   *widget,
 
   snapshot_grid (self, snapshot, width, &m, &fg);
 
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    gtk_widget_snapshot_child (widget, child, snapshot);
+  /* Sparse layers share one cairo node (one surface per chart rather than
+   * one per series); dense layers and other children draw themselves. */
+  {
+    cairo_t *cr = NULL;
+    guint n_sparse = 0;
+
+    for (GtkWidget *child = gtk_widget_get_first_child (widget);
+         child != NULL;
+         child = gtk_widget_get_next_sibling (child))
+      n_sparse += WV_IS_LINE_LAYER (child) && gtk_widget_get_visible (child) &&
+                  _wv_line_layer_is_sparse (WV_LINE_LAYER (child));
+
+    for (GtkWidget *child = gtk_widget_get_first_child (widget);
+         child != NULL;
+         child = gtk_widget_get_next_sibling (child))
+      {
+        if (!WV_IS_LINE_LAYER (child) || !_wv_line_layer_is_sparse (WV_LINE_LAYER (child)))
+          {
+            gtk_widget_snapshot_child (widget, child, snapshot);
+            continue;
+          }
+        if (!gtk_widget_get_visible (child))
+          continue;
+        if (cr == NULL)
+          {
+            cr = gtk_snapshot_append_cairo (snapshot, &frame->plot);
+            cairo_rectangle (cr, frame->plot.origin.x, frame->plot.origin.y,
+                             frame->plot.size.width, frame->plot.size.height);
+            cairo_clip (cr);
+          }
+        _wv_line_layer_draw_sparse (WV_LINE_LAYER (child), cr,
+                                    n_sparse > WV_CHART_MARKERS_MAX_SERIES);
+      }
+    if (cr)
+      cairo_destroy (cr);
+  }
 
   if (!self->have_data)
     {
