@@ -16,53 +16,7 @@
 #include <glib.h>
 
 #include "wv-trace-table.h"
-
-static WvRecord
-hop (guint       conn,
-     int         family,
-     WvDirection dir,
-     guint       round,
-     guint       ttl,
-     const char *addr,
-     double      rtt,
-     gboolean    reached)
-{
-  WvRecord r;
-
-  memset (&r, 0, sizeof r);
-  r.type = WV_RECORD_HOP;
-  r.time_ns = G_GINT64_CONSTANT (1763800000250000000);
-  r.conn = conn;
-  r.family = family;
-  r.dir = dir;
-  r.hop.round = round;
-  r.hop.ttl = ttl;
-  if (addr)
-    g_strlcpy (r.hop.addr, addr, sizeof r.hop.addr);
-  r.hop.rtt_ms = addr ? rtt : -1;
-  r.hop.reached = reached;
-  return r;
-}
-
-static WvRecord
-mtu (guint       conn,
-     WvDirection dir,
-     guint       hop_ttl,
-     const char *addr,
-     guint       value)
-{
-  WvRecord r;
-
-  memset (&r, 0, sizeof r);
-  r.type = WV_RECORD_MTU;
-  r.conn = conn;
-  r.family = 4;
-  r.dir = dir;
-  r.mtu.hop = hop_ttl;
-  g_strlcpy (r.mtu.addr, addr, sizeof r.mtu.addr);
-  r.mtu.mtu = value;
-  return r;
-}
+#include "wv-test-records.h"
 
 static WvRecord
 path_mtu (guint       conn,
@@ -96,12 +50,12 @@ test_trace_aggregate (void)
    * another router in round 3; TTL 3 is the peer. */
   for (guint round = 1; round <= 3; round++)
     {
-      r = hop (0, 4, WV_DIR_C2S, round, 1, "10.0.0.1", 1.0 * round, FALSE);
+      r = wv_test_hop (0, 4, WV_DIR_C2S, round, 1, "10.0.0.1", 1.0 * round, FALSE);
       g_assert_true (wv_trace_table_add (t, &r));
-      r = hop (0, 4, WV_DIR_C2S, round, 2, round == 2 ? NULL : round == 3 ? "10.1.0.9" : "10.1.0.1",
+      r = wv_test_hop (0, 4, WV_DIR_C2S, round, 2, round == 2 ? NULL : round == 3 ? "10.1.0.9" : "10.1.0.1",
                4.0 + round, FALSE);
       g_assert_true (wv_trace_table_add (t, &r));
-      r = hop (0, 4, WV_DIR_C2S, round, 3, "192.0.2.5", 9.0 + round, TRUE);
+      r = wv_test_hop (0, 4, WV_DIR_C2S, round, 3, "192.0.2.5", 9.0 + round, TRUE);
       g_assert_true (wv_trace_table_add (t, &r));
     }
   g_assert_cmpuint (wv_trace_table_get_n_paths (t), ==, 1);
@@ -145,9 +99,9 @@ test_trace_aggregate (void)
   g_assert_false (wv_trace_table_get_hop (t, 0, 3, &h));
 
   /* MTU per hop and path MTU. */
-  r = mtu (0, WV_DIR_C2S, 1, "10.0.0.1", 1500);
+  r = wv_test_mtu (0, WV_DIR_C2S, 1, "10.0.0.1", 1500);
   g_assert_true (wv_trace_table_add (t, &r));
-  r = mtu (0, WV_DIR_C2S, 2, "", 0);
+  r = wv_test_mtu (0, WV_DIR_C2S, 2, "", 0);
   g_assert_true (wv_trace_table_add (t, &r));
   g_assert_true (wv_trace_table_get_hop (t, 0, 0, &h));
   g_assert_true (h.has_mtu);
@@ -180,10 +134,10 @@ test_trace_not_reached (void)
    * reports a hop the traceroute did not probe. */
   for (guint ttl = 1; ttl <= 4; ttl++)
     {
-      r = hop (3, 6, WV_DIR_S2C, 1, ttl, ttl <= 2 ? "2001:db8::1" : NULL, 1.5, FALSE);
+      r = wv_test_hop (3, 6, WV_DIR_S2C, 1, ttl, ttl <= 2 ? "2001:db8::1" : NULL, 1.5, FALSE);
       g_assert_true (wv_trace_table_add (t, &r));
     }
-  r = mtu (3, WV_DIR_S2C, 6, "2001:db8::6", 1280);
+  r = wv_test_mtu (3, WV_DIR_S2C, 6, "2001:db8::6", 1280);
   r.family = 6;
   g_assert_true (wv_trace_table_add (t, &r));
 
@@ -210,21 +164,21 @@ test_trace_bad_records (void)
   g_autoptr(WvTraceTable) t = wv_trace_table_new ();
   WvRecord r;
 
-  r = hop (0, 4, WV_DIR_C2S, 1, 0, "10.0.0.1", 1, FALSE);
+  r = wv_test_hop (0, 4, WV_DIR_C2S, 1, 0, "10.0.0.1", 1, FALSE);
   g_assert_false (wv_trace_table_add (t, &r));
-  r = hop (0, 4, WV_DIR_C2S, 1, WV_TRACE_TABLE_MAX_TTL + 1, "10.0.0.1", 1, FALSE);
+  r = wv_test_hop (0, 4, WV_DIR_C2S, 1, WV_TRACE_TABLE_MAX_TTL + 1, "10.0.0.1", 1, FALSE);
   g_assert_false (wv_trace_table_add (t, &r));
-  r = hop (0, 5, WV_DIR_C2S, 1, 1, "10.0.0.1", 1, FALSE);
+  r = wv_test_hop (0, 5, WV_DIR_C2S, 1, 1, "10.0.0.1", 1, FALSE);
   g_assert_false (wv_trace_table_add (t, &r));
-  r = hop (0, 4, 2, 1, 1, "10.0.0.1", 1, FALSE);
+  r = wv_test_hop (0, 4, 2, 1, 1, "10.0.0.1", 1, FALSE);
   g_assert_false (wv_trace_table_add (t, &r));
   /* An address without its terminating NUL, and one that is not text. */
-  r = hop (0, 4, WV_DIR_C2S, 1, 1, NULL, 1, FALSE);
+  r = wv_test_hop (0, 4, WV_DIR_C2S, 1, 1, NULL, 1, FALSE);
   memset (r.hop.addr, 'a', sizeof r.hop.addr);
   g_assert_false (wv_trace_table_add (t, &r));
-  r = hop (0, 4, WV_DIR_C2S, 1, 1, "10.0.0.\xff", 1, FALSE);
+  r = wv_test_hop (0, 4, WV_DIR_C2S, 1, 1, "10.0.0.\xff", 1, FALSE);
   g_assert_false (wv_trace_table_add (t, &r));
-  r = mtu (0, WV_DIR_C2S, 0, "10.0.0.1", 1500);
+  r = wv_test_mtu (0, WV_DIR_C2S, 0, "10.0.0.1", 1500);
   g_assert_false (wv_trace_table_add (t, &r));
   memset (&r, 0, sizeof r);
   r.type = WV_RECORD_STATS;
@@ -233,7 +187,7 @@ test_trace_bad_records (void)
   r.type = WV_N_RECORD_TYPES;
   g_assert_false (wv_trace_table_add (t, &r));
   /* An RTT that is not a number counts as silence. */
-  r = hop (0, 4, WV_DIR_C2S, 1, 1, "10.0.0.1", NAN, FALSE);
+  r = wv_test_hop (0, 4, WV_DIR_C2S, 1, 1, "10.0.0.1", NAN, FALSE);
   g_assert_true (wv_trace_table_add (t, &r));
   {
     WvTraceHop h;
@@ -247,10 +201,10 @@ test_trace_bad_records (void)
   /* At most WV_TRACE_TABLE_MAX_PATHS paths, kept in connection order. */
   for (guint c = WV_TRACE_TABLE_MAX_PATHS - 1; c > 0; c--)
     {
-      r = hop (c, 4, WV_DIR_S2C, 1, 1, "10.0.0.1", 1, FALSE);
+      r = wv_test_hop (c, 4, WV_DIR_S2C, 1, 1, "10.0.0.1", 1, FALSE);
       g_assert_true (wv_trace_table_add (t, &r));
     }
-  r = hop (WV_TRACE_TABLE_MAX_PATHS, 4, WV_DIR_S2C, 1, 1, "10.0.0.1", 1, FALSE);
+  r = wv_test_hop (WV_TRACE_TABLE_MAX_PATHS, 4, WV_DIR_S2C, 1, 1, "10.0.0.1", 1, FALSE);
   g_assert_false (wv_trace_table_add (t, &r));
   g_assert_cmpuint (wv_trace_table_get_n_paths (t), ==, WV_TRACE_TABLE_MAX_PATHS);
   g_assert_cmpint (wv_trace_table_find (t, 0, WV_DIR_C2S), ==, 0);
@@ -276,11 +230,11 @@ test_trace_cli (void)
    * both, the peer at TTL 3. */
   for (guint round = 1; round <= 2; round++)
     {
-      r = hop (1, 6, WV_DIR_S2C, round, 1, "2001:db8::1", 0.5 * round, FALSE);
+      r = wv_test_hop (1, 6, WV_DIR_S2C, round, 1, "2001:db8::1", 0.5 * round, FALSE);
       g_assert_true (wv_trace_table_add (t, &r));
-      r = hop (1, 6, WV_DIR_S2C, round, 2, NULL, 0, FALSE);
+      r = wv_test_hop (1, 6, WV_DIR_S2C, round, 2, NULL, 0, FALSE);
       g_assert_true (wv_trace_table_add (t, &r));
-      r = hop (1, 6, WV_DIR_S2C, round, 3, "2001:db8::99", 2.0 * round, TRUE);
+      r = wv_test_hop (1, 6, WV_DIR_S2C, round, 3, "2001:db8::99", 2.0 * round, TRUE);
       g_assert_true (wv_trace_table_add (t, &r));
     }
   r = path_mtu (1, 6, WV_DIR_S2C, 1400, FALSE);
@@ -289,9 +243,9 @@ test_trace_cli (void)
   r = path_mtu (0, 4, WV_DIR_C2S, 1500, TRUE);
   g_assert_true (wv_trace_table_add (t, &r));
   /* Connection 1, client to server: one round, the peer at TTL 1. */
-  r = hop (1, 6, WV_DIR_C2S, 1, 1, "2001:db8::99", 0.25, TRUE);
+  r = wv_test_hop (1, 6, WV_DIR_C2S, 1, 1, "2001:db8::99", 0.25, TRUE);
   g_assert_true (wv_trace_table_add (t, &r));
-  r = mtu (1, WV_DIR_C2S, 1, "2001:db8::99", 1280);
+  r = wv_test_mtu (1, WV_DIR_C2S, 1, "2001:db8::99", 1280);
   r.family = 6;
   g_assert_true (wv_trace_table_add (t, &r));
 
@@ -362,9 +316,9 @@ test_trace_cli (void)
 
   /* A later round raises the count; a round that is left out (bad TTL)
    * does not. */
-  r = hop (1, 6, WV_DIR_S2C, 3, 1, "2001:db8::1", 0.75, FALSE);
+  r = wv_test_hop (1, 6, WV_DIR_S2C, 3, 1, "2001:db8::1", 0.75, FALSE);
   g_assert_true (wv_trace_table_add (t, &r));
-  r = hop (1, 6, WV_DIR_S2C, 9, 0, "2001:db8::1", 0.75, FALSE);
+  r = wv_test_hop (1, 6, WV_DIR_S2C, 9, 0, "2001:db8::1", 0.75, FALSE);
   g_assert_false (wv_trace_table_add (t, &r));
   g_assert_cmpuint (wv_trace_table_get_n_rounds (t, 2), ==, 3);
 }

@@ -20,53 +20,7 @@
 #include "wv-session.h"
 #include "wv-trace-path.h"
 #include "wv-trace-table.h"
-
-static WvRecord
-hop (guint       conn,
-     int         family,
-     WvDirection dir,
-     guint       round,
-     guint       ttl,
-     const char *addr,
-     double      rtt,
-     gboolean    reached)
-{
-  WvRecord r;
-
-  memset (&r, 0, sizeof r);
-  r.type = WV_RECORD_HOP;
-  r.time_ns = G_GINT64_CONSTANT (1763800000250000000);
-  r.conn = conn;
-  r.family = family;
-  r.dir = dir;
-  r.hop.round = round;
-  r.hop.ttl = ttl;
-  if (addr)
-    g_strlcpy (r.hop.addr, addr, sizeof r.hop.addr);
-  r.hop.rtt_ms = addr ? rtt : -1;
-  r.hop.reached = reached;
-  return r;
-}
-
-static WvRecord
-mtu (guint       conn,
-     WvDirection dir,
-     guint       hop_ttl,
-     const char *addr,
-     guint       value)
-{
-  WvRecord r;
-
-  memset (&r, 0, sizeof r);
-  r.type = WV_RECORD_MTU;
-  r.conn = conn;
-  r.family = 4;
-  r.dir = dir;
-  r.mtu.hop = hop_ttl;
-  g_strlcpy (r.mtu.addr, addr, sizeof r.mtu.addr);
-  r.mtu.mtu = value;
-  return r;
-}
+#include "../wv-test-records.h"
 
 /* --- wv_trace_path_build ----------------------------------------------------------- */
 
@@ -83,15 +37,15 @@ test_trace_path_reached (void)
    * another router in round 3; TTL 3 is the peer. */
   for (guint round = 1; round <= 3; round++)
     {
-      r = hop (0, 4, WV_DIR_C2S, round, 1, "10.0.0.1", 1.0 * round, FALSE);
+      r = wv_test_hop (0, 4, WV_DIR_C2S, round, 1, "10.0.0.1", 1.0 * round, FALSE);
       g_assert_true (wv_trace_table_add (t, &r));
-      r = hop (0, 4, WV_DIR_C2S, round, 2, round == 2 ? NULL : round == 3 ? "10.1.0.9" : "10.1.0.1",
+      r = wv_test_hop (0, 4, WV_DIR_C2S, round, 2, round == 2 ? NULL : round == 3 ? "10.1.0.9" : "10.1.0.1",
                4.0 + round, FALSE);
       g_assert_true (wv_trace_table_add (t, &r));
-      r = hop (0, 4, WV_DIR_C2S, round, 3, "192.0.2.5", 9.0 + round, TRUE);
+      r = wv_test_hop (0, 4, WV_DIR_C2S, round, 3, "192.0.2.5", 9.0 + round, TRUE);
       g_assert_true (wv_trace_table_add (t, &r));
     }
-  r = mtu (0, WV_DIR_C2S, 1, "10.0.0.1", 1500);
+  r = wv_test_mtu (0, WV_DIR_C2S, 1, "10.0.0.1", 1500);
   g_assert_true (wv_trace_table_add (t, &r));
 
   /* Destination = the peer, MTUs on the hops; TTL 2: 10.1.0.1 wins the
@@ -126,10 +80,10 @@ test_trace_path_not_reached (void)
    * out. */
   for (guint ttl = 1; ttl <= 4; ttl++)
     {
-      r = hop (3, 6, WV_DIR_S2C, 1, ttl, ttl <= 2 ? "2001:db8::1" : NULL, 1.5, FALSE);
+      r = wv_test_hop (3, 6, WV_DIR_S2C, 1, ttl, ttl <= 2 ? "2001:db8::1" : NULL, 1.5, FALSE);
       g_assert_true (wv_trace_table_add (t, &r));
     }
-  r = mtu (3, WV_DIR_S2C, 6, "2001:db8::6", 1280);
+  r = wv_test_mtu (3, WV_DIR_S2C, 6, "2001:db8::6", 1280);
   r.family = 6;
   g_assert_true (wv_trace_table_add (t, &r));
 
@@ -350,7 +304,7 @@ test_session_storage (void)
   r = stats (0, 4, WV_DIR_C2S, 1, -1, 1);
   wv_session_push_record (s, &r);
   wv_session_push_record (s, &r);
-  r = hop (0, 4, WV_DIR_C2S, 1, 1, "10.0.0.1", 1, TRUE);
+  r = wv_test_hop (0, 4, WV_DIR_C2S, 1, 1, "10.0.0.1", 1, TRUE);
   wv_session_push_record (s, &r);
   g_assert_cmpuint (wv_session_get_n_records (s), ==, n + 1);
   g_assert_cmpuint (wv_session_get_n_dropped (s), ==, 2);
@@ -458,9 +412,9 @@ test_session_export (void)
       r = stats (i % 2, 4, i % 2, 1, -1, G_GINT64_CONSTANT (1763800000000000000) + i * 1000000);
       wv_session_push_record (s, &r);
     }
-  r = hop (0, 4, WV_DIR_C2S, 1, 1, "127.0.0.1", 0.05, TRUE);
+  r = wv_test_hop (0, 4, WV_DIR_C2S, 1, 1, "127.0.0.1", 0.05, TRUE);
   wv_session_push_record (s, &r);
-  r = mtu (0, WV_DIR_C2S, 1, "127.0.0.1", 1500);
+  r = wv_test_mtu (0, WV_DIR_C2S, 1, "127.0.0.1", 1500);
   wv_session_push_record (s, &r);
 
   first = export_sync (s, folder, &error);
