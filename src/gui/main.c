@@ -26,6 +26,12 @@ main (int   argc,
 
   wv_gui_init_i18n ();
 
+  /* Without a session bus (a bare X server on a field laptop, Xvfb) dconf
+   * cannot save anything and warns on every change: keep the settings in a
+   * key file instead (~/.config/glib-2.0/settings/keyfile). */
+  if (g_getenv ("GSETTINGS_BACKEND") == NULL && g_getenv ("DBUS_SESSION_BUS_ADDRESS") == NULL)
+    g_setenv ("GSETTINGS_BACKEND", "keyfile", TRUE);
+
   settings = wv_gui_settings_new (&error);
   if (settings == NULL)
     {
