@@ -31,6 +31,7 @@
 #include <glib/gi18n.h>
 
 #include "wv-charts-page.h"
+#include "wv-gui.h"
 
 #define CHART_HEIGHT 170
 /* Scroll steps: one pixel of the time axis, but at most this often (a
@@ -655,7 +656,6 @@ static void
 wv_charts_page_dispose (GObject *object)
 {
   WvChartsPage *self = WV_CHARTS_PAGE (object);
-  GtkWidget *child;
 
   g_clear_handle_id (&self->step_id, g_source_remove);
   if (self->session)
@@ -666,10 +666,7 @@ wv_charts_page_dispose (GObject *object)
       if (self->pending[m][d])
         g_array_set_size (self->pending[m][d], 0);
   g_clear_pointer (&self->conns, g_ptr_array_unref);
-  gtk_widget_dispose_template (GTK_WIDGET (self), WV_TYPE_CHARTS_PAGE);
-  /* The template's root box is not a bound child: unparent it too. */
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))))
-    gtk_widget_unparent (child);
+  wv_gui_dispose_page_template (GTK_WIDGET (self), WV_TYPE_CHARTS_PAGE);
   G_OBJECT_CLASS (wv_charts_page_parent_class)->dispose (object);
 }
 

@@ -252,3 +252,16 @@ wv_gui_phase_label (WvPhase phase)
     default: return _("Unknown");
     }
 }
+
+/* Disposes the template of a page whose template root is a box (as every
+ * page's is): that box is not a bound child, so it is unparented too. */
+void
+wv_gui_dispose_page_template (GtkWidget *page,
+                              GType      type)
+{
+  GtkWidget *child;
+
+  gtk_widget_dispose_template (page, type);
+  while ((child = gtk_widget_get_first_child (page)))
+    gtk_widget_unparent (child);
+}

@@ -6,7 +6,7 @@
  */
 #pragma once
 
-#include <gio/gio.h>
+#include <gtk/gtk.h>
 
 #include "wv-client.h"
 #include "wv-server.h"
@@ -41,5 +41,8 @@ char       *wv_gui_format_pct              (double            pct);
 const char *wv_gui_direction_label         (WvDirection       dir);
 const char *wv_gui_conn_state_label        (WvConnState       state);
 const char *wv_gui_phase_label             (WvPhase           phase);
+
+void        wv_gui_dispose_page_template   (GtkWidget        *page,
+                                            GType             type);
 
 G_END_DECLS

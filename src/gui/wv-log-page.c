@@ -11,6 +11,7 @@
 
 #include "config.h"
 
+#include "wv-gui.h"
 #include "wv-log-page.h"
 
 struct _WvLogPage
@@ -135,12 +136,8 @@ wv_log_page_new (void)
 static void
 wv_log_page_dispose (GObject *object)
 {
-  GtkWidget *child;
 
-  gtk_widget_dispose_template (GTK_WIDGET (object), WV_TYPE_LOG_PAGE);
-  /* The template's root box is not a bound child: unparent it too. */
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))))
-    gtk_widget_unparent (child);
+  wv_gui_dispose_page_template (GTK_WIDGET (object), WV_TYPE_LOG_PAGE);
   G_OBJECT_CLASS (wv_log_page_parent_class)->dispose (object);
 }
 

@@ -330,16 +330,12 @@ static void
 wv_server_page_dispose (GObject *object)
 {
   WvServerPage *self = WV_SERVER_PAGE (object);
-  GtkWidget *child;
 
   g_clear_handle_id (&self->refresh_id, g_source_remove);
   if (self->server)
     wv_server_stop (self->server);
   g_clear_object (&self->server);
-  gtk_widget_dispose_template (GTK_WIDGET (self), WV_TYPE_SERVER_PAGE);
-  /* The template's root box is not a bound child: unparent it too. */
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))))
-    gtk_widget_unparent (child);
+  wv_gui_dispose_page_template (GTK_WIDGET (self), WV_TYPE_SERVER_PAGE);
   G_OBJECT_CLASS (wv_server_page_parent_class)->dispose (object);
 }
 

@@ -265,16 +265,12 @@ static void
 wv_trace_page_dispose (GObject *object)
 {
   WvTracePage *self = WV_TRACE_PAGE (object);
-  GtkWidget *child;
 
   g_clear_handle_id (&self->rebuild_id, g_source_remove);
   if (self->session)
     g_signal_handlers_disconnect_by_data (self->session, self);
   g_clear_object (&self->session);
-  gtk_widget_dispose_template (GTK_WIDGET (self), WV_TYPE_TRACE_PAGE);
-  /* The template's root box is not a bound child: unparent it too. */
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))))
-    gtk_widget_unparent (child);
+  wv_gui_dispose_page_template (GTK_WIDGET (self), WV_TYPE_TRACE_PAGE);
   G_OBJECT_CLASS (wv_trace_page_parent_class)->dispose (object);
 }
 
