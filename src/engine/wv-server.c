@@ -847,6 +847,7 @@ typedef struct {
   GIOStream *io;
   GSocket *socket;
   GCancellable *cancellable;
+  char *response;          /* being written */
   guint timer;
   gsize drained;
   guint8 buf[4096];
@@ -857,6 +858,7 @@ refusal_free (Refusal *r)
 {
   g_clear_handle_id (&r->timer, g_source_remove);
   g_clear_object (&r->cancellable);
+  g_free (r->response);
   g_clear_object (&r->socket);
   g_clear_object (&r->io);
   g_free (r);
@@ -924,37 +926,33 @@ refuse_unread (WvServer *self, SoupServerMessage *msg, guint status, const char 
 {
   g_autoptr(JsonNode) node = error_json (code, text);
   g_autoptr(JsonGenerator) gen = json_generator_new ();
-  g_autofree char *body = NULL, *head = NULL;
+  g_autofree char *body = NULL;
   GSocket *socket = soup_server_message_get_socket (msg);
   Refusal *r;
   gsize len;
 
   self->requests++;
-  self->bad_requests++;
-  if (socket)
-    g_object_ref (socket);
   r = g_new0 (Refusal, 1);
-  r->socket = socket;
+  r->socket = socket ? g_object_ref (socket) : NULL;
   r->io = soup_server_message_steal_connection (msg);
   if (r->io == NULL)
     {
       /* Cannot happen for a message being read; answer the usual way. */
       refusal_free (r);
-      self->bad_requests--;
       respond_error (self, msg, status, code, "%s", text);
       return;
     }
+  self->bad_requests++;
   r->cancellable = g_cancellable_new ();
   json_generator_set_root (gen, node);
   body = json_generator_to_data (gen, &len);
-  head = g_strdup_printf ("HTTP/1.1 %u %s\r\nServer: wifi-verify/" PACKAGE_VERSION "\r\n"
-                          "Content-Type: application/json\r\nContent-Length: %" G_GSIZE_FORMAT
-                          "\r\nConnection: close\r\n\r\n%s",
-                          status, soup_status_get_phrase (status), len, body);
-  g_output_stream_write_all_async (g_io_stream_get_output_stream (r->io), head, strlen (head),
-                                   G_PRIORITY_DEFAULT, r->cancellable, refusal_written, r);
-  /* head must live until written: hand it to the refusal. */
-  g_object_set_data_full (G_OBJECT (r->cancellable), "head", g_steal_pointer (&head), g_free);
+  r->response = g_strdup_printf ("HTTP/1.1 %u %s\r\nServer: wifi-verify/" PACKAGE_VERSION "\r\n"
+                                 "Content-Type: application/json\r\nContent-Length: %"
+                                 G_GSIZE_FORMAT "\r\nConnection: close\r\n\r\n%s",
+                                 status, soup_status_get_phrase (status), len, body);
+  g_output_stream_write_all_async (g_io_stream_get_output_stream (r->io), r->response,
+                                   strlen (r->response), G_PRIORITY_DEFAULT, r->cancellable,
+                                   refusal_written, r);
 }
 
 /* Refuses oversized or unsized bodies before they are read. */
