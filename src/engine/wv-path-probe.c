@@ -360,20 +360,22 @@ on_socket_error (WvPeer *peer, const WvSocketError *e, WvPathProbe *self)
   WvWireKey key = { .local_port = e->local_port, .time_ns = t };
   Answer a;
 
-  if (!wv_wire_key_set_dtls (&key, e->payload, e->payload_len))
-    {
-      self->counters.unmatched++;
-      return;
-    }
   if (e->origin == SO_EE_ORIGIN_LOCAL)
     {
-      /* Our own interface's MTU; the failed send may have been reported
-       * already, so remember it either way. */
+      /* Our own interface's MTU. The kernel queues it without the datagram
+       * (only an IP header), so it rarely names the probe, whose failed
+       * send was reported anyway: remember the MTU either way. */
       if (e->error_code == EMSGSIZE && e->info > 0)
         {
           self->local_mtu = self->local_mtu ? MIN (self->local_mtu, e->info) : e->info;
-          deliver (self, &key, ANS_LOCAL_TOO_BIG, "", e->info, t);
+          if (wv_wire_key_set_dtls (&key, e->payload, e->payload_len))
+            deliver (self, &key, ANS_LOCAL_TOO_BIG, "", e->info, t);
         }
+      return;
+    }
+  if (!wv_wire_key_set_dtls (&key, e->payload, e->payload_len))
+    {
+      self->counters.unmatched++;
       return;
     }
   a = classify (e->family, e->origin, e->type, e->code);
