@@ -151,5 +151,19 @@ for fam in 4 6; do
 done
 lab_unblock_icmp r2
 
+# Sizes of our own, one above the first link's MTU: the search still ends on
+# the exact values, both ends (the server takes the list from the request).
+out3="$LAB_DIR/sizes.jsonl"
+t_true "MTU phase with --mtu-sizes runs" run_phases "$out3" --traceroute --rounds 1 --mtu --mtu-sizes 1300,1450,2000
+for fam in 4 6; do
+  for dir in c2s s2c; do
+    ours=$(our_hops "$out3" "$fam" "$dir")
+    echo "# IPv$fam $dir with --mtu-sizes 1300,1450,2000:"; echo "$ours" | sed 's/^/#   /'
+    t_eq "IPv$fam $dir MTU per hop with own sizes" "$(echo "$ours" | awk '$1 != "path" { printf "%s%s", sep, $3; sep = " " }')" \
+      "${topology_mtus[$dir]}"
+    t_eq "IPv$fam $dir path MTU with own sizes" "$(echo "$ours" | awk '$1 == "path" { print $2 }')" 1400
+  done
+done
+
 lab_stop "$serve_pid"
 t_done

@@ -11,6 +11,7 @@
 #include <glib.h>
 #include <json-glib/json-glib.h>
 
+#include "wv-path-probe.h"
 #include "wv-protocol.h"
 
 #define SEC G_GINT64_CONSTANT (1000000000)
@@ -133,6 +134,9 @@ assert_msg_equal (const WvMsg *a, const WvMsg *b)
       g_assert_cmpuint (a->path_request.rounds, ==, b->path_request.rounds);
       g_assert_cmpint (a->path_request.mtu, ==, b->path_request.mtu);
       g_assert_cmpuint (a->path_request.mtu_max, ==, b->path_request.mtu_max);
+      g_assert_cmpuint (a->path_request.n_mtu_sizes, ==, b->path_request.n_mtu_sizes);
+      for (guint i = 0; i < a->path_request.n_mtu_sizes; i++)
+        g_assert_cmpuint (a->path_request.mtu_sizes[i], ==, b->path_request.mtu_sizes[i]);
       break;
     case WV_MSG_PATH_RESULT:
       g_assert_cmpint (a->path_result.kind, ==, b->path_result.kind);
@@ -778,6 +782,15 @@ test_exact_text (void)
   g_assert_cmpstr (text, ==,
                    "{\"type\":\"path_request\",\"trace\":true,\"max_ttl\":30,\"rounds\":3,"
                    "\"mtu\":true,\"mtu_max\":1500}");
+  /* Sizes of its own only when asked (older peers never see the member). */
+  m.path_request.n_mtu_sizes = 2;
+  m.path_request.mtu_sizes[0] = 1280;
+  m.path_request.mtu_sizes[1] = 1400;
+  g_free (text);
+  text = round_trip (&m);
+  g_assert_cmpstr (text, ==,
+                   "{\"type\":\"path_request\",\"trace\":true,\"max_ttl\":30,\"rounds\":3,"
+                   "\"mtu\":true,\"mtu_max\":1500,\"mtu_sizes\":[1280,1400]}");
   make_path_result (&m, WV_RECORD_HOP);
   g_free (text);
   text = round_trip (&m);
@@ -977,6 +990,11 @@ test_roundtrip_extremes (void)
   m.path_request.rounds = 0;
   m.path_request.mtu = TRUE;
   m.path_request.mtu_max = WV_MTU_MIN;
+  g_free (round_trip (&m));
+  m.path_request.n_mtu_sizes = WV_MTU_MAX_SIZES;
+  for (guint i = 0; i < WV_MTU_MAX_SIZES; i++)
+    m.path_request.mtu_sizes[i] = WV_MTU_MIN + i * (WV_MTU_MAX - WV_MTU_MIN) / (WV_MTU_MAX_SIZES - 1);
+  g_assert_cmpuint (m.path_request.mtu_sizes[WV_MTU_MAX_SIZES - 1], ==, WV_MTU_MAX);
   g_free (round_trip (&m));
 
   /* path_result: every kind; silent hops, unknown MTUs, long texts. */
@@ -1536,6 +1554,16 @@ test_malformed_fields (void)
     { WV_MSG_PATH_REQUEST, "mtu_max", "575", WV_PROTOCOL_ERROR_MALFORMED, "path_request.mtu_max: 575 is out of range [576, 9000]" },
     { WV_MSG_PATH_REQUEST, "mtu_max", "9001", WV_PROTOCOL_ERROR_MALFORMED, "path_request.mtu_max" },
     { WV_MSG_PATH_REQUEST, "mtu_max", "4294968796", WV_PROTOCOL_ERROR_MALFORMED, "path_request.mtu_max" },
+    { WV_MSG_PATH_REQUEST, "mtu_sizes", "[575]", WV_PROTOCOL_ERROR_MALFORMED, "path_request.mtu_sizes: size 575 is out of range [576, 9000]" },
+    { WV_MSG_PATH_REQUEST, "mtu_sizes", "[1400,9001]", WV_PROTOCOL_ERROR_MALFORMED, "path_request.mtu_sizes: size 9001 is out of range" },
+    { WV_MSG_PATH_REQUEST, "mtu_sizes", "[-1]", WV_PROTOCOL_ERROR_MALFORMED, "path_request.mtu_sizes: size -1 is out of range" },
+    { WV_MSG_PATH_REQUEST, "mtu_sizes", "[4294968796]", WV_PROTOCOL_ERROR_MALFORMED, "path_request.mtu_sizes: size 4294968796 is out of range" },
+    { WV_MSG_PATH_REQUEST, "mtu_sizes", "[1400.0]", WV_PROTOCOL_ERROR_MALFORMED, "path_request.mtu_sizes: element 0 is not an integer" },
+    { WV_MSG_PATH_REQUEST, "mtu_sizes", "[1280,\"1400\"]", WV_PROTOCOL_ERROR_MALFORMED, "path_request.mtu_sizes: element 1 is not an integer" },
+    { WV_MSG_PATH_REQUEST, "mtu_sizes", "1400", WV_PROTOCOL_ERROR_MALFORMED, "path_request.mtu_sizes: not an array" },
+    { WV_MSG_PATH_REQUEST, "mtu_sizes", "null", WV_PROTOCOL_ERROR_MALFORMED, "path_request.mtu_sizes: not an array" },
+    { WV_MSG_PATH_REQUEST, "mtu_sizes", "[576,577,578,579,580,581,582,583,584,585,586,587,588,589,590,591,592]",
+      WV_PROTOCOL_ERROR_MALFORMED, "path_request.mtu_sizes: 17 sizes, more than 16" },
 
     /* path_result (a hop) */
     { WV_MSG_PATH_RESULT, "kind", NULL, WV_PROTOCOL_ERROR_MALFORMED, "path_result.kind: missing" },
@@ -1604,6 +1632,67 @@ test_long_strings (void)
   g_assert_true (g_str_has_prefix (m.hello.session, "\xc3\xa9\xc3\xa9"));
   g_string_replace (s, "\\u00e9\"", "\\u00e9\\u00e9\"", 1);
   assert_parse_error (s->str, -1, WV_PROTOCOL_ERROR_MALFORMED, "hello.session: longer than 64 bytes");
+}
+
+/* --- MTU size lists (CLI --mtu-sizes, GUI preference) --------------------- */
+
+static void
+assert_mtu_sizes (const char *text, const char *expected)
+{
+  g_autoptr(GError) error = NULL;
+  guint sizes[WV_MTU_MAX_SIZES], n = 0;
+  g_autofree char *back = NULL;
+
+  g_assert_true (wv_mtu_sizes_parse (text, sizes, &n, &error));
+  g_assert_no_error (error);
+  back = wv_mtu_sizes_to_string (sizes, n);
+  g_assert_cmpstr (back, ==, expected);
+}
+
+static void
+assert_mtu_sizes_error (const char *text, const char *fragment)
+{
+  g_autoptr(GError) error = NULL;
+  guint sizes[WV_MTU_MAX_SIZES], n = 0;
+
+  g_assert_false (wv_mtu_sizes_parse (text, sizes, &n, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (error->message, fragment));
+}
+
+static void
+test_mtu_sizes (void)
+{
+  const guint *def;
+  guint n_def;
+  g_autofree char *def_text = NULL;
+
+  def = wv_mtu_sizes_default (&n_def);
+  def_text = wv_mtu_sizes_to_string (def, n_def);
+  g_assert_cmpstr (def_text, ==, "576 1280 1350 1400 1450 1472 1490 1500");
+
+  assert_mtu_sizes ("1400", "1400");
+  assert_mtu_sizes (" 1500,1280 , 1400\t576\n", "576 1280 1400 1500");
+  assert_mtu_sizes ("1500 1500 1400 1500", "1400 1500");
+  assert_mtu_sizes ("576 9000", "576 9000");
+  /* 16 different sizes, also when repeats make them 17 words */
+  assert_mtu_sizes ("600 610 620 630 640 650 660 670 680 690 700 710 720 730 740 750",
+                    "600 610 620 630 640 650 660 670 680 690 700 710 720 730 740 750");
+  assert_mtu_sizes ("750 600 610 620 630 640 650 660 670 680 690 700 710 720 730 740 750",
+                    "600 610 620 630 640 650 660 670 680 690 700 710 720 730 740 750");
+
+  assert_mtu_sizes_error ("", "no packet sizes");
+  assert_mtu_sizes_error (" , ", "no packet sizes");
+  assert_mtu_sizes_error (NULL, "no packet sizes");
+  assert_mtu_sizes_error ("575", "“575” is not a packet size of 576 to 9000 bytes");
+  assert_mtu_sizes_error ("1400 9001", "“9001”");
+  assert_mtu_sizes_error ("1400 -1", "“-1”");
+  assert_mtu_sizes_error ("1400;1500", "“1400;1500”");
+  assert_mtu_sizes_error ("1400.5", "“1400.5”");
+  assert_mtu_sizes_error ("0x578", "“0x578”");
+  assert_mtu_sizes_error ("99999999999999999999", "“99999999999999999999”");
+  assert_mtu_sizes_error ("600 610 620 630 640 650 660 670 680 690 700 710 720 730 740 750 760",
+                          "more than 16 packet sizes");
 }
 
 /* --- validation and serialising bad structs ------------------------------- */
@@ -1685,6 +1774,17 @@ test_validate (void)
   make_streams (&m, WV_MSG_START_STREAMS);
   m.streams.classes.dscp[1] = -1;
   assert_invalid (&m, WV_PROTOCOL_ERROR_MALFORMED, "start_streams.classes: DSCP -1");
+  make_path_request (&m);
+  m.path_request.n_mtu_sizes = WV_MTU_MAX_SIZES + 1;
+  for (guint i = 0; i < WV_MTU_MAX_SIZES; i++)
+    m.path_request.mtu_sizes[i] = 1000 + i;
+  /* Only WV_MTU_MAX_SIZES of them are sent. */
+  assert_invalid_full (&m, WV_PROTOCOL_ERROR_MALFORMED, "path_request.mtu_sizes: 17 sizes", TRUE);
+  make_path_request (&m);
+  m.path_request.n_mtu_sizes = 2;
+  m.path_request.mtu_sizes[0] = 1400;
+  m.path_request.mtu_sizes[1] = 9001;
+  assert_invalid (&m, WV_PROTOCOL_ERROR_MALFORMED, "path_request.mtu_sizes: size 9001");
   make_streams (&m, WV_MSG_START_STREAMS);
   m.streams.duration_s = NAN;
   assert_invalid (&m, WV_PROTOCOL_ERROR_MALFORMED, "start_streams.duration_s");
@@ -1918,6 +2018,7 @@ main (int argc, char **argv)
   g_test_add_func ("/protocol/msg/validate", test_validate);
   g_test_add_func ("/protocol/msg/serialize-non-finite", test_serialize_non_finite);
   g_test_add_func ("/protocol/msg/doc-examples", test_doc_examples);
+  g_test_add_func ("/protocol/mtu-sizes", test_mtu_sizes);
 
   return g_test_run ();
 }

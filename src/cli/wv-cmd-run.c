@@ -17,6 +17,7 @@
 #include "wv-client.h"
 #include "wv-dscp.h"
 #include "wv-output.h"
+#include "wv-path-probe.h"
 #include "wv-trace-table.h"
 #include "wv-cli.h"
 
@@ -342,8 +343,8 @@ run_measurement (int argc, char **argv, gboolean self_test)
   g_autofree char *owd = NULL;
   gboolean force = FALSE, quiet = FALSE;
   gboolean opt_trace = FALSE, opt_mtu = FALSE, opt_streams = FALSE;
-  int max_ttl = 16, rounds = 3, mtu_max = 1500;
-  g_autofree char *icmp_helper = NULL;
+  int max_ttl = 16, rounds = 3, mtu_max = -1;    /* -1: not given */
+  g_autofree char *icmp_helper = NULL, *mtu_sizes = NULL;
   guint flush_source, sigint, sigterm;
   GOptionEntry entries[] = {
     { "duration", 'd', 0, G_OPTION_ARG_DOUBLE, &duration, "Seconds of probe streams (default 10)", "S" },
@@ -363,7 +364,8 @@ run_measurement (int argc, char **argv, gboolean self_test)
     { "streams", 's', 0, G_OPTION_ARG_NONE, &opt_streams, "Run the probe streams phase", NULL },
     { "max-ttl", 0, 0, G_OPTION_ARG_INT, &max_ttl, "Traceroute: largest TTL, 1-64 (default 16)", "N" },
     { "rounds", 0, 0, G_OPTION_ARG_INT, &rounds, "Traceroute rounds, 1-10 (default 3)", "N" },
-    { "mtu-max", 0, 0, G_OPTION_ARG_INT, &mtu_max, "MTU search: largest packet, 576-9000 (default 1500)", "BYTES" },
+    { "mtu-max", 0, 0, G_OPTION_ARG_INT, &mtu_max, "MTU search: largest packet, 576-9000 (default 1500, or the largest of --mtu-sizes)", "BYTES" },
+    { "mtu-sizes", 0, 0, G_OPTION_ARG_STRING, &mtu_sizes, "MTU search: packet sizes tried first, before it narrows down to the byte (default 576,1280,1350,1400,1450,1472,1490,1500)", "LIST" },
     { "icmp-helper", 0, 0, G_OPTION_ARG_FILENAME, &icmp_helper, "Path of wifi-verify-icmp-helper", "PATH" },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "No progress or summary on the terminal", NULL },
     { NULL }
@@ -406,6 +408,24 @@ run_measurement (int argc, char **argv, gboolean self_test)
                WV_PROBE_MIN_SIZE, WV_PROBE_MAX_SIZE, WV_MAX_BULK_BPS);
       return 2;
     }
+  if (mtu_sizes != NULL)
+    {
+      if (!wv_mtu_sizes_parse (mtu_sizes, config.mtu_sizes, &config.n_mtu_sizes, &error))
+        {
+          fprintf (stderr, "wifi-verify-cli: --mtu-sizes: %s\n", error->message);
+          return 2;
+        }
+      if (mtu_max < 0)
+        mtu_max = (int) config.mtu_sizes[config.n_mtu_sizes - 1];
+      else if (config.mtu_sizes[config.n_mtu_sizes - 1] > (guint) mtu_max)
+        {
+          fprintf (stderr, "wifi-verify-cli: --mtu-sizes: %u is above --mtu-max %d\n",
+                   config.mtu_sizes[config.n_mtu_sizes - 1], mtu_max);
+          return 2;
+        }
+    }
+  else if (mtu_max < 0)
+    mtu_max = 1500;
   if (max_ttl < 1 || max_ttl > WV_MAX_TTL || rounds < 1 || rounds > WV_MAX_ROUNDS ||
       mtu_max < WV_MTU_MIN || mtu_max > WV_MTU_MAX)
     {

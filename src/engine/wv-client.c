@@ -778,6 +778,8 @@ start_path_phase (WvClient *self, WvPhase phase)
   req.rounds = self->config.rounds;
   req.mtu = phase == WV_PHASE_MTU;
   req.mtu_max = self->config.mtu_max;
+  req.n_mtu_sizes = MIN (self->config.n_mtu_sizes, WV_MTU_MAX_SIZES);
+  memcpy (req.mtu_sizes, self->config.mtu_sizes, sizeof req.mtu_sizes);
   set_phase (self, phase);
   self->path_pending = self->path_total = 0;
   for (guint i = 0; i < self->conns->len; i++)

@@ -38,6 +38,8 @@ typedef struct {
   guint max_ttl;            /* traceroute: 1..64 (default 16) */
   guint rounds;             /* traceroute rounds (default 3) */
   guint mtu_max;            /* largest IP packet the MTU search tries (default 1500) */
+  guint n_mtu_sizes;        /* sizes the MTU search tries first; 0 = wv_mtu_sizes_default() */
+  guint mtu_sizes[WV_MTU_MAX_SIZES];
   char *icmp_helper;        /* path of wifi-verify-icmp-helper; NULL = default */
 } WvClientConfig;
 

@@ -876,6 +876,14 @@ local_path_finished (WvConnection *self, const char *error)
 }
 
 static void
+mtu_params_from_request (WvMtuParams *mp, const WvMsgPathRequest *r)
+{
+  mp->max_size = r->mtu_max;
+  mp->n_sizes = MIN (r->n_mtu_sizes, WV_MTU_MAX_SIZES);
+  memcpy (mp->sizes, r->mtu_sizes, mp->n_sizes * sizeof mp->sizes[0]);
+}
+
+static void
 on_probe_done (WvPathProbe *prober, guint what, WvConnection *self)
 {
   g_autoptr(GError) error = NULL;
@@ -885,7 +893,7 @@ on_probe_done (WvPathProbe *prober, guint what, WvConnection *self)
     {
       WvMtuParams mp = WV_MTU_PARAMS_DEFAULT;
 
-      mp.max_size = self->path.mtu_max;
+      mtu_params_from_request (&mp, &self->path);
       if (wv_path_probe_start_mtu (self->prober, &mp, &error))
         return;
     }
@@ -918,7 +926,7 @@ start_local_path (WvConnection *self, GError **error)
     {
       WvMtuParams mp = WV_MTU_PARAMS_DEFAULT;
 
-      mp.max_size = self->path.mtu_max;
+      mtu_params_from_request (&mp, &self->path);
       ok = wv_path_probe_start_mtu (self->prober, &mp, error);
     }
   self->path_local = ok;
@@ -928,6 +936,11 @@ start_local_path (WvConnection *self, GError **error)
 static gboolean
 check_path_request (WvMsgPathRequest *r)
 {
+  if (r->n_mtu_sizes > WV_MTU_MAX_SIZES)
+    return FALSE;
+  for (guint i = 0; i < r->n_mtu_sizes; i++)
+    if (r->mtu_sizes[i] < WV_MTU_MIN || r->mtu_sizes[i] > WV_MTU_MAX)
+      return FALSE;
   return (r->trace || r->mtu) &&
          (!r->trace || (r->max_ttl >= 1 && r->max_ttl <= WV_MAX_TTL &&
                         r->rounds >= 1 && r->rounds <= WV_MAX_ROUNDS)) &&

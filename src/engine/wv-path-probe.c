@@ -29,6 +29,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <linux/errqueue.h>
@@ -526,6 +527,74 @@ hop_of_address (WvPathProbe *self, const char *addr)
   return 0;
 }
 
+const guint *
+wv_mtu_sizes_default (guint *n_sizes)
+{
+  *n_sizes = G_N_ELEMENTS (reference_sizes);
+  return reference_sizes;
+}
+
+static int
+compare_uint (gconstpointer a, gconstpointer b)
+{
+  guint x = *(const guint *) a, y = *(const guint *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+gboolean
+wv_mtu_sizes_parse (const char *text, guint *sizes, guint *n_sizes, GError **error)
+{
+  g_auto(GStrv) tokens = g_regex_split_simple ("[\\s,]+", text ? text : "", 0, 0);
+  guint n = 0;
+
+  for (guint i = 0; tokens[i]; i++)
+    {
+      guint64 v;
+
+      if (*tokens[i] == '\0')
+        continue;
+      if (!g_ascii_string_to_unsigned (tokens[i], 10, WV_MTU_MIN, WV_MTU_MAX, &v, NULL))
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                       "“%s” is not a packet size of %u to %u bytes", tokens[i],
+                       WV_MTU_MIN, WV_MTU_MAX);
+          return FALSE;
+        }
+      for (guint k = 0; k < n && v != G_MAXUINT64; k++)
+        if (sizes[k] == v)
+          v = G_MAXUINT64;
+      if (v == G_MAXUINT64)
+        continue;           /* a repeat */
+      if (n == WV_MTU_MAX_SIZES)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                       "more than %u packet sizes", WV_MTU_MAX_SIZES);
+          return FALSE;
+        }
+      sizes[n++] = (guint) v;
+    }
+  if (n == 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "no packet sizes: write them separated by spaces, for example 1280 1400 1500");
+      return FALSE;
+    }
+  qsort (sizes, n, sizeof *sizes, compare_uint);
+  *n_sizes = n;
+  return TRUE;
+}
+
+char *
+wv_mtu_sizes_to_string (const guint *sizes, guint n_sizes)
+{
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; i < n_sizes; i++)
+    g_string_append_printf (s, "%s%u", i ? " " : "", sizes[i]);
+  return g_string_free (s, FALSE);
+}
+
 /* The next size to try below @hi when no router told us the MTU. */
 static guint
 next_guess (WvPathProbe *self)
@@ -535,9 +604,14 @@ next_guess (WvPathProbe *self)
       /* Largest reference size below hi, or the minimum. */
       guint guess = min_size (self);
 
-      for (guint i = 0; i < G_N_ELEMENTS (reference_sizes); i++)
-        if (reference_sizes[i] < self->hi && reference_sizes[i] > guess)
-          guess = reference_sizes[i];
+      const guint *sizes = self->mtu.sizes;
+      guint n = self->mtu.n_sizes;
+
+      if (n == 0)
+        sizes = wv_mtu_sizes_default (&n);
+      for (guint i = 0; i < n; i++)
+        if (sizes[i] < self->hi && sizes[i] > guess)
+          guess = sizes[i];
       return guess;
     }
   return self->lo + (self->hi - self->lo) / 2;

@@ -21,6 +21,10 @@ typedef struct {
 typedef struct {
   guint max_size;           /* largest IP packet tried */
   guint timeout_ms;         /* per probe */
+  /* The sizes tried first, below max_size, before the search narrows down
+   * to the byte; 0 sizes: wv_mtu_sizes_default(). */
+  guint n_sizes;
+  guint sizes[WV_MTU_MAX_SIZES];
 } WvMtuParams;
 
 #define WV_TRACE_PARAMS_DEFAULT { 16, 3, 1000 }
@@ -33,6 +37,14 @@ typedef struct {
   guint64 icmp_helper;      /* ICMP errors matched from the ICMP helper */
   guint64 unmatched;        /* ICMP errors that matched no probe */
 } WvPathProbeCounters;
+
+/* The earlier system's list: 576, 1280, 1350, 1400, 1450, 1472, 1490, 1500. */
+const guint *wv_mtu_sizes_default (guint *n_sizes);
+/* "576 1280,1400": 1 to WV_MTU_MAX_SIZES sizes of WV_MTU_MIN..WV_MTU_MAX
+ * bytes, separated by spaces or commas; sorted, repeats dropped. */
+gboolean wv_mtu_sizes_parse (const char *text, guint *sizes, guint *n_sizes, GError **error);
+/* "576 1280 1400" */
+char *wv_mtu_sizes_to_string (const guint *sizes, guint n_sizes);
 
 #define WV_TYPE_PATH_PROBE (wv_path_probe_get_type ())
 G_DECLARE_FINAL_TYPE (WvPathProbe, wv_path_probe, WV, PATH_PROBE, GObject)

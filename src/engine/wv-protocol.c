@@ -510,6 +510,13 @@ validate_path_request (const WvMsgPathRequest *r, GError **error)
       !check_uint (r->rounds, r->trace ? 1 : 0, WV_MAX_ROUNDS, where, "rounds", error) ||
       !check_uint (r->mtu_max, r->mtu ? WV_MTU_MIN : 0, WV_MTU_MAX, where, "mtu_max", error))
     return FALSE;
+  if (r->n_mtu_sizes > WV_MTU_MAX_SIZES)
+    return field_error (error, where, "mtu_sizes", "%u sizes, more than %u",
+                        r->n_mtu_sizes, WV_MTU_MAX_SIZES);
+  for (guint i = 0; i < r->n_mtu_sizes; i++)
+    if (r->mtu_sizes[i] < WV_MTU_MIN || r->mtu_sizes[i] > WV_MTU_MAX)
+      return field_error (error, where, "mtu_sizes", "size %u is out of range [%u, %u]",
+                          r->mtu_sizes[i], WV_MTU_MIN, WV_MTU_MAX);
   if (!r->trace && !r->mtu)
     return field_error (error, where, "trace", "neither trace nor mtu is asked for");
   return TRUE;
@@ -777,6 +784,16 @@ build_path_request (JsonBuilder *b, const WvMsgPathRequest *r)
   add_int (b, "rounds", r->rounds);
   add_bool (b, "mtu", r->mtu);
   add_int (b, "mtu_max", r->mtu_max);
+  /* Optional: left out for the reference list, so older peers see the
+   * request they know. */
+  if (r->n_mtu_sizes > 0)
+    {
+      json_builder_set_member_name (b, "mtu_sizes");
+      json_builder_begin_array (b);
+      for (guint i = 0; i < MIN (r->n_mtu_sizes, WV_MTU_MAX_SIZES); i++)
+        json_builder_add_int_value (b, r->mtu_sizes[i]);
+      json_builder_end_array (b);
+    }
 }
 
 /* path_result kinds: the record types, and "done" for the end. */
@@ -1468,12 +1485,40 @@ read_hello (JsonObject *o, WvMsgHello *h, GError **error)
   return TRUE;
 }
 
+/* An array of at most @max_n integers, "@noun" in the error text. */
+static gboolean
+get_int_array (JsonObject *o, const char *where, const char *name, const char *noun,
+               guint max_n, gint64 *values, guint *n_values, GError **error)
+{
+  JsonNode *node = get_member (o, where, name, error);
+  JsonArray *array;
+  guint n;
+
+  if (node == NULL)
+    return FALSE;
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    return field_error (error, where, name, "not an array");
+  array = json_node_get_array (node);
+  n = json_array_get_length (array);
+  if (n > max_n)
+    return field_error (error, where, name, "%u %s, more than %u", n, noun, max_n);
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *e = json_array_get_element (array, i);
+
+      if (!JSON_NODE_HOLDS_VALUE (e) || json_node_get_value_type (e) != G_TYPE_INT64)
+        return field_error (error, where, name, "element %u is not an integer", i);
+      values[i] = json_node_get_int (e);
+    }
+  *n_values = n;
+  return TRUE;
+}
+
 static gboolean
 read_streams (JsonObject *o, WvMsgType type, WvMsgStreams *s, GError **error)
 {
   const char *where = wv_msg_type_to_string (type);
-  JsonNode *node;
-  JsonArray *array;
+  gint64 values[WV_MAX_CLASSES];
   guint n;
 
   if (!get_uint (o, where, "rate_pps", &s->rate_pps, error) ||
@@ -1482,27 +1527,14 @@ read_streams (JsonObject *o, WvMsgType type, WvMsgStreams *s, GError **error)
       !get_double (o, where, "duration_s", &s->duration_s, error))
     return FALSE;
 
-  node = get_member (o, where, "classes", error);
-  if (node == NULL)
+  if (!get_int_array (o, where, "classes", "classes", WV_MAX_CLASSES, values, &n, error))
     return FALSE;
-  if (!JSON_NODE_HOLDS_ARRAY (node))
-    return field_error (error, where, "classes", "not an array");
-  array = json_node_get_array (node);
-  n = json_array_get_length (array);
-  if (n > WV_MAX_CLASSES)
-    return field_error (error, where, "classes", "%u classes, more than %u", n, WV_MAX_CLASSES);
   for (guint i = 0; i < n; i++)
     {
-      JsonNode *e = json_array_get_element (array, i);
-      gint64 v;
-
-      if (!JSON_NODE_HOLDS_VALUE (e) || json_node_get_value_type (e) != G_TYPE_INT64)
-        return field_error (error, where, "classes", "element %u is not an integer", i);
-      v = json_node_get_int (e);
-      if (v < G_MININT || v > G_MAXINT)
+      if (values[i] < G_MININT || values[i] > G_MAXINT)
         return field_error (error, where, "classes",
-                            "DSCP %" G_GINT64_FORMAT " is out of range", v);
-      s->classes.dscp[i] = (int) v;
+                            "DSCP %" G_GINT64_FORMAT " is out of range", values[i]);
+      s->classes.dscp[i] = (int) values[i];
     }
   s->classes.n_classes = n;
 
@@ -1593,11 +1625,30 @@ read_path_request (JsonObject *o, WvMsgPathRequest *r, GError **error)
 {
   const char *where = "path_request";
 
-  return get_bool (o, where, "trace", &r->trace, error) &&
-         get_uint (o, where, "max_ttl", &r->max_ttl, error) &&
-         get_uint (o, where, "rounds", &r->rounds, error) &&
-         get_bool (o, where, "mtu", &r->mtu, error) &&
-         get_uint (o, where, "mtu_max", &r->mtu_max, error);
+  gint64 values[WV_MTU_MAX_SIZES];
+  guint n;
+
+  if (!get_bool (o, where, "trace", &r->trace, error) ||
+      !get_uint (o, where, "max_ttl", &r->max_ttl, error) ||
+      !get_uint (o, where, "rounds", &r->rounds, error) ||
+      !get_bool (o, where, "mtu", &r->mtu, error) ||
+      !get_uint (o, where, "mtu_max", &r->mtu_max, error))
+    return FALSE;
+  /* Optional (absent: the reference list). */
+  r->n_mtu_sizes = 0;
+  if (!json_object_has_member (o, "mtu_sizes"))
+    return TRUE;
+  if (!get_int_array (o, where, "mtu_sizes", "sizes", WV_MTU_MAX_SIZES, values, &n, error))
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    {
+      if (values[i] < 0 || values[i] > G_MAXUINT)
+        return field_error (error, where, "mtu_sizes",
+                            "size %" G_GINT64_FORMAT " is out of range", values[i]);
+      r->mtu_sizes[i] = (guint) values[i];
+    }
+  r->n_mtu_sizes = n;
+  return TRUE;
 }
 
 static gboolean

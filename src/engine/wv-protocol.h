@@ -170,6 +170,7 @@ typedef struct {
 #define WV_MAX_ROUNDS 10
 #define WV_MTU_MIN 576
 #define WV_MTU_MAX 9000
+#define WV_MTU_MAX_SIZES 16
 
 typedef struct {
   gboolean trace;
@@ -177,6 +178,11 @@ typedef struct {
   guint rounds;             /* 1..WV_MAX_ROUNDS */
   gboolean mtu;
   guint mtu_max;            /* WV_MTU_MIN..WV_MTU_MAX */
+  /* The sizes the MTU search tries first, before it narrows down to the
+   * byte (each WV_MTU_MIN..WV_MTU_MAX; those above mtu_max are not used).
+   * 0 sizes: the reference list, wv_mtu_sizes_default(). */
+  guint n_mtu_sizes;
+  guint mtu_sizes[WV_MTU_MAX_SIZES];
 } WvMsgPathRequest;
 
 /* path_result (server -> client): one result of a path_request, or the end

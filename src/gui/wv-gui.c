@@ -20,6 +20,7 @@
 #include <glib/gi18n.h>
 
 #include "wv-gui.h"
+#include "wv-path-probe.h"
 #include "wv-gui-resources.h"
 
 void
@@ -120,15 +121,18 @@ wv_gui_families_to_string (WvFamilies families)
     }
 }
 
-/* The schema bounds every key, so the values need no further checks here;
- * the engine validates the combination when the run starts. */
-void
+/* The schema bounds every key but the list of MTU sizes, which is checked
+ * here; the engine validates the combination when the run starts. On an
+ * error, @config holds the defaults and needs no clearing. */
+gboolean
 wv_gui_client_config_from_settings (GSettings      *settings,
                                     const char     *url,
-                                    WvClientConfig *config)
+                                    WvClientConfig *config,
+                                    GError        **error)
 {
   g_autofree char *families = g_settings_get_string (settings, "families");
   g_autofree char *stun = g_settings_get_string (settings, "stun-server");
+  g_autofree char *mtu_sizes = g_settings_get_string (settings, "mtu-sizes");
   WvFamilies f = wv_gui_families_from_string (families);
 
   wv_client_config_init (config);
@@ -146,6 +150,14 @@ wv_gui_client_config_from_settings (GSettings      *settings,
   config->max_ttl = g_settings_get_uint (settings, "max-ttl");
   config->rounds = g_settings_get_uint (settings, "rounds");
   config->mtu_max = g_settings_get_uint (settings, "mtu-max");
+  if (!wv_mtu_sizes_parse (mtu_sizes, config->mtu_sizes, &config->n_mtu_sizes, error))
+    {
+      g_prefix_error (error, _("Packet sizes of the MTU search: "));
+      wv_client_config_clear (config);
+      wv_client_config_init (config);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /* "0.0.0.0:8080 [::]:8080" or "0.0.0.0:8080, [::]:8080": the listen

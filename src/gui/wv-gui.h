@@ -30,9 +30,10 @@ GSettings  *wv_gui_settings_new            (GError          **error);
 WvFamilies  wv_gui_families_from_string    (const char       *text);
 const char *wv_gui_families_to_string      (WvFamilies        families);
 
-void        wv_gui_client_config_from_settings (GSettings      *settings,
+gboolean    wv_gui_client_config_from_settings (GSettings      *settings,
                                                 const char     *url,
-                                                WvClientConfig *config);
+                                                WvClientConfig *config,
+                                                GError        **error);
 char      **wv_gui_parse_listen            (const char       *text,
                                             GError          **error);
 

@@ -11,7 +11,10 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "wv-gui.h"
+#include "wv-path-probe.h"
 #include "wv-preferences-window.h"
 
 struct _WvPreferencesWindow
@@ -30,6 +33,8 @@ struct _WvPreferencesWindow
   GtkSpinButton *rounds;
   GtkSwitch *mtu;
   GtkSpinButton *mtu_max;
+  GtkEntry *mtu_sizes;
+  GtkLabel *mtu_sizes_caption;
   GtkEntry *listen_address;
 
   GSettings *settings;
@@ -39,7 +44,8 @@ G_DEFINE_FINAL_TYPE (WvPreferencesWindow, wv_preferences_window, GTK_TYPE_WINDOW
 
 static const char * const bound_keys[] = {
   "probe-rate", "probe-size", "bulk-rate", "duration", "connections", "families",
-  "stun-server", "traceroute", "max-ttl", "rounds", "mtu", "mtu-max", "listen-address",
+  "stun-server", "traceroute", "max-ttl", "rounds", "mtu", "mtu-max", "mtu-sizes",
+  "listen-address",
 };
 
 static gboolean
@@ -61,6 +67,31 @@ families_set (const GValue       *value,
   if (selected > WV_FAMILIES_IPV6)
     return NULL;
   return g_variant_new_string (wv_gui_families_to_string (selected));
+}
+
+/* Says at once what is wrong with the sizes; a run with them would not
+ * start. */
+static void
+on_mtu_sizes_changed (GtkEditable         *editable,
+                      WvPreferencesWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+  guint sizes[WV_MTU_MAX_SIZES], n;
+
+  if (wv_mtu_sizes_parse (gtk_editable_get_text (editable), sizes, &n, &error))
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (editable), "error");
+      gtk_widget_remove_css_class (GTK_WIDGET (self->mtu_sizes_caption), "error");
+      gtk_label_set_text (self->mtu_sizes_caption,
+                          _("Up to 16 sizes in bytes, separated by spaces; then the search "
+                            "narrows down to the byte"));
+    }
+  else
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (editable), "error");
+      gtk_widget_add_css_class (GTK_WIDGET (self->mtu_sizes_caption), "error");
+      gtk_label_set_text (self->mtu_sizes_caption, error->message);
+    }
 }
 
 static void
@@ -86,6 +117,7 @@ bind_settings (WvPreferencesWindow *self)
     { "rounds", self->rounds, "value" },
     { "mtu", self->mtu, "active" },
     { "mtu-max", self->mtu_max, "value" },
+    { "mtu-sizes", self->mtu_sizes, "text" },
     { "listen-address", self->listen_address, "text" },
   };
 
@@ -99,6 +131,7 @@ bind_settings (WvPreferencesWindow *self)
   g_object_bind_property (self->traceroute, "active", self->max_ttl, "sensitive", G_BINDING_SYNC_CREATE);
   g_object_bind_property (self->traceroute, "active", self->rounds, "sensitive", G_BINDING_SYNC_CREATE);
   g_object_bind_property (self->mtu, "active", self->mtu_max, "sensitive", G_BINDING_SYNC_CREATE);
+  g_object_bind_property (self->mtu, "active", self->mtu_sizes, "sensitive", G_BINDING_SYNC_CREATE);
 }
 
 GtkWidget *
@@ -150,7 +183,10 @@ wv_preferences_window_class_init (WvPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, WvPreferencesWindow, rounds);
   gtk_widget_class_bind_template_child (widget_class, WvPreferencesWindow, mtu);
   gtk_widget_class_bind_template_child (widget_class, WvPreferencesWindow, mtu_max);
+  gtk_widget_class_bind_template_child (widget_class, WvPreferencesWindow, mtu_sizes);
+  gtk_widget_class_bind_template_child (widget_class, WvPreferencesWindow, mtu_sizes_caption);
   gtk_widget_class_bind_template_child (widget_class, WvPreferencesWindow, listen_address);
+  gtk_widget_class_bind_template_callback (widget_class, on_mtu_sizes_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_reset_clicked);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }

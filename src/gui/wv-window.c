@@ -656,7 +656,15 @@ start_measurement (WvWindow *self,
     }
 
   hide_banner (self);
-  wv_gui_client_config_from_settings (self->settings, url, &config);
+  if (!wv_gui_client_config_from_settings (self->settings, url, &config, &error))
+    {
+      g_autofree char *msg = g_strdup_printf (_("The measurement could not start: %s"), error->message);
+
+      log_message (self, WV_MESSAGE_ERROR, msg);
+      set_status (self, msg);
+      show_banner (self, GTK_MESSAGE_ERROR, msg, NULL, BANNER_ACTION_NONE, NULL);
+      return FALSE;
+    }
   self->run_duration = (guint) config.streams.duration_s;
   wv_window_set_session (self, session);
   gtk_stack_set_visible_child_name (self->content_stack, "main");

@@ -17,6 +17,7 @@
 #include <glib/gstdio.h>
 
 #include "wv-gui.h"
+#include "wv-path-probe.h"
 #include "wv-session.h"
 #include "wv-trace-path.h"
 #include "wv-trace-table.h"
@@ -471,7 +472,10 @@ test_config_from_settings (void)
   g_settings_set_boolean (settings, "mtu", FALSE);
   g_settings_set_string (settings, "stun-server", "  stun://stun.example.org:3478 ");
 
-  wv_gui_client_config_from_settings (settings, "http://192.0.2.1:8080", &config);
+  g_settings_set_string (settings, "mtu-sizes", "1500, 9000 1280");
+
+  g_assert_true (wv_gui_client_config_from_settings (settings, "http://192.0.2.1:8080", &config, &error));
+  g_assert_no_error (error);
   g_assert_cmpstr (config.url, ==, "http://192.0.2.1:8080");
   g_assert_false (config.ipv4);
   g_assert_true (config.ipv6);
@@ -483,6 +487,10 @@ test_config_from_settings (void)
   g_assert_cmpuint (config.max_ttl, ==, 24);
   g_assert_cmpuint (config.rounds, ==, 5);
   g_assert_cmpuint (config.mtu_max, ==, 9000);
+  g_assert_cmpuint (config.n_mtu_sizes, ==, 3);
+  g_assert_cmpuint (config.mtu_sizes[0], ==, 1280);
+  g_assert_cmpuint (config.mtu_sizes[1], ==, 1500);
+  g_assert_cmpuint (config.mtu_sizes[2], ==, 9000);
   g_assert_true (config.traceroute);
   g_assert_false (config.mtu);
   g_assert_cmpstr (config.stun_uri, ==, "stun://stun.example.org:3478");
@@ -491,11 +499,31 @@ test_config_from_settings (void)
   /* Self-test: no URL; an empty STUN server is none. */
   g_settings_set_string (settings, "stun-server", "");
   g_settings_set_string (settings, "families", "both");
-  wv_gui_client_config_from_settings (settings, NULL, &config);
+  g_settings_reset (settings, "mtu-sizes");
+  g_assert_true (wv_gui_client_config_from_settings (settings, NULL, &config, &error));
   g_assert_null (config.url);
   g_assert_null (config.stun_uri);
   g_assert_true (config.ipv4 && config.ipv6);
+  /* The default sizes are the engine's default list. */
+  {
+    guint n_def;
+    const guint *def = wv_mtu_sizes_default (&n_def);
+
+    g_assert_cmpuint (config.n_mtu_sizes, ==, n_def);
+    for (guint i = 0; i < n_def; i++)
+      g_assert_cmpuint (config.mtu_sizes[i], ==, def[i]);
+  }
   wv_client_config_clear (&config);
+
+  /* Sizes the engine would refuse: no run, an error that says which. */
+  g_settings_set_string (settings, "mtu-sizes", "1280 1500 15000");
+  g_assert_false (wv_gui_client_config_from_settings (settings, NULL, &config, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_test_message ("expected: %s", error->message);
+  g_assert_nonnull (strstr (error->message, "“15000”"));
+  g_clear_error (&error);
+  g_assert_null (config.url);
+  g_settings_reset (settings, "mtu-sizes");
 
   /* The schema bounds what can be stored to what the engine accepts. */
   {
@@ -503,6 +531,8 @@ test_config_from_settings (void)
     static const struct { const char *key; guint ok, bad; } ranges[] = {
       { "connections", 16, 17 }, { "probe-rate", 1000, 1001 }, { "probe-size", 1184, 1185 },
       { "max-ttl", 64, 65 }, { "duration", 3600, 3601 }, { "probe-rate", 1, 0 },
+      { "rounds", WV_MAX_ROUNDS, WV_MAX_ROUNDS + 1 }, { "mtu-max", WV_MTU_MAX, WV_MTU_MAX + 1 },
+      { "mtu-max", WV_MTU_MIN, WV_MTU_MIN - 1 },
     };
 
     g_object_get (settings, "settings-schema", &schema, NULL);

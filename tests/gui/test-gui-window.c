@@ -105,6 +105,17 @@ test_modes (void)
   g_assert_nonnull (strstr (wv_window_get_banner_text (window), "URL"));
   g_assert_cmpint (wv_window_get_banner_type (window), ==, GTK_MESSAGE_ERROR);
 
+  /* MTU sizes the engine would refuse: nothing starts, the banner says why. */
+  g_settings_set_string (settings, "last-server-url", "http://192.0.2.7:8080");
+  g_settings_set_string (settings, "mtu-sizes", "1280 1500 x");
+  g_assert_false (wv_window_start (window));
+  g_assert_false (wv_window_get_running (window));
+  g_assert_nonnull (strstr (wv_window_get_banner_text (window), "Packet sizes of the MTU search"));
+  g_assert_nonnull (strstr (wv_window_get_banner_text (window), "“x”"));
+  g_assert_cmpint (wv_window_get_banner_type (window), ==, GTK_MESSAGE_ERROR);
+  g_settings_reset (settings, "mtu-sizes");
+  g_settings_set_string (settings, "last-server-url", "");
+
   gtk_widget_activate_action (GTK_WIDGET (window), "win.mode", "s", "serve");
   g_assert_cmpstr (wv_window_get_mode (window), ==, WV_MODE_SERVE);
   g_assert_cmpstr (wv_window_get_visible_content (window), ==, "main");
@@ -631,6 +642,34 @@ find_spin_with_value (GtkWidget *widget,
   return NULL;
 }
 
+static GtkWidget *
+find_entry_with_text (GtkWidget  *widget,
+                      const char *text)
+{
+  if (GTK_IS_ENTRY (widget) && g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (widget)), text) == 0)
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_entry_with_text (c, text);
+
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+has_label_containing (GtkWidget  *widget,
+                      const char *text)
+{
+  if (GTK_IS_LABEL (widget) && strstr (gtk_label_get_text (GTK_LABEL (widget)), text))
+    return TRUE;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    if (has_label_containing (c, text))
+      return TRUE;
+  return FALSE;
+}
+
 static void
 test_preferences (void)
 {
@@ -648,6 +687,41 @@ test_preferences (void)
   g_assert_nonnull (find_spin_with_value (GTK_WIDGET (prefs), 437));
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (find_spin_with_value (GTK_WIDGET (prefs), 437)), 250);
   g_assert_cmpuint (g_settings_get_uint (settings, "probe-rate"), ==, 250);
+  wv_gui_test_wait_size (GTK_WIDGET (prefs), 640, 720);
+  /* The MTU sizes: what is wrong shows at once, under the entry. */
+  {
+    g_autofree char *def = g_settings_get_string (settings, "mtu-sizes");
+    GtkWidget *entry = find_entry_with_text (GTK_WIDGET (prefs), def);
+
+    g_assert_nonnull (entry);
+    g_assert_false (gtk_widget_has_css_class (entry, "error"));
+    gtk_editable_set_text (GTK_EDITABLE (entry), "1280 1400 20000");
+    g_assert_true (gtk_widget_has_css_class (entry, "error"));
+    g_assert_true (has_label_containing (GTK_WIDGET (prefs), "“20000” is not a packet size of 576 to 9000 bytes"));
+    {
+      g_autofree char *stored = g_settings_get_string (settings, "mtu-sizes");
+      g_autofree char *shot = NULL;
+
+      g_assert_cmpstr (stored, ==, "1280 1400 20000");
+      GtkWidget *scrolled = gtk_widget_get_ancestor (entry, GTK_TYPE_SCROLLED_WINDOW);
+
+      /* Scrolled down to the entry for the screenshot. */
+      if (scrolled)
+        {
+          GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+
+          gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj));
+        }
+      wv_gui_test_iterate (50);
+      shot = wv_gui_test_screenshot (GTK_WIDGET (prefs), "preferences-bad-mtu-sizes.png");
+      g_assert_true (g_file_test (shot, G_FILE_TEST_IS_REGULAR));
+    }
+    gtk_editable_set_text (GTK_EDITABLE (entry), "1280 1400 9000");
+    g_assert_false (gtk_widget_has_css_class (entry, "error"));
+    g_assert_false (has_label_containing (GTK_WIDGET (prefs), "is not a packet size"));
+    g_settings_reset (settings, "mtu-sizes");
+    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, def);
+  }
   wv_gui_test_wait_size (GTK_WIDGET (prefs), 640, 720);
   save ("window-after-preferences.png");
   {
