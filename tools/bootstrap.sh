@@ -34,7 +34,7 @@ packages=(
   libssl-dev libsrtp2-dev libgnutls28-dev
   libsoup-3.0-dev libjson-glib-dev libgtk-4-dev
   libcap2-bin iproute2 nftables iputils-ping iputils-tracepath mtr-tiny
-  xvfb xauth desktop-file-utils appstream gettext
+  xvfb xauth dbus libglib2.0-bin procps desktop-file-utils appstream gettext
   clang libclang-rt-14-dev valgrind
 )
 
