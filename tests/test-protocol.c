@@ -11,6 +11,7 @@
 #include <glib.h>
 #include <json-glib/json-glib.h>
 
+#include "wv-dscp.h"
 #include "wv-path-probe.h"
 #include "wv-protocol.h"
 
@@ -1695,6 +1696,58 @@ test_mtu_sizes (void)
                           "more than 16 packet sizes");
 }
 
+/* --- DSCP lists (CLI --dscp, GUI preference) ------------------------------ */
+
+static void
+assert_dscp_list (const char *text, guint n, const int *expected)
+{
+  g_autoptr(GError) error = NULL;
+  WvClasses classes;
+
+  g_assert_true (wv_dscp_parse_list (text, &classes, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (classes.n_classes, ==, n);
+  for (guint i = 0; i < n; i++)
+    g_assert_cmpint (classes.dscp[i], ==, expected[i]);
+}
+
+static void
+assert_dscp_list_error (const char *text, const char *fragment)
+{
+  g_autoptr(GError) error = NULL;
+  WvClasses classes;
+
+  g_assert_false (wv_dscp_parse_list (text, &classes, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (error->message, fragment));
+}
+
+static void
+test_dscp_list (void)
+{
+  static const int three[] = { 0, 34, 46 };
+  static const int mixed[] = { 46, 10, 1, 63 };
+  static const int eight[] = { 0, 8, 10, 18, 26, 34, 46, 48 };
+
+  assert_dscp_list ("CS0,AF41,EF", 3, three);
+  assert_dscp_list ("cs0 af41  ef", 3, three);
+  assert_dscp_list (" CS0, AF41 ,EF ,", 3, three);
+  assert_dscp_list ("BE\tAF41\nEF", 3, three);
+  assert_dscp_list ("EF 10 LE 63", 4, mixed);
+  assert_dscp_list ("CS0 CS1 AF11 AF21 AF31 AF41 EF CS6", 8, eight);
+  assert_dscp_list ("", 0, NULL);
+  assert_dscp_list (" , ", 0, NULL);
+  assert_dscp_list (NULL, 0, NULL);
+
+  assert_dscp_list_error ("CS0 XX", "\"XX\" is not a DSCP");
+  assert_dscp_list_error ("64", "\"64\" is not a DSCP");
+  assert_dscp_list_error ("-1", "\"-1\" is not a DSCP");
+  assert_dscp_list_error ("EF;AF41", "\"EF;AF41\" is not a DSCP");
+  assert_dscp_list_error ("EF 46", "listed twice");
+  assert_dscp_list_error ("BE CS0", "listed twice");
+  assert_dscp_list_error ("0 1 2 3 4 5 6 7 8", "at most 8 DSCP classes");
+}
+
 /* --- validation and serialising bad structs ------------------------------- */
 
 /* @m fails wv_msg_validate() with @code. It is still serialised as valid
@@ -2019,6 +2072,7 @@ main (int argc, char **argv)
   g_test_add_func ("/protocol/msg/serialize-non-finite", test_serialize_non_finite);
   g_test_add_func ("/protocol/msg/doc-examples", test_doc_examples);
   g_test_add_func ("/protocol/mtu-sizes", test_mtu_sizes);
+  g_test_add_func ("/protocol/dscp-list", test_dscp_list);
 
   return g_test_run ();
 }

@@ -54,7 +54,7 @@ wv_dscp_parse_list (const char *text, WvClasses *out, GError **error)
   memset (out, 0, sizeof *out);
   if (text == NULL)
     return TRUE;
-  parts = g_strsplit (text, ",", -1);
+  parts = g_regex_split_simple ("[\\s,]+", text, 0, 0);
   for (guint i = 0; parts[i]; i++)
     {
       char *item = g_strstrip (parts[i]);

@@ -466,11 +466,8 @@ wv_charts_page_set_session (WvChartsPage *self,
   g_return_if_fail (WV_IS_CHARTS_PAGE (self));
   g_return_if_fail (session == NULL || WV_IS_SESSION (session));
 
-  if (self->session == session)
+  if (!wv_gui_page_set_session (self, &self->session, session, NULL, NULL))
     return;
-  if (self->session)
-    g_signal_handlers_disconnect_by_data (self->session, self);
-  g_set_object (&self->session, session);
 
   for (guint m = 0; m < WV_N_CHART_METRICS; m++)
     for (guint d = 0; d < 2; d++)
@@ -658,9 +655,7 @@ wv_charts_page_dispose (GObject *object)
   WvChartsPage *self = WV_CHARTS_PAGE (object);
 
   g_clear_handle_id (&self->step_id, g_source_remove);
-  if (self->session)
-    g_signal_handlers_disconnect_by_data (self->session, self);
-  g_clear_object (&self->session);
+  wv_gui_page_set_session (self, &self->session, NULL, NULL, NULL);
   for (guint m = 0; m < WV_N_CHART_METRICS; m++)
     for (guint d = 0; d < 2; d++)
       if (self->pending[m][d])

@@ -19,6 +19,7 @@
 
 #include <glib/gi18n.h>
 
+#include "wv-dscp.h"
 #include "wv-gui.h"
 #include "wv-path-probe.h"
 #include "wv-gui-resources.h"
@@ -121,9 +122,10 @@ wv_gui_families_to_string (WvFamilies families)
     }
 }
 
-/* The schema bounds every key but the list of MTU sizes, which is checked
- * here; the engine validates the combination when the run starts. On an
- * error, @config holds the defaults and needs no clearing. */
+/* The schema bounds every key but the lists of MTU sizes and DSCP classes,
+ * which are checked here; the engine validates the combination when the
+ * run starts. On an error, @config holds the defaults and needs no
+ * clearing. */
 gboolean
 wv_gui_client_config_from_settings (GSettings      *settings,
                                     const char     *url,
@@ -133,6 +135,7 @@ wv_gui_client_config_from_settings (GSettings      *settings,
   g_autofree char *families = g_settings_get_string (settings, "families");
   g_autofree char *stun = g_settings_get_string (settings, "stun-server");
   g_autofree char *mtu_sizes = g_settings_get_string (settings, "mtu-sizes");
+  g_autofree char *dscp = g_settings_get_string (settings, "dscp-classes");
   WvFamilies f = wv_gui_families_from_string (families);
 
   wv_client_config_init (config);
@@ -151,13 +154,14 @@ wv_gui_client_config_from_settings (GSettings      *settings,
   config->rounds = g_settings_get_uint (settings, "rounds");
   config->mtu_max = g_settings_get_uint (settings, "mtu-max");
   if (!wv_mtu_sizes_parse (mtu_sizes, config->mtu_sizes, &config->n_mtu_sizes, error))
-    {
-      g_prefix_error (error, _("Packet sizes of the MTU search: "));
-      wv_client_config_clear (config);
-      wv_client_config_init (config);
-      return FALSE;
-    }
-  return TRUE;
+    g_prefix_error (error, _("Packet sizes of the MTU search: "));
+  else if (!wv_dscp_parse_list (dscp, &config->streams.classes, error))
+    g_prefix_error (error, _("DSCP classes: "));
+  else
+    return TRUE;
+  wv_client_config_clear (config);
+  wv_client_config_init (config);
+  return FALSE;
 }
 
 /* "0.0.0.0:8080 [::]:8080" or "0.0.0.0:8080, [::]:8080": the listen
@@ -263,6 +267,33 @@ wv_gui_phase_label (WvPhase phase)
     case WV_PHASE_DONE: return _("Finished");
     default: return _("Unknown");
     }
+}
+
+/* Moves a page's session (*@slot) to @session (NULL to let go): the old
+ * one's handlers with @page as data are disconnected; on the new one
+ * @on_record ("record") and @on_connection (both "connection-added" and
+ * "connection-changed"), where not NULL, are connected with @page as data.
+ * Returns FALSE when @session already was the page's. */
+gboolean
+wv_gui_page_set_session (gpointer    page,
+                         WvSession **slot,
+                         WvSession  *session,
+                         GCallback   on_record,
+                         GCallback   on_connection)
+{
+  if (*slot == session)
+    return FALSE;
+  if (*slot)
+    g_signal_handlers_disconnect_by_data (*slot, page);
+  g_set_object (slot, session);
+  if (session && on_record)
+    g_signal_connect_object (session, "record", on_record, page, 0);
+  if (session && on_connection)
+    {
+      g_signal_connect_object (session, "connection-added", on_connection, page, 0);
+      g_signal_connect_object (session, "connection-changed", on_connection, page, 0);
+    }
+  return TRUE;
 }
 
 /* Disposes the template of a page whose template root is a box (as every

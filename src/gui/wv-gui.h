@@ -10,6 +10,7 @@
 
 #include "wv-client.h"
 #include "wv-server.h"
+#include "wv-session.h"
 
 G_BEGIN_DECLS
 
@@ -43,6 +44,11 @@ const char *wv_gui_direction_label         (WvDirection       dir);
 const char *wv_gui_conn_state_label        (WvConnState       state);
 const char *wv_gui_phase_label             (WvPhase           phase);
 
+gboolean    wv_gui_page_set_session        (gpointer          page,
+                                            WvSession       **slot,
+                                            WvSession        *session,
+                                            GCallback         on_record,
+                                            GCallback         on_connection);
 void        wv_gui_dispose_page_template   (GtkWidget        *page,
                                             GType             type);
 

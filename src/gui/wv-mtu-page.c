@@ -156,16 +156,9 @@ wv_mtu_page_set_session (WvMtuPage *self,
   g_return_if_fail (WV_IS_MTU_PAGE (self));
   g_return_if_fail (session == NULL || WV_IS_SESSION (session));
 
-  if (self->session == session)
+  if (!wv_gui_page_set_session (self, &self->session, session,
+                                G_CALLBACK (on_record), G_CALLBACK (on_connection_changed)))
     return;
-  if (self->session)
-    g_signal_handlers_disconnect_by_data (self->session, self);
-  g_set_object (&self->session, session);
-  if (session)
-    {
-      g_signal_connect_object (session, "record", G_CALLBACK (on_record), self, 0);
-      g_signal_connect_object (session, "connection-changed", G_CALLBACK (on_connection_changed), self, 0);
-    }
   wv_mtu_page_update_now (self);
 }
 
@@ -205,9 +198,7 @@ wv_mtu_page_dispose (GObject *object)
   WvMtuPage *self = WV_MTU_PAGE (object);
 
   g_clear_handle_id (&self->rebuild_id, g_source_remove);
-  if (self->session)
-    g_signal_handlers_disconnect_by_data (self->session, self);
-  g_clear_object (&self->session);
+  wv_gui_page_set_session (self, &self->session, NULL, NULL, NULL);
   wv_gui_dispose_page_template (GTK_WIDGET (self), WV_TYPE_MTU_PAGE);
   G_OBJECT_CLASS (wv_mtu_page_parent_class)->dispose (object);
 }

@@ -13,6 +13,7 @@
 
 #include <glib/gi18n.h>
 
+#include "wv-dscp.h"
 #include "wv-gui.h"
 #include "wv-path-probe.h"
 #include "wv-preferences-window.h"
@@ -25,6 +26,8 @@ struct _WvPreferencesWindow
   GtkSpinButton *probe_size;
   GtkSpinButton *bulk_rate;
   GtkSpinButton *duration;
+  GtkEntry *dscp_classes;
+  GtkLabel *dscp_classes_caption;
   GtkSpinButton *connections;
   GtkDropDown *families;
   GtkEntry *stun_server;
@@ -43,7 +46,7 @@ struct _WvPreferencesWindow
 G_DEFINE_FINAL_TYPE (WvPreferencesWindow, wv_preferences_window, GTK_TYPE_WINDOW)
 
 static const char * const bound_keys[] = {
-  "probe-rate", "probe-size", "bulk-rate", "duration", "connections", "families",
+  "probe-rate", "probe-size", "bulk-rate", "duration", "dscp-classes", "connections", "families",
   "stun-server", "traceroute", "max-ttl", "rounds", "mtu", "mtu-max", "mtu-sizes",
   "listen-address",
 };
@@ -69,8 +72,28 @@ families_set (const GValue       *value,
   return g_variant_new_string (wv_gui_families_to_string (selected));
 }
 
-/* Says at once what is wrong with the sizes; a run with them would not
- * start. */
+/* Entries with a list: what is wrong shows at once in the caption under
+ * them (a run with such a list would not start), else the usual caption. */
+static void
+show_validity (GtkEditable *entry,
+               GtkLabel    *caption,
+               const char  *usual,
+               GError      *error)
+{
+  if (error == NULL)
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (entry), "error");
+      gtk_widget_remove_css_class (GTK_WIDGET (caption), "error");
+      gtk_label_set_text (caption, usual);
+    }
+  else
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (entry), "error");
+      gtk_widget_add_css_class (GTK_WIDGET (caption), "error");
+      gtk_label_set_text (caption, error->message);
+    }
+}
+
 static void
 on_mtu_sizes_changed (GtkEditable         *editable,
                       WvPreferencesWindow *self)
@@ -78,20 +101,23 @@ on_mtu_sizes_changed (GtkEditable         *editable,
   g_autoptr(GError) error = NULL;
   guint sizes[WV_MTU_MAX_SIZES], n;
 
-  if (wv_mtu_sizes_parse (gtk_editable_get_text (editable), sizes, &n, &error))
-    {
-      gtk_widget_remove_css_class (GTK_WIDGET (editable), "error");
-      gtk_widget_remove_css_class (GTK_WIDGET (self->mtu_sizes_caption), "error");
-      gtk_label_set_text (self->mtu_sizes_caption,
-                          _("Up to 16 sizes in bytes, separated by spaces; then the search "
-                            "narrows down to the byte"));
-    }
-  else
-    {
-      gtk_widget_add_css_class (GTK_WIDGET (editable), "error");
-      gtk_widget_add_css_class (GTK_WIDGET (self->mtu_sizes_caption), "error");
-      gtk_label_set_text (self->mtu_sizes_caption, error->message);
-    }
+  wv_mtu_sizes_parse (gtk_editable_get_text (editable), sizes, &n, &error);
+  show_validity (editable, self->mtu_sizes_caption,
+                 _("Up to 16 sizes in bytes, separated by spaces; then the search "
+                   "narrows down to the byte"), error);
+}
+
+static void
+on_dscp_classes_changed (GtkEditable         *editable,
+                         WvPreferencesWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+  WvClasses classes;
+
+  wv_dscp_parse_list (gtk_editable_get_text (editable), &classes, &error);
+  show_validity (editable, self->dscp_classes_caption,
+                 _("Probe streams marked with each class side by side, for example "
+                   "CS0 AF41 EF; empty = unmarked probes only"), error);
 }
 
 static void
@@ -110,6 +136,7 @@ bind_settings (WvPreferencesWindow *self)
     { "probe-size", self->probe_size, "value" },
     { "bulk-rate", self->bulk_rate, "value" },
     { "duration", self->duration, "value" },
+    { "dscp-classes", self->dscp_classes, "text" },
     { "connections", self->connections, "value" },
     { "stun-server", self->stun_server, "text" },
     { "traceroute", self->traceroute, "active" },
@@ -187,6 +214,9 @@ wv_preferences_window_class_init (WvPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, WvPreferencesWindow, mtu_sizes_caption);
   gtk_widget_class_bind_template_child (widget_class, WvPreferencesWindow, listen_address);
   gtk_widget_class_bind_template_callback (widget_class, on_mtu_sizes_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_dscp_classes_changed);
+  gtk_widget_class_bind_template_child (widget_class, WvPreferencesWindow, dscp_classes);
+  gtk_widget_class_bind_template_child (widget_class, WvPreferencesWindow, dscp_classes_caption);
   gtk_widget_class_bind_template_callback (widget_class, on_reset_clicked);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }

@@ -31,6 +31,15 @@
 
 #define RECORDS_PER_BLOCK 4096
 
+/* One probe stream class (DSCP) of a connection. */
+typedef struct {
+  int dscp;                       /* -1: the unmarked stream */
+  gboolean have_window[2];
+  WvRecord window[2];             /* newest 10 s stats, per direction */
+  gboolean have_summary[2];
+  WvRecord summary[2];            /* whole-run summary, per direction */
+} ClassState;
+
 typedef struct {
   gboolean known;
   int family;
@@ -41,6 +50,8 @@ typedef struct {
   WvRecord latest[2];             /* newest 1 s stats of the charted class, per direction */
   gboolean have_summary[2];
   WvRecord summary[2];            /* whole-run summary of the charted class, per direction */
+  guint n_classes;                /* in the order they first appeared */
+  ClassState classes[WV_MAX_CLASSES + 1];
 } Conn;
 
 struct _WvSession
@@ -435,6 +446,40 @@ store_record (WvSession      *self,
  * the traceroute table, and emits #WvSession::record. Records that could
  * not be written out (type, family or direction out of range) are dropped.
  */
+/* The newest 10 s window and the summary of each class; a peer cannot make
+ * more classes than the protocol allows, and more are dropped. */
+static void
+store_class (Conn           *c,
+             const WvRecord *record)
+{
+  int dscp = record->stats.dscp;
+  ClassState *cs = NULL;
+
+  if (dscp < -1 || dscp > 63)
+    return;
+  for (guint k = 0; k < c->n_classes && cs == NULL; k++)
+    if (c->classes[k].dscp == dscp)
+      cs = &c->classes[k];
+  if (cs == NULL)
+    {
+      if (c->n_classes == G_N_ELEMENTS (c->classes))
+        return;
+      cs = &c->classes[c->n_classes++];
+      memset (cs, 0, sizeof *cs);
+      cs->dscp = dscp;
+    }
+  if (record->type == WV_RECORD_SUMMARY)
+    {
+      cs->summary[record->dir] = *record;
+      cs->have_summary[record->dir] = TRUE;
+    }
+  else
+    {
+      cs->window[record->dir] = *record;
+      cs->have_window[record->dir] = TRUE;
+    }
+}
+
 void
 wv_session_push_record (WvSession      *self,
                         const WvRecord *record)
@@ -480,8 +525,90 @@ wv_session_push_record (WvSession      *self,
     }
   else if (record->type != WV_RECORD_STATS)
     wv_trace_table_add (self->trace, record);
+  if ((record->type == WV_RECORD_STATS && record->stats.window_s == 10) ||
+      record->type == WV_RECORD_SUMMARY)
+    store_class (c, record);
 
   g_signal_emit (self, signals[SIGNAL_RECORD], 0, record);
+}
+
+/**
+ * wv_session_get_n_classes:
+ *
+ * Returns: how many probe stream classes (DSCP) connection @index has
+ *   reported statistics for: one (the unmarked stream) without a DSCP test
+ */
+guint
+wv_session_get_n_classes (WvSession *self,
+                          guint      index)
+{
+  Conn *c;
+
+  g_return_val_if_fail (WV_IS_SESSION (self), 0);
+  c = get_conn (self, index);
+  return c && c->known ? c->n_classes : 0;
+}
+
+static ClassState *
+get_class (WvSession *self,
+           guint      index,
+           guint      k)
+{
+  Conn *c = get_conn (self, index);
+
+  return c && c->known && k < c->n_classes ? &c->classes[k] : NULL;
+}
+
+/* The DSCP of class @k (0 .. n_classes - 1) of connection @index: 0-63, or
+ * -1 for the unmarked stream (and for a class that does not exist). */
+int
+wv_session_get_class_dscp (WvSession *self,
+                           guint      index,
+                           guint      k)
+{
+  ClassState *cs;
+
+  g_return_val_if_fail (WV_IS_SESSION (self), -1);
+  cs = get_class (self, index, k);
+  return cs ? cs->dscp : -1;
+}
+
+/**
+ * wv_session_get_class_stats:
+ *
+ * Returns: (nullable): the newest 10-second statistics of class @k of
+ *   connection @index in direction @dir
+ */
+const WvRecord *
+wv_session_get_class_stats (WvSession   *self,
+                            guint        index,
+                            guint        k,
+                            WvDirection  dir)
+{
+  ClassState *cs;
+
+  g_return_val_if_fail (WV_IS_SESSION (self), NULL);
+  cs = get_class (self, index, k);
+  return cs && dir <= WV_DIR_S2C && cs->have_window[dir] ? &cs->window[dir] : NULL;
+}
+
+/**
+ * wv_session_get_class_summary:
+ *
+ * Returns: (nullable): the whole-run summary of class @k of connection
+ *   @index in direction @dir, once the run has ended
+ */
+const WvRecord *
+wv_session_get_class_summary (WvSession   *self,
+                              guint        index,
+                              guint        k,
+                              WvDirection  dir)
+{
+  ClassState *cs;
+
+  g_return_val_if_fail (WV_IS_SESSION (self), NULL);
+  cs = get_class (self, index, k);
+  return cs && dir <= WV_DIR_S2C && cs->have_summary[dir] ? &cs->summary[dir] : NULL;
 }
 
 void

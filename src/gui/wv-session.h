@@ -85,6 +85,19 @@ const WvRecord *wv_session_get_latest_stats       (WvSession            *self,
 const WvRecord *wv_session_get_summary            (WvSession            *self,
                                                    guint                 index,
                                                    WvDirection           dir);
+guint           wv_session_get_n_classes          (WvSession            *self,
+                                                   guint                 index);
+int             wv_session_get_class_dscp         (WvSession            *self,
+                                                   guint                 index,
+                                                   guint                 k);
+const WvRecord *wv_session_get_class_stats        (WvSession            *self,
+                                                   guint                 index,
+                                                   guint                 k,
+                                                   WvDirection           dir);
+const WvRecord *wv_session_get_class_summary      (WvSession            *self,
+                                                   guint                 index,
+                                                   guint                 k,
+                                                   WvDirection           dir);
 gboolean        wv_session_is_charted             (WvSession            *self,
                                                    const WvRecord       *record);
 

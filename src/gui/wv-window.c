@@ -24,6 +24,7 @@
 #include <glib/gi18n.h>
 
 #include "wv-connection-row.h"
+#include "wv-dscp.h"
 #include "wv-gui.h"
 #include "wv-window.h"
 
@@ -79,10 +80,12 @@ struct _WvWindow
   GtkStackPage *charts_stack_page;
   GtkStackPage *trace_stack_page;
   GtkStackPage *mtu_stack_page;
+  GtkStackPage *dscp_stack_page;
   WvServerPage *server_page;
   WvChartsPage *charts_page;
   WvTracePage *trace_page;
   WvMtuPage *mtu_page;
+  WvDscpPage *dscp_page;
   WvLogPage *log_page;
 
   GSettings *settings;
@@ -225,7 +228,9 @@ update_settings_label (WvWindow *self)
   guint rate = g_settings_get_uint (self->settings, "probe-rate");
   guint duration = g_settings_get_uint (self->settings, "duration");
   g_autofree char *families = g_settings_get_string (self->settings, "families");
+  g_autofree char *dscp = g_settings_get_string (self->settings, "dscp-classes");
   g_autofree char *conns = NULL, *text = NULL;
+  WvClasses classes;
   const char *fam;
 
   if (g_strcmp0 (self->mode, WV_MODE_SERVE) == 0)
@@ -245,6 +250,28 @@ update_settings_label (WvWindow *self)
   /* TRANSLATORS: the settings of the next run, e.g. "2 connections per
    * family · IPv4 and IPv6 · 100 probes/s · 60 s" */
   text = g_strdup_printf (_("%s · %s · %u probes/s · %u s"), conns, fam, rate, duration);
+  if (wv_dscp_parse_list (dscp, &classes, NULL) && classes.n_classes > 0)
+    {
+      g_autoptr(GString) list = g_string_new (NULL);
+      char *with_classes;
+
+      for (guint i = 0; i < classes.n_classes; i++)
+        {
+          const char *name = wv_dscp_name (classes.dscp[i]);
+
+          if (i > 0)
+            g_string_append_c (list, ' ');
+          if (name)
+            g_string_append (list, name);
+          else
+            g_string_append_printf (list, "%d", classes.dscp[i]);
+        }
+      /* TRANSLATORS: the settings of the next run followed by its DSCP
+       * classes, e.g. "... · 60 s · DSCP CS0 AF41 EF" */
+      with_classes = g_strdup_printf (_("%s · DSCP %s"), text, list->str);
+      g_free (text);
+      text = with_classes;
+    }
   gtk_label_set_text (self->settings_label, text);
 }
 
@@ -610,6 +637,7 @@ wv_window_set_session (WvWindow  *self,
   wv_charts_page_set_session (self->charts_page, session);
   wv_trace_page_set_session (self->trace_page, session);
   wv_mtu_page_set_session (self->mtu_page, session);
+  wv_dscp_page_set_session (self->dscp_page, session);
 
   if (session)
     {
@@ -924,6 +952,7 @@ update_ui (WvWindow *self)
   gtk_stack_page_set_visible (self->charts_stack_page, !serve);
   gtk_stack_page_set_visible (self->trace_stack_page, !serve);
   gtk_stack_page_set_visible (self->mtu_stack_page, !serve);
+  gtk_stack_page_set_visible (self->dscp_stack_page, !serve);
   gtk_widget_set_visible (self->sidebar, !serve);
   /* The server page shows its own state. */
   gtk_widget_set_visible (self->status_bar, !serve);
@@ -1184,7 +1213,7 @@ wv_window_get_session (WvWindow *self)
   return self->session;
 }
 
-/* @name: "charts", "traceroute", "mtu", "log" or "clients" */
+/* @name: "charts", "traceroute", "mtu", "dscp", "log" or "clients" */
 void
 wv_window_show_page (WvWindow   *self,
                      const char *name)
@@ -1220,6 +1249,13 @@ wv_window_get_mtu_page (WvWindow *self)
 {
   g_return_val_if_fail (WV_IS_WINDOW (self), NULL);
   return self->mtu_page;
+}
+
+WvDscpPage *
+wv_window_get_dscp_page (WvWindow *self)
+{
+  g_return_val_if_fail (WV_IS_WINDOW (self), NULL);
+  return self->dscp_page;
 }
 
 WvLogPage *
@@ -1271,6 +1307,14 @@ wv_window_get_status_text (WvWindow *self)
 {
   g_return_val_if_fail (WV_IS_WINDOW (self), NULL);
   return gtk_label_get_text (self->status_label);
+}
+
+/* The settings of the next run, as the mode bar sums them up. */
+const char *
+wv_window_get_settings_text (WvWindow *self)
+{
+  g_return_val_if_fail (WV_IS_WINDOW (self), NULL);
+  return gtk_label_get_text (self->settings_label);
 }
 
 const char *
@@ -1398,6 +1442,7 @@ wv_window_dispose (GObject *object)
       wv_charts_page_set_session (self->charts_page, NULL);
       wv_trace_page_set_session (self->trace_page, NULL);
       wv_mtu_page_set_session (self->mtu_page, NULL);
+      wv_dscp_page_set_session (self->dscp_page, NULL);
     }
   g_clear_object (&self->session);
   gtk_widget_dispose_template (GTK_WIDGET (self), WV_TYPE_WINDOW);
@@ -1478,6 +1523,7 @@ wv_window_class_init (WvWindowClass *klass)
   g_type_ensure (WV_TYPE_CHARTS_PAGE);
   g_type_ensure (WV_TYPE_TRACE_PAGE);
   g_type_ensure (WV_TYPE_MTU_PAGE);
+  g_type_ensure (WV_TYPE_DSCP_PAGE);
   g_type_ensure (WV_TYPE_LOG_PAGE);
   g_type_ensure (WV_TYPE_SERVER_PAGE);
 
@@ -1516,10 +1562,12 @@ wv_window_class_init (WvWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, WvWindow, charts_stack_page);
   gtk_widget_class_bind_template_child (widget_class, WvWindow, trace_stack_page);
   gtk_widget_class_bind_template_child (widget_class, WvWindow, mtu_stack_page);
+  gtk_widget_class_bind_template_child (widget_class, WvWindow, dscp_stack_page);
   gtk_widget_class_bind_template_child (widget_class, WvWindow, server_page);
   gtk_widget_class_bind_template_child (widget_class, WvWindow, charts_page);
   gtk_widget_class_bind_template_child (widget_class, WvWindow, trace_page);
   gtk_widget_class_bind_template_child (widget_class, WvWindow, mtu_page);
+  gtk_widget_class_bind_template_child (widget_class, WvWindow, dscp_page);
   gtk_widget_class_bind_template_child (widget_class, WvWindow, log_page);
   gtk_widget_class_bind_template_callback (widget_class, on_banner_response);
   gtk_widget_class_bind_template_callback (widget_class, on_banner_button_clicked);

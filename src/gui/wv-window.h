@@ -10,6 +10,7 @@
 #include "wv-application.h"
 #include "wv-charts-page.h"
 #include "wv-log-page.h"
+#include "wv-dscp-page.h"
 #include "wv-mtu-page.h"
 #include "wv-server-page.h"
 #include "wv-session.h"
@@ -45,6 +46,7 @@ const char   *wv_window_get_visible_content (WvWindow   *self);
 WvChartsPage *wv_window_get_charts_page  (WvWindow      *self);
 WvTracePage  *wv_window_get_trace_page   (WvWindow      *self);
 WvMtuPage    *wv_window_get_mtu_page     (WvWindow      *self);
+WvDscpPage   *wv_window_get_dscp_page    (WvWindow      *self);
 WvLogPage    *wv_window_get_log_page     (WvWindow      *self);
 WvServerPage *wv_window_get_server_page  (WvWindow      *self);
 GtkListBox   *wv_window_get_connection_list (WvWindow   *self);
@@ -57,6 +59,7 @@ const char   *wv_window_get_banner_text  (WvWindow      *self);
 GtkMessageType wv_window_get_banner_type (WvWindow      *self);
 const char   *wv_window_get_banner_data  (WvWindow      *self);
 const char   *wv_window_get_status_text  (WvWindow      *self);
+const char   *wv_window_get_settings_text (WvWindow     *self);
 const char   *wv_window_get_progress_text (WvWindow     *self);
 
 G_END_DECLS

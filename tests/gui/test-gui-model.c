@@ -277,6 +277,66 @@ test_session_records (void)
   g_assert_true (isnan (wv_session_get_end_time (s)));
 }
 
+/* Per class (DSCP): the newest 10 s window and the summary of each class
+ * in the order the classes first appeared; other windows are not kept
+ * there, and a peer cannot add more classes than the protocol allows. */
+static void
+test_session_classes (void)
+{
+  g_autoptr(WvSession) s = wv_session_new ();
+  gint64 t0 = 1700000000000000000;
+  WvRecord r;
+
+  wv_session_push_connection_state (s, 0, 4, WV_CONN_READY);
+  g_assert_cmpuint (wv_session_get_n_classes (s, 0), ==, 0);
+  g_assert_cmpuint (wv_session_get_n_classes (s, 5), ==, 0);
+
+  r = stats (0, 4, WV_DIR_C2S, 1, 46, t0);
+  wv_session_push_record (s, &r);
+  g_assert_cmpuint (wv_session_get_n_classes (s, 0), ==, 0);
+  r = stats (0, 4, WV_DIR_C2S, 10, 46, t0);
+  wv_session_push_record (s, &r);
+  r = stats (0, 4, WV_DIR_S2C, 10, 10, t0);
+  wv_session_push_record (s, &r);
+  r = stats (0, 4, WV_DIR_C2S, 10, 46, t0 + 1000000000);
+  wv_session_push_record (s, &r);
+  r = stats (0, 4, WV_DIR_C2S, 60, 10, t0 + 1000000000);
+  wv_session_push_record (s, &r);
+
+  g_assert_cmpuint (wv_session_get_n_classes (s, 0), ==, 2);
+  g_assert_cmpint (wv_session_get_class_dscp (s, 0, 0), ==, 46);
+  g_assert_cmpint (wv_session_get_class_dscp (s, 0, 1), ==, 10);
+  g_assert_cmpint (wv_session_get_class_dscp (s, 0, 2), ==, -1);
+  g_assert_cmpint (wv_session_get_class_stats (s, 0, 0, WV_DIR_C2S)->time_ns, ==, t0 + 1000000000);
+  g_assert_null (wv_session_get_class_stats (s, 0, 0, WV_DIR_S2C));
+  g_assert_nonnull (wv_session_get_class_stats (s, 0, 1, WV_DIR_S2C));
+  g_assert_null (wv_session_get_class_stats (s, 0, 1, WV_DIR_C2S));
+  g_assert_null (wv_session_get_class_stats (s, 0, 2, WV_DIR_C2S));
+  g_assert_null (wv_session_get_class_summary (s, 0, 0, WV_DIR_C2S));
+
+  r = stats (0, 4, WV_DIR_C2S, 0, 46, t0 + 2000000000);
+  r.type = WV_RECORD_SUMMARY;
+  wv_session_push_record (s, &r);
+  g_assert_cmpint (wv_session_get_class_summary (s, 0, 0, WV_DIR_C2S)->time_ns, ==, t0 + 2000000000);
+  g_assert_null (wv_session_get_class_summary (s, 0, 1, WV_DIR_C2S));
+
+  /* The unmarked stream is a class too; DSCPs out of range are not. */
+  r = stats (0, 4, WV_DIR_C2S, 10, -1, t0);
+  wv_session_push_record (s, &r);
+  r = stats (0, 4, WV_DIR_C2S, 10, 64, t0);
+  wv_session_push_record (s, &r);
+  r = stats (0, 4, WV_DIR_C2S, 10, -2, t0);
+  wv_session_push_record (s, &r);
+  g_assert_cmpuint (wv_session_get_n_classes (s, 0), ==, 3);
+  g_assert_cmpint (wv_session_get_class_dscp (s, 0, 2), ==, -1);
+  for (int d = 0; d < 64; d++)
+    {
+      r = stats (0, 4, WV_DIR_S2C, 10, d, t0);
+      wv_session_push_record (s, &r);
+    }
+  g_assert_cmpuint (wv_session_get_n_classes (s, 0), ==, WV_MAX_CLASSES + 1);
+}
+
 static void
 test_session_storage (void)
 {
@@ -626,6 +686,7 @@ main (int   argc,
   g_test_add_func ("/gui/session/connections", test_session_connections);
   g_test_add_func ("/gui/session/records", test_session_records);
   g_test_add_func ("/gui/session/storage", test_session_storage);
+  g_test_add_func ("/gui/session/classes", test_session_classes);
   g_test_add_func ("/gui/session/messages", test_session_messages);
   g_test_add_func ("/gui/session/start-errors", test_session_start_errors);
   g_test_add_func ("/gui/session/export", test_session_export);

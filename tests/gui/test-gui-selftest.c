@@ -29,6 +29,8 @@
 
 #define STREAM_SECONDS  12
 #define CONNECTIONS     2         /* per family */
+#define DSCP_CLASSES    "CS0 EF"  /* two marked probe streams side by side */
+#define N_CLASSES       2
 #define RUN_TIMEOUT_MS  150000
 
 static WvApplication *app;
@@ -197,6 +199,55 @@ test_mtu (void)
   g_assert_cmpuint (g_list_model_get_n_items (wv_mtu_page_get_path_mtus (mtu)), ==, 2 * n_connections ());
 }
 
+/* Loopback keeps every class's DSCP: both classes of every connection and
+ * direction, arrived as sent, over the whole run. */
+static void
+test_dscp (void)
+{
+  WvDscpPage *page;
+  GListModel *rows;
+  guint n_cs0 = 0, n_ef = 0;
+  gboolean seen_ipv6 = FALSE;
+
+  REQUIRE_RUN ();
+  page = wv_window_get_dscp_page (window);
+  wv_dscp_page_update_now (page);
+  rows = wv_dscp_page_get_rows (page);
+
+  g_assert_cmpstr (wv_dscp_page_get_basis (page), ==, "Whole run");
+  g_assert_cmpuint (g_list_model_get_n_items (rows), ==, n_connections () * 2 * N_CLASSES);
+  for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
+    {
+      g_autoptr(WvTableRow) row = g_list_model_get_item (rows, i);
+      const char *sent = wv_table_row_get_cell (row, WV_DSCP_COLUMN_CLASS);
+      guint64 probes = 0;
+
+      g_test_message ("%s %s: sent as %s, arrived as %s (%s), %s probes, loss %s",
+                      wv_table_row_get_cell (row, WV_DSCP_COLUMN_CONNECTION),
+                      wv_table_row_get_cell (row, WV_DSCP_COLUMN_DIRECTION), sent,
+                      wv_table_row_get_cell (row, WV_DSCP_COLUMN_RECEIVED),
+                      wv_table_row_get_cell (row, WV_DSCP_COLUMN_VERDICT),
+                      wv_table_row_get_cell (row, WV_DSCP_COLUMN_PROBES),
+                      wv_table_row_get_cell (row, WV_DSCP_COLUMN_LOSS));
+      /* IPv4 connections first, as in the list of connections. */
+      if (g_str_has_prefix (wv_table_row_get_cell (row, WV_DSCP_COLUMN_CONNECTION), "IPv6"))
+        seen_ipv6 = TRUE;
+      else
+        g_assert_false (seen_ipv6);
+      n_cs0 += g_strcmp0 (sent, "CS0 (0)") == 0;
+      n_ef += g_strcmp0 (sent, "EF (46)") == 0;
+      g_assert_cmpstr (wv_table_row_get_cell (row, WV_DSCP_COLUMN_RECEIVED), ==, sent);
+      g_assert_cmpstr (wv_table_row_get_cell (row, WV_DSCP_COLUMN_VERDICT), ==, "kept");
+      g_assert_cmpstr (wv_table_row_get_cell (row, WV_DSCP_COLUMN_LOSS), ==, "0 %");
+      g_assert_true (g_ascii_string_to_unsigned (wv_table_row_get_cell (row, WV_DSCP_COLUMN_PROBES),
+                                                 10, 0, G_MAXUINT, &probes, NULL));
+      /* 100 probes/s for about STREAM_SECONDS */
+      g_assert_cmpuint (probes, >=, 100 * (STREAM_SECONDS - 2));
+    }
+  g_assert_cmpuint (n_cs0, ==, n_connections () * 2);
+  g_assert_cmpuint (n_ef, ==, n_connections () * 2);
+}
+
 static gboolean
 not_exporting (gpointer data)
 {
@@ -245,11 +296,11 @@ test_export (void)
     g_autofree char *hops = g_build_filename (dir, "hop.csv", NULL);
     g_autofree char *path_mtu = g_build_filename (dir, "path_mtu.csv", NULL);
 
-    /* At least 8 seconds x 3 windows x 2 directions per connection, one
-     * summary per connection and direction, and the same in the file as
-     * in the session. */
-    g_assert_cmpuint (wv_gui_test_count_lines (stats), >=, 1 + n * 2 * 3 * 8);
-    g_assert_cmpuint (wv_gui_test_count_lines (summary), ==, 1 + n * 2);
+    /* At least 8 seconds x 3 windows x 2 directions x 2 classes per
+     * connection, one summary per connection, direction and class, and the
+     * same in the file as in the session. */
+    g_assert_cmpuint (wv_gui_test_count_lines (stats), >=, 1 + n * 2 * 3 * 8 * N_CLASSES);
+    g_assert_cmpuint (wv_gui_test_count_lines (summary), ==, 1 + n * 2 * N_CLASSES);
     g_assert_cmpuint (wv_gui_test_count_lines (hops), >=, 1 + n * 2);
     g_assert_cmpuint (wv_gui_test_count_lines (path_mtu), ==, 1 + n * 2);
   }
@@ -266,6 +317,8 @@ test_screenshots (void)
   save ("selftest-traceroute.png");
   wv_window_show_page (window, "mtu");
   save ("selftest-mtu.png");
+  wv_window_show_page (window, "dscp");
+  save ("selftest-dscp.png");
   wv_window_show_page (window, "log");
   save ("selftest-log.png");
   wv_window_show_page (window, "charts");
@@ -300,6 +353,7 @@ main (int   argc,
   g_test_add_func ("/gui/selftest/export", test_export);
   g_test_add_func ("/gui/selftest/traceroute", test_traceroute);
   g_test_add_func ("/gui/selftest/mtu", test_mtu);
+  g_test_add_func ("/gui/selftest/dscp", test_dscp);
   g_test_add_func ("/gui/selftest/screenshots", test_screenshots);
 
   if (!wv_gui_test_have_display () || !gtk_init_check ())
@@ -321,6 +375,7 @@ main (int   argc,
     g_settings_set_uint (settings, "connections", CONNECTIONS);
     g_settings_set_uint (settings, "max-ttl", 4);
     g_settings_set_uint (settings, "rounds", 2);
+    g_settings_set_string (settings, "dscp-classes", DSCP_CLASSES);
   }
   g_idle_add (run_tests, NULL);
   if (g_application_run (G_APPLICATION (app), G_N_ELEMENTS (app_argv) - 1, app_argv) != 0)

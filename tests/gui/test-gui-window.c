@@ -609,6 +609,95 @@ test_serve_start (void)
   wv_window_set_mode (window, WV_MODE_SELF_TEST);
 }
 
+/* The DSCP tab from records: a class re-marked on the way, one kept, one
+ * whose received TOS is unknown; the last 10 s while running, the whole
+ * run once summaries came. */
+static void
+test_dscp (void)
+{
+  g_autoptr(WvSession) s = wv_session_new ();
+  WvDscpPage *page;
+  GListModel *rows;
+  gint64 t0 = g_get_real_time () * 1000;
+  WvRecord r;
+
+  REQUIRE_WINDOW ();
+  page = wv_window_get_dscp_page (window);
+  wv_dscp_page_set_session (page, s);
+  rows = wv_dscp_page_get_rows (page);
+  g_assert_cmpuint (g_list_model_get_n_items (rows), ==, 0);
+
+  wv_session_push_connection_state (s, 0, 4, WV_CONN_READY);
+  wv_session_push_connection_state (s, 1, 6, WV_CONN_READY);
+  r = make_stats (t0, 0, WV_DIR_C2S, 10, 10, 5);
+  r.stats.dscp = 46;                      /* EF, re-marked to CS0 */
+  r.stats.rx.rx_tos = 0;
+  r.stats.remarked = TRUE;
+  r.stats.rx.loss_pct = 2.5;
+  wv_session_push_record (s, &r);
+  r = make_stats (t0, 0, WV_DIR_C2S, 10, 10, 5);
+  r.stats.dscp = 34;                      /* AF41, kept (ECN bits set) */
+  r.stats.rx.rx_tos = (34 << 2) | 1;
+  wv_session_push_record (s, &r);
+  r = make_stats (t0, 0, WV_DIR_C2S, 1, 10, 5);
+  r.stats.dscp = 10;                      /* a 1 s window: not in the table */
+  wv_session_push_record (s, &r);
+  r = make_stats (t0, 1, WV_DIR_S2C, 10, 10, 5);
+  r.stats.dscp = 5;                       /* no name; TOS unknown */
+  r.stats.rx.rx_tos = -1;
+  wv_session_push_record (s, &r);
+  wv_dscp_page_update_now (page);
+
+  g_assert_cmpstr (wv_dscp_page_get_basis (page), ==, "Last 10 seconds");
+  g_assert_cmpuint (g_list_model_get_n_items (rows), ==, 3);
+  {
+    static const char *expected[3][WV_N_DSCP_COLUMNS] = {
+      { "IPv4 · 1", "Client → server", "EF (46)", "100", "2.5 %", "5.000", "0.250", "CS0 (0)", "re-marked" },
+      { "IPv4 · 1", "Client → server", "AF41 (34)", "100", "0 %", "5.000", "0.250", "AF41 (34)", "kept" },
+      { "IPv6 · 1", "Server → client", "5", "100", "0 %", "5.000", "0.250", "–", "unknown" },
+    };
+
+    for (guint i = 0; i < 3; i++)
+      {
+        g_autoptr(WvTableRow) row = g_list_model_get_item (rows, i);
+
+        for (guint col = 0; col < WV_N_DSCP_COLUMNS; col++)
+          g_assert_cmpstr (wv_table_row_get_cell (row, col), ==, expected[i][col]);
+      }
+  }
+  wv_window_set_session (window, s);
+  wv_window_show_page (window, "dscp");
+  wv_window_set_mode (window, WV_MODE_SELF_TEST);
+  /* The mode bar names the classes of the next run. */
+  g_settings_set_string (wv_application_get_settings (app), "dscp-classes", "cs0, af41 46");
+  g_assert_true (g_str_has_suffix (wv_window_get_settings_text (window), " · DSCP CS0 AF41 EF"));
+  save ("window-dscp.png");
+  g_settings_reset (wv_application_get_settings (app), "dscp-classes");
+  g_assert_null (strstr (wv_window_get_settings_text (window), "DSCP"));
+
+  /* A summary: the whole run, for every class that has one. */
+  r = make_stats (t0, 0, WV_DIR_C2S, 0, 10, 7);
+  r.type = WV_RECORD_SUMMARY;
+  r.stats.dscp = 46;
+  r.stats.rx.rx_tos = 46 << 2;
+  wv_session_push_record (s, &r);
+  wv_dscp_page_update_now (page);
+  g_assert_cmpstr (wv_dscp_page_get_basis (page), ==, "Whole run");
+  g_assert_cmpuint (g_list_model_get_n_items (rows), ==, 1);
+  {
+    g_autoptr(WvTableRow) row = g_list_model_get_item (rows, 0);
+
+    g_assert_cmpstr (wv_table_row_get_cell (row, WV_DSCP_COLUMN_OWD), ==, "7.000");
+    g_assert_cmpstr (wv_table_row_get_cell (row, WV_DSCP_COLUMN_VERDICT), ==, "kept");
+  }
+
+  /* Hidden connections leave the table. */
+  wv_session_set_connection_visible (s, 0, FALSE);
+  wv_dscp_page_update_now (page);
+  g_assert_cmpuint (g_list_model_get_n_items (rows), ==, 0);
+  wv_window_set_session (window, session);
+}
+
 static GtkWindow *
 find_preferences (void)
 {
@@ -766,6 +855,7 @@ main (int   argc,
   g_test_add_func ("/gui/window/serve-description", test_serve_description);
   g_test_add_func ("/gui/window/serve-start", test_serve_start);
   g_test_add_func ("/gui/window/preferences", test_preferences);
+  g_test_add_func ("/gui/window/dscp", test_dscp);
   ret = g_test_run ();
 
   /* The window and everything it showed must be freed once destroyed. */
