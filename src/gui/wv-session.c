@@ -573,6 +573,22 @@ wv_session_get_class_dscp (WvSession *self,
   return cs ? cs->dscp : -1;
 }
 
+static const WvRecord *
+class_record (WvSession   *self,
+              guint        index,
+              guint        k,
+              WvDirection  dir,
+              gboolean     summary)
+{
+  ClassState *cs = get_class (self, index, k);
+
+  if (cs == NULL || dir > WV_DIR_S2C)
+    return NULL;
+  if (summary)
+    return cs->have_summary[dir] ? &cs->summary[dir] : NULL;
+  return cs->have_window[dir] ? &cs->window[dir] : NULL;
+}
+
 /**
  * wv_session_get_class_stats:
  *
@@ -585,11 +601,8 @@ wv_session_get_class_stats (WvSession   *self,
                             guint        k,
                             WvDirection  dir)
 {
-  ClassState *cs;
-
   g_return_val_if_fail (WV_IS_SESSION (self), NULL);
-  cs = get_class (self, index, k);
-  return cs && dir <= WV_DIR_S2C && cs->have_window[dir] ? &cs->window[dir] : NULL;
+  return class_record (self, index, k, dir, FALSE);
 }
 
 /**
@@ -604,11 +617,8 @@ wv_session_get_class_summary (WvSession   *self,
                               guint        k,
                               WvDirection  dir)
 {
-  ClassState *cs;
-
   g_return_val_if_fail (WV_IS_SESSION (self), NULL);
-  cs = get_class (self, index, k);
-  return cs && dir <= WV_DIR_S2C && cs->have_summary[dir] ? &cs->summary[dir] : NULL;
+  return class_record (self, index, k, dir, TRUE);
 }
 
 void
