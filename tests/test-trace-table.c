@@ -25,13 +25,8 @@ path_mtu (guint       conn,
           guint       value,
           gboolean    confirmed)
 {
-  WvRecord r;
+  WvRecord r = wv_test_record (WV_RECORD_PATH_MTU, conn, family, dir);
 
-  memset (&r, 0, sizeof r);
-  r.type = WV_RECORD_PATH_MTU;
-  r.conn = conn;
-  r.family = family;
-  r.dir = dir;
   r.path_mtu.mtu = value;
   r.path_mtu.confirmed = confirmed;
   return r;
@@ -113,9 +108,7 @@ test_trace_aggregate (void)
   g_assert_null (h.mtu_address);
   g_assert_cmpuint (wv_trace_table_get_path_mtu (t, 0, &confirmed), ==, 0);
   g_assert_false (confirmed);
-  memset (&r, 0, sizeof r);
-  r.type = WV_RECORD_PATH_MTU;
-  r.family = 4;
+  r = wv_test_record (WV_RECORD_PATH_MTU, 0, 4, WV_DIR_C2S);
   r.path_mtu.mtu = 1480;
   r.path_mtu.confirmed = TRUE;
   g_assert_true (wv_trace_table_add (t, &r));
@@ -180,9 +173,7 @@ test_trace_bad_records (void)
   g_assert_false (wv_trace_table_add (t, &r));
   r = wv_test_mtu (0, WV_DIR_C2S, 0, "10.0.0.1", 1500);
   g_assert_false (wv_trace_table_add (t, &r));
-  memset (&r, 0, sizeof r);
-  r.type = WV_RECORD_STATS;
-  r.family = 4;
+  r = wv_test_record (WV_RECORD_STATS, 0, 4, WV_DIR_C2S);
   g_assert_false (wv_trace_table_add (t, &r));
   r.type = WV_N_RECORD_TYPES;
   g_assert_false (wv_trace_table_add (t, &r));

@@ -1,5 +1,5 @@
 /* wv-test-records.h: records made by hand for the tests of the trace table
- * (tests/test-trace-table.c) and of the GUI's model (tests/gui)
+ * (tests/test-trace-table.c) and of the GUI (tests/gui, its benchmark too)
  *
  * Copyright 2026 wifi-verify developers
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -9,6 +9,23 @@
 #include <string.h>
 
 #include "wv-record.h"
+
+/* A record of @type with its header filled in and everything else zero. */
+static inline WvRecord
+wv_test_record (WvRecordType type,
+                guint        conn,
+                int          family,
+                WvDirection  dir)
+{
+  WvRecord r;
+
+  memset (&r, 0, sizeof r);
+  r.type = type;
+  r.conn = conn;
+  r.family = family;
+  r.dir = dir;
+  return r;
+}
 
 /* A hop record; @addr NULL is a silent hop (no RTT). */
 static inline WvRecord
@@ -21,14 +38,9 @@ wv_test_hop (guint       conn,
              double      rtt,
              gboolean    reached)
 {
-  WvRecord r;
+  WvRecord r = wv_test_record (WV_RECORD_HOP, conn, family, dir);
 
-  memset (&r, 0, sizeof r);
-  r.type = WV_RECORD_HOP;
   r.time_ns = G_GINT64_CONSTANT (1763800000250000000);
-  r.conn = conn;
-  r.family = family;
-  r.dir = dir;
   r.hop.round = round;
   r.hop.ttl = ttl;
   if (addr)
@@ -46,13 +58,8 @@ wv_test_mtu (guint       conn,
              const char *addr,
              guint       value)
 {
-  WvRecord r;
+  WvRecord r = wv_test_record (WV_RECORD_MTU, conn, 4, dir);
 
-  memset (&r, 0, sizeof r);
-  r.type = WV_RECORD_MTU;
-  r.conn = conn;
-  r.family = 4;
-  r.dir = dir;
   r.mtu.hop = hop_ttl;
   g_strlcpy (r.mtu.addr, addr, sizeof r.mtu.addr);
   r.mtu.mtu = value;

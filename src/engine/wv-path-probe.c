@@ -542,6 +542,15 @@ compare_uint (gconstpointer a, gconstpointer b)
   return x < y ? -1 : x > y;
 }
 
+static gboolean
+contains (const guint *values, guint n, guint v)
+{
+  for (guint k = 0; k < n; k++)
+    if (values[k] == v)
+      return TRUE;
+  return FALSE;
+}
+
 gboolean
 wv_mtu_sizes_parse (const char *text, guint *sizes, guint *n_sizes, GError **error)
 {
@@ -561,10 +570,7 @@ wv_mtu_sizes_parse (const char *text, guint *sizes, guint *n_sizes, GError **err
                        WV_MTU_MIN, WV_MTU_MAX);
           return FALSE;
         }
-      for (guint k = 0; k < n && v != G_MAXUINT64; k++)
-        if (sizes[k] == v)
-          v = G_MAXUINT64;
-      if (v == G_MAXUINT64)
+      if (contains (sizes, n, (guint) v))
         continue;           /* a repeat */
       if (n == WV_MTU_MAX_SIZES)
         {

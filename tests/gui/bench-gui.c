@@ -33,31 +33,23 @@
 #include "wv-gst.h"
 #include "wv-gui.h"
 #include "wv-gui-test.h"
+#include "wv-stats.h"
+#include "../wv-test-records.h"
 
 #define N_PER_FAMILY 16
 #define N_CONNS      (2 * N_PER_FAMILY)
 
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return (x > y) - (x < y);
-}
-
+/* Mean and 99th percentile (nearest rank), as the engine summarises. */
 static void
 stats (GArray *values,
        double *mean,
        double *p99)
 {
-  double sum = 0;
+  WvSummary s;
 
-  g_array_sort (values, compare_doubles);
-  for (guint i = 0; i < values->len; i++)
-    sum += g_array_index (values, double, i);
-  *mean = values->len ? sum / values->len : NAN;
-  *p99 = values->len ? g_array_index (values, double, MIN (values->len - 1, (guint) ceil (values->len * 0.99) - 1)) : NAN;
+  wv_summary_compute ((double *) values->data, values->len, &s);
+  *mean = s.n ? s.mean : NAN;
+  *p99 = s.n ? s.p99 : NAN;
 }
 
 static WvRecord
@@ -67,15 +59,10 @@ make_record (guint       conn,
              gint64      time_ns,
              GRand      *rand)
 {
-  WvRecord r;
+  WvRecord r = wv_test_record (WV_RECORD_STATS, conn, conn < N_PER_FAMILY ? 4 : 6, dir);
   double base = 8 + conn * 0.9 + g_rand_double_range (rand, 0, 1.5);
 
-  memset (&r, 0, sizeof r);
-  r.type = WV_RECORD_STATS;
   r.time_ns = time_ns;
-  r.conn = conn;
-  r.family = conn < N_PER_FAMILY ? 4 : 6;
-  r.dir = dir;
   r.stats.window_s = window_s;
   r.stats.dscp = -1;
   r.stats.rx.probes = 100;

@@ -146,14 +146,9 @@ stats (guint       conn,
        int         dscp,
        gint64      time_ns)
 {
-  WvRecord r;
+  WvRecord r = wv_test_record (WV_RECORD_STATS, conn, family, dir);
 
-  memset (&r, 0, sizeof r);
-  r.type = WV_RECORD_STATS;
   r.time_ns = time_ns;
-  r.conn = conn;
-  r.family = family;
-  r.dir = dir;
   r.stats.window_s = window_s;
   r.stats.dscp = dscp;
   r.stats.rtt_ms = (WvSummary) { 1, 2, 3, 4, 2.5, 10 };

@@ -21,6 +21,7 @@
 #include "wv-gui.h"
 #include "wv-gui-test.h"
 #include "wv-table-row.h"
+#include "../wv-test-records.h"
 
 #define N_CONNS   4               /* 2 IPv4 + 2 IPv6 */
 #define N_SECONDS 60
@@ -136,14 +137,9 @@ make_stats (gint64      time_ns,
             double      rtt,
             double      owd)
 {
-  WvRecord r;
+  WvRecord r = wv_test_record (WV_RECORD_STATS, conn, conn < N_CONNS / 2 ? 4 : 6, dir);
 
-  memset (&r, 0, sizeof r);
-  r.type = WV_RECORD_STATS;
   r.time_ns = time_ns;
-  r.conn = conn;
-  r.family = conn < N_CONNS / 2 ? 4 : 6;
-  r.dir = dir;
   r.stats.window_s = window_s;
   r.stats.dscp = -1;
   r.stats.rx.probes = 100;
