@@ -933,20 +933,6 @@ start_local_path (WvConnection *self, GError **error)
   return ok;
 }
 
-static gboolean
-check_path_request (WvMsgPathRequest *r)
-{
-  if (r->n_mtu_sizes > WV_MTU_MAX_SIZES)
-    return FALSE;
-  for (guint i = 0; i < r->n_mtu_sizes; i++)
-    if (r->mtu_sizes[i] < WV_MTU_MIN || r->mtu_sizes[i] > WV_MTU_MAX)
-      return FALSE;
-  return (r->trace || r->mtu) &&
-         (!r->trace || (r->max_ttl >= 1 && r->max_ttl <= WV_MAX_TTL &&
-                        r->rounds >= 1 && r->rounds <= WV_MAX_ROUNDS)) &&
-         (!r->mtu || (r->mtu_max >= WV_MTU_MIN && r->mtu_max <= WV_MTU_MAX));
-}
-
 gboolean
 wv_connection_run_path (WvConnection *self, const WvMsgPathRequest *request, GError **error)
 {
@@ -965,15 +951,11 @@ wv_connection_run_path (WvConnection *self, const WvMsgPathRequest *request, GEr
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_BUSY, "a traceroute or MTU search is running");
       return FALSE;
     }
+  /* The protocol's bounds, as the server will check them. */
+  msg.path_request = *request;
+  if (!wv_msg_validate (&msg, error))
+    return FALSE;
   self->path = *request;
-  if (!check_path_request (&self->path))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "traceroute: max TTL 1-%d, rounds 1-%d; MTU: %d-%d bytes",
-                   WV_MAX_TTL, WV_MAX_ROUNDS, WV_MTU_MIN, WV_MTU_MAX);
-      return FALSE;
-    }
-  msg.path_request = self->path;
   self->path_remote = send_msg (self, &msg);
   if (!self->path_remote)
     emit_error (self, "cannot ask the server to trace toward us");
@@ -1212,9 +1194,9 @@ handle_msg (WvConnection *self, const WvMsg *msg)
         WvMsgPathRequest req = msg->path_request;
 
         /* The server traces toward the client when asked, once at a time,
-         * within the protocol's bounds. */
+         * within the protocol's bounds (wv_msg_parse checked them). */
         if (self->role != WV_ROLE_SERVER || self->state != WV_CONN_READY ||
-            self->path_local || !check_path_request (&req))
+            self->path_local)
           {
             WvMsgPathResult r = { WV_N_RECORD_TYPES };
 
