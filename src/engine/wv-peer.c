@@ -963,6 +963,82 @@ wv_peer_new (const WvPeerConfig *config, GError **error)
   return g_steal_pointer (&self);
 }
 
+/* --- closing ------------------------------------------------------------- */
+
+/* Teardowns still running in their threads, so that a program can wait for
+ * them (boundedly) before it exits. */
+static GMutex teardown_lock;
+static GCond teardown_cond;
+static guint teardowns_running;
+
+/* Wakes every streaming thread that waits inside an SCTP encoder. sctpenc's
+ * chain function retries a send every 100 ms while the association's send
+ * buffer is full, and waits for its turn behind such a pad, until the pad
+ * is flushing; its PAUSED_TO_READY transition deactivates the sink pads
+ * (which takes their stream locks) without setting that flag first. With a
+ * dead or congested peer the state change to NULL would wait forever. A
+ * FLUSH_START on each sink pad sets the flag and makes the chains return. */
+static void
+flush_sctp_encoders (GstElement *pipeline)
+{
+  g_autoptr(GstIterator) it = gst_bin_iterate_recurse (GST_BIN (pipeline));
+  GValue item = G_VALUE_INIT;
+
+  while (gst_iterator_next (it, &item) == GST_ITERATOR_OK)
+    {
+      GstElement *element = g_value_get_object (&item);
+      GstElementFactory *factory = gst_element_get_factory (element);
+
+      if (factory && g_strcmp0 (GST_OBJECT_NAME (factory), "sctpenc") == 0)
+        {
+          g_autoptr(GstIterator) pads = gst_element_iterate_sink_pads (element);
+          GValue pad = G_VALUE_INIT;
+
+          while (gst_iterator_next (pads, &pad) == GST_ITERATOR_OK)
+            {
+              gst_pad_send_event (g_value_get_object (&pad), gst_event_new_flush_start ());
+              g_value_reset (&pad);
+            }
+          g_value_unset (&pad);
+        }
+      g_value_reset (&item);
+    }
+  g_value_unset (&item);
+}
+
+static gpointer
+teardown_thread (gpointer data)
+{
+  GstElement *pipeline = data;
+
+  flush_sctp_encoders (pipeline);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  gst_object_unref (pipeline);
+  g_mutex_lock (&teardown_lock);
+  teardowns_running--;
+  g_cond_broadcast (&teardown_cond);
+  g_mutex_unlock (&teardown_lock);
+  return NULL;
+}
+
+gboolean
+wv_peer_wait_teardowns (guint timeout_ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+  gboolean done;
+
+  g_mutex_lock (&teardown_lock);
+  while (teardowns_running > 0 && g_cond_wait_until (&teardown_cond, &teardown_lock, end))
+    ;
+  done = teardowns_running == 0;
+  g_mutex_unlock (&teardown_lock);
+  return done;
+}
+
+/* Never blocks the caller on GStreamer: the pipeline goes to NULL in a
+ * thread of its own, whatever state the peer is in (dead, congested,
+ * bulk traffic queued). The bus handler is removed first, so nothing of
+ * the teardown reaches this (maybe soon finalised) object. */
 void
 wv_peer_close (WvPeer *self)
 {
@@ -983,9 +1059,17 @@ wv_peer_close (WvPeer *self)
   if (self->pipeline)
     {
       g_autoptr(GstBus) bus = gst_pipeline_get_bus (GST_PIPELINE (self->pipeline));
+      g_autoptr(GThread) thread = NULL;
 
-      gst_element_set_state (self->pipeline, GST_STATE_NULL);
       gst_bus_set_sync_handler (bus, NULL, NULL, NULL);
+      gst_bus_set_flushing (bus, TRUE);
+      g_mutex_lock (&teardown_lock);
+      teardowns_running++;
+      g_mutex_unlock (&teardown_lock);
+      thread = g_thread_try_new ("wv-peer-close", teardown_thread,
+                                 gst_object_ref (self->pipeline), NULL);
+      if (thread == NULL)
+        teardown_thread (gst_object_ref (self->pipeline));
     }
   g_rw_lock_writer_lock (&self->channels_lock);
   for (guint i = 0; i < WV_N_CHANNELS; i++)

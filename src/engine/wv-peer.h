@@ -78,7 +78,12 @@ int wv_peer_get_family (WvPeer *self);
 char *wv_peer_dup_selected_pair (WvPeer *self);
 NiceAgent *wv_peer_get_nice_agent (WvPeer *self);
 guint64 wv_peer_get_buffered_amount (WvPeer *self, WvChannel ch);
+/* Closes the peer without waiting: the pipeline is torn down in a thread
+ * of its own. Sends fail from now on; no signal is emitted any more. */
 void wv_peer_close (WvPeer *self);
+/* Waits at most @timeout_ms for the teardowns wv_peer_close() started;
+ * TRUE when none is left (for a program about to exit). */
+gboolean wv_peer_wait_teardowns (guint timeout_ms);
 
 gboolean wv_candidate_family (const char *candidate, int *family);
 
