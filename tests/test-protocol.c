@@ -153,6 +153,12 @@ assert_msg_equal (const WvMsg *a, const WvMsg *b)
       g_assert_cmpint (a->path_result.path_mtu.confirmed, ==, b->path_result.path_mtu.confirmed);
       g_assert_cmpstr (a->path_result.error, ==, b->path_result.error);
       break;
+    case WV_MSG_OUTAGE:
+      g_assert_cmpint (a->outage.rx_dir, ==, b->outage.rx_dir);
+      g_assert_cmpint (a->outage.start_ns, ==, b->outage.start_ns);
+      g_assert_cmpint (a->outage.end_ns, ==, b->outage.end_ns);
+      g_assert_cmpuint (a->outage.probes_lost, ==, b->outage.probes_lost);
+      break;
     case WV_MSG_STOP_STREAMS:
     case WV_MSG_STREAMS_STOPPED:
     case WV_N_MSG_TYPES:
@@ -299,6 +305,18 @@ make_path_request (WvMsg *m)
   m->path_request.mtu_max = 1500;
 }
 
+/* A 2 s gap the server saw in the client's probes. */
+static void
+make_outage (WvMsg *m)
+{
+  memset (m, 0, sizeof *m);
+  m->type = WV_MSG_OUTAGE;
+  m->outage.rx_dir = WV_DIR_C2S;
+  m->outage.start_ns = G_GINT64_CONSTANT (1763800000250000000);
+  m->outage.end_ns = G_GINT64_CONSTANT (1763800002262000000);
+  m->outage.probes_lost = 200;
+}
+
 /* One path_result of each kind: a hop, a link MTU, the path MTU, the end. */
 static void
 make_path_result (WvMsg *m, WvRecordType kind)
@@ -361,6 +379,9 @@ serialize_fixture (WvMsgType type)
       break;
     case WV_MSG_PATH_RESULT:
       make_path_result (&m, WV_RECORD_HOP);
+      break;
+    case WV_MSG_OUTAGE:
+      make_outage (&m);
       break;
     case WV_MSG_STOP_STREAMS:
     case WV_MSG_STREAMS_STOPPED:
@@ -691,7 +712,7 @@ test_names (void)
 {
   static const char *const types[] = {
     "hello", "start_streams", "streams_started", "stop_streams", "streams_stopped",
-    "stats", "error", "bye", "path_request", "path_result",
+    "stats", "error", "bye", "path_request", "path_result", "outage",
   };
 
   G_STATIC_ASSERT (G_N_ELEMENTS (types) == WV_N_MSG_TYPES);
@@ -713,6 +734,8 @@ test_names (void)
   g_assert_cmpstr (wv_record_type_to_string (WV_RECORD_HOP), ==, "hop");
   g_assert_cmpstr (wv_record_type_to_string (WV_RECORD_MTU), ==, "mtu");
   g_assert_cmpstr (wv_record_type_to_string (WV_RECORD_PATH_MTU), ==, "path_mtu");
+  g_assert_cmpstr (wv_record_type_to_string (WV_RECORD_OUTAGE), ==, "outage");
+  g_assert_cmpstr (wv_record_type_to_string (WV_RECORD_LOST), ==, "lost");
   g_assert_null (wv_record_type_to_string (WV_N_RECORD_TYPES));
 
   g_assert_cmpstr (g_quark_to_string (WV_PROTOCOL_ERROR), ==, "wv-protocol-error-quark");
@@ -776,6 +799,16 @@ test_exact_text (void)
   g_assert_cmpstr (error, ==,
                    "{\"type\":\"error\",\"code\":\"busy\","
                    "\"message\":\"the server runs its maximum of 4 sessions\"}");
+
+  make_outage (&m);
+  g_free (text);
+  text = round_trip (&m);
+  g_assert_cmpstr (text, ==,
+                   "{\"type\":\"outage\",\"rx_dir\":\"c2s\",\"start_ns\":1763800000250000000,"
+                   "\"end_ns\":1763800002262000000,\"probes_lost\":200}");
+  /* An end before the start is refused. */
+  m.outage.end_ns = m.outage.start_ns - 1;
+  g_assert_false (wv_msg_validate (&m, NULL));
 
   make_path_request (&m);
   g_free (text);

@@ -39,7 +39,8 @@ typedef struct {
   /* summaries, for the final table */
   GArray *summaries;
   GArray *path_records;     /* hops, MTUs */
-  guint ready, failed, total;
+  GArray *outages;          /* outage records, the newest one per outage */
+  guint ready, failed, lost, total;
 } Run;
 
 static void
@@ -93,6 +94,31 @@ on_conn_state (WvClient *client, guint index, int family, guint state, Run *run)
     run->ready++;
   else if (state == WV_CONN_FAILED)
     run->failed++;
+  else if (state == WV_CONN_LOST)
+    run->lost++;
+}
+
+/* An outage is written when it opens and again when it ends (same conn,
+ * family, dir and start): the table keeps the newest. */
+static void
+keep_outage (Run *run, const WvRecord *record)
+{
+  for (guint i = 0; i < run->outages->len; i++)
+    {
+      WvRecord *r = &g_array_index (run->outages, WvRecord, i);
+
+      if (r->conn == record->conn && r->family == record->family && r->dir == record->dir &&
+          r->outage.start_ns == record->outage.start_ns)
+        {
+          *r = *record;
+          return;
+        }
+    }
+  g_array_append_val (run->outages, *record);
+  if (record->outage.end_ns == 0)
+    say (run, "connection %u (IPv%d): %s outage: no probe for %.1f s so far", record->conn,
+         record->family, wv_direction_to_string (record->dir),
+         (record->time_ns - record->outage.start_ns) / 1e9);
 }
 
 static void
@@ -163,6 +189,8 @@ on_record (WvClient *client, const WvRecord *record, Run *run)
     }
   else if (record->type == WV_RECORD_SUMMARY)
     g_array_append_val (run->summaries, *record);
+  else if (record->type == WV_RECORD_OUTAGE)
+    keep_outage (run, record);
   else if (record->type == WV_RECORD_HOP || record->type == WV_RECORD_MTU ||
            record->type == WV_RECORD_PATH_MTU)
     g_array_append_val (run->path_records, *record);
@@ -236,6 +264,90 @@ cmp_record (gconstpointer a, gconstpointer b)
   return (int) x->dir - (int) y->dir;
 }
 
+/* Why a summary line is not the whole story: the peer was lost, a part is
+ * missing, or the loss is counted against the rate. */
+static char *
+summary_note (const WvStatsRecord *s)
+{
+  GString *note = g_string_new (NULL);
+
+  if (s->peer_lost)
+    g_string_append (note, "peer lost; ");
+  if (s->rx_missing)
+    g_string_append (note, "receiver's part missing; ");
+  else if (s->tx_missing)
+    g_string_append (note, "sender's part missing; ");
+  if (!s->rx_missing && s->expected_source == WV_EXPECTED_RATE)
+    g_string_append (note, "loss counted against the rate; ");
+  if (note->len > 2)
+    g_string_truncate (note, note->len - 2);
+  return g_string_free (note, FALSE);
+}
+
+static int
+cmp_outage (gconstpointer a, gconstpointer b)
+{
+  const WvRecord *x = a, *y = b;
+
+  if (x->conn != y->conn)
+    return x->conn < y->conn ? -1 : 1;
+  if (x->dir != y->dir)
+    return (int) x->dir - (int) y->dir;
+  return x->outage.start_ns < y->outage.start_ns ? -1 : x->outage.start_ns > y->outage.start_ns;
+}
+
+/* Every outage of the run; times are seconds since the first one began. */
+static void
+print_outages (Run *run)
+{
+  gint64 t0;
+
+  if (run->quiet)
+    return;
+  clear_line (run);
+  if (run->outages->len == 0)
+    {
+      fprintf (run->human, "\nno outage: every probe stream kept arriving\n");
+      return;
+    }
+  g_array_sort (run->outages, cmp_outage);
+  t0 = g_array_index (run->outages, WvRecord, 0).outage.start_ns;
+  for (guint i = 1; i < run->outages->len; i++)
+    t0 = MIN (t0, g_array_index (run->outages, WvRecord, i).outage.start_ns);
+  fprintf (run->human, "\n%u outage(s):\n%-4s %-4s %-4s %10s %10s %12s\n", run->outages->len,
+           "conn", "ip", "dir", "start s", "length s", "probes lost");
+  for (guint i = 0; i < run->outages->len; i++)
+    {
+      const WvRecord *r = &g_array_index (run->outages, WvRecord, i);
+
+      if (r->outage.end_ns)
+        fprintf (run->human, "%-4u v%-3d %-4s %10.3f %10.3f %12" G_GUINT64_FORMAT "\n", r->conn,
+                 r->family, wv_direction_to_string (r->dir), (r->outage.start_ns - t0) / 1e9,
+                 (r->outage.end_ns - r->outage.start_ns) / 1e9, r->outage.probes_lost);
+      else
+        fprintf (run->human, "%-4u v%-3d %-4s %10.3f %10s %12s\n", r->conn, r->family,
+                 wv_direction_to_string (r->dir), (r->outage.start_ns - t0) / 1e9,
+                 "not ended", "-");
+    }
+  fflush (run->human);
+}
+
+/* Exit status 3: the run ended, but not everything finished. */
+static gboolean
+run_incomplete (Run *run)
+{
+  if (run->lost > 0)
+    return TRUE;
+  for (guint i = 0; i < run->summaries->len; i++)
+    {
+      const WvStatsRecord *s = &g_array_index (run->summaries, WvRecord, i).stats;
+
+      if (s->rx_missing || s->tx_missing)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static void
 print_summary (Run *run)
 {
@@ -245,9 +357,9 @@ print_summary (Run *run)
     return;
   g_array_sort (run->summaries, cmp_record);
   clear_line (run);
-  fprintf (run->human, "\n%-4s %-4s %-4s %-6s %8s %7s %7s %17s %17s %9s %12s %4s %5s %s\n",
+  fprintf (run->human, "\n%-4s %-4s %-4s %-6s %8s %7s %7s %17s %17s %9s %12s %4s %5s %-9s %s\n",
            "conn", "ip", "dir", "dscp", "probes", "loss%", "reord%", "rtt p50/p99 ms",
-           "owd p50/p99 ms", "jitter", "bit/s", "ttl", "tos", "owd");
+           "owd p50/p99 ms", "jitter", "bit/s", "ttl", "tos", "owd", "note");
   for (guint i = 0; i < run->summaries->len; i++)
     {
       const WvRecord *r = &g_array_index (run->summaries, WvRecord, i);
@@ -263,12 +375,15 @@ print_summary (Run *run)
                                                                     s->remarked ? "!" : "")
                                                : g_strdup ("-");
       const char *dscp = s->dscp >= 0 ? wv_dscp_name (s->dscp) : "-";
+      g_autofree char *probes = s->rx_missing ? g_strdup ("-")
+                                              : g_strdup_printf ("%u", s->rx.probes);
+      g_autofree char *note = summary_note (s);
 
       any_remarked |= s->remarked;
-      fprintf (run->human, "%-4u v%-3d %-4s %-6s %8u %7s %7s %17s %17s %9s %12s %4s %5s %s\n",
+      fprintf (run->human, "%-4u v%-3d %-4s %-6s %8s %7s %7s %17s %17s %9s %12s %4s %5s %-9s %s\n",
                r->conn, r->family, wv_direction_to_string (r->dir), dscp ? dscp : "?",
-               s->rx.probes, loss, reord, rtt, owd, jit, thr, ttl, tos,
-               s->owd_mode == WV_OWD_SYNCED ? "synced" : "estimated");
+               probes, loss, reord, rtt, owd, jit, thr, ttl, tos,
+               s->owd_mode == WV_OWD_SYNCED ? "synced" : "estimated", note);
     }
   if (any_remarked)
     fprintf (run->human, "(! after tos: the DSCP was re-marked on the way)\n");
@@ -336,12 +451,12 @@ run_measurement (int argc, char **argv, gboolean self_test)
   g_autoptr(GError) error = NULL;
   WvClientConfig config;
   Run run = { 0 };
-  double duration = 10;
+  double duration = 10, lost_timeout = WV_LOST_TIMEOUT_DEFAULT_S;
   int connections = 1, rate = 100, probe_size = 64;
   gint64 bulk = 0;
   g_autofree char *family = NULL, *json = NULL, *csv = NULL, *stun = NULL, *dscp = NULL;
   g_autofree char *owd = NULL;
-  gboolean force = FALSE, quiet = FALSE;
+  gboolean force = FALSE, quiet = FALSE, incomplete;
   gboolean opt_trace = FALSE, opt_mtu = FALSE, opt_streams = FALSE;
   int max_ttl = 16, rounds = 3, mtu_max = -1;    /* -1: not given */
   g_autofree char *icmp_helper = NULL, *mtu_sizes = NULL;
@@ -367,6 +482,7 @@ run_measurement (int argc, char **argv, gboolean self_test)
     { "mtu-max", 0, 0, G_OPTION_ARG_INT, &mtu_max, "MTU search: largest packet, 576-9000 (default 1500, or the largest of --mtu-sizes)", "BYTES" },
     { "mtu-sizes", 0, 0, G_OPTION_ARG_STRING, &mtu_sizes, "MTU search: packet sizes tried first, before it narrows down to the byte (default 576,1280,1350,1400,1450,1472,1490,1500)", "LIST" },
     { "icmp-helper", 0, 0, G_OPTION_ARG_FILENAME, &icmp_helper, "Path of wifi-verify-icmp-helper", "PATH" },
+    { "lost-timeout", 0, 0, G_OPTION_ARG_DOUBLE, &lost_timeout, "Seconds without anything from the server after which a connection is lost, 1-3600 (default 5)", "S" },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "No progress or summary on the terminal", NULL },
     { NULL }
   };
@@ -374,6 +490,11 @@ run_measurement (int argc, char **argv, gboolean self_test)
   ctx = g_option_context_new (self_test ? "- server and client in one process over loopback"
                                         : "URL - measure the path to a wifi-verify server");
   g_option_context_add_main_entries (ctx, entries, NULL);
+  g_option_context_set_description (ctx,
+    "Exit status: 0 when every connection finished with both ends' summaries; "
+    "3 when a connection was lost (nothing from the server for --lost-timeout) "
+    "or a summary lacks the other end's part; 1 on errors (nothing measured, "
+    "output not written); 2 on bad options; 130 when interrupted.");
   if (!g_option_context_parse (ctx, &argc, &argv, &error))
     {
       fprintf (stderr, "wifi-verify-cli: %s\n", error->message);
@@ -401,10 +522,12 @@ run_measurement (int argc, char **argv, gboolean self_test)
     }
   if (connections < 1 || connections > 16 || rate < 1 || rate > WV_MAX_RATE_PPS ||
       probe_size < WV_PROBE_MIN_SIZE || probe_size > WV_PROBE_MAX_SIZE || bulk < 0 ||
-      bulk > WV_MAX_BULK_BPS || !(duration > 0) || duration > 86400)
+      bulk > WV_MAX_BULK_BPS || !(duration > 0) || duration > 86400 ||
+      !(lost_timeout >= 1 && lost_timeout <= 3600))
     {
       fprintf (stderr, "wifi-verify-cli: out of range: --connections 1-16, --rate 1-%d, "
-               "--probe-size %d-%d, --bulk 0-%d, --duration > 0\n", WV_MAX_RATE_PPS,
+               "--probe-size %d-%d, --bulk 0-%d, --duration > 0, --lost-timeout 1-3600\n",
+               WV_MAX_RATE_PPS,
                WV_PROBE_MIN_SIZE, WV_PROBE_MAX_SIZE, WV_MAX_BULK_BPS);
       return 2;
     }
@@ -449,6 +572,7 @@ run_measurement (int argc, char **argv, gboolean self_test)
   config.streams.probe_size = probe_size;
   config.streams.bulk_bps = bulk;
   config.streams.duration_s = duration;
+  config.lost_timeout_s = lost_timeout;
   config.stun_uri = g_strdup (stun);
   if (!wv_dscp_parse_list (dscp, &config.streams.classes, &error))
     {
@@ -474,6 +598,7 @@ run_measurement (int argc, char **argv, gboolean self_test)
   run.latest = g_array_new (FALSE, FALSE, sizeof (WvRecord));
   run.summaries = g_array_new (FALSE, FALSE, sizeof (WvRecord));
   run.path_records = g_array_new (FALSE, FALSE, sizeof (WvRecord));
+  run.outages = g_array_new (FALSE, FALSE, sizeof (WvRecord));
   if (json || csv)
     {
       run.output = wv_output_new ();
@@ -516,6 +641,11 @@ run_measurement (int argc, char **argv, gboolean self_test)
 
   print_path (&run);
   print_summary (&run);
+  if (run.summaries->len > 0)
+    print_outages (&run);
+  if (run.lost > 0)
+    say (&run, "%u connection(s) lost: the server went silent for %.0f s", run.lost,
+         lost_timeout);
   if (run.output)
     {
       g_autoptr(GError) close_error = NULL;
@@ -529,16 +659,23 @@ run_measurement (int argc, char **argv, gboolean self_test)
     }
   if (run.write_error)
     run.ok = FALSE;
+  incomplete = run_incomplete (&run);
   g_clear_error (&run.write_error);
   g_object_unref (run.client);
   g_main_loop_unref (run.loop);
   g_array_unref (run.latest);
   g_array_unref (run.summaries);
   g_array_unref (run.path_records);
+  g_array_unref (run.outages);
   wv_client_config_clear (&config);
+  /* The peers close in threads of their own; give them a moment to say
+   * goodbye on the wire, but never hang on a dead one. */
+  wv_peer_wait_teardowns (2000);
   if (run.interrupts > 0)
     return 130;
-  return run.ok ? 0 : 1;
+  if (!run.ok)
+    return 1;
+  return incomplete ? 3 : 0;
 }
 
 int

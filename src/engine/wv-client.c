@@ -132,6 +132,7 @@ wv_client_config_init (WvClientConfig *config)
   config->owd_mode = WV_OWD_AUTO;
   config->max_clock_error_ms = 1.0;
   config->connect_timeout_s = 30;
+  config->lost_timeout_s = WV_LOST_TIMEOUT_DEFAULT_S;
   config->traceroute = TRUE;
   config->mtu = TRUE;
   config->streams_phase = TRUE;
@@ -508,8 +509,11 @@ on_conn_state (WvConnection *conn, guint state, ClientConn *cc)
   WvClient *self = cc->client;
 
   g_signal_emit (self, signals[SIGNAL_CONNECTION_STATE], 0, cc->index, cc->family, state);
-  if (state == WV_CONN_FINISHED || state == WV_CONN_FAILED)
+  if (wv_conn_state_is_final (state))
     cc->ended = TRUE;
+  /* A lost peer earns no more traffic; the others go on. */
+  if (state == WV_CONN_LOST)
+    wv_peer_close (wv_connection_get_peer (conn));
   check_phase (self);
 }
 
@@ -597,6 +601,7 @@ add_connection (WvClient *self, int family, GError **error)
     }
   wv_connection_set_owd_mode (cc->conn, self->config.owd_mode);
   wv_connection_set_max_clock_error (cc->conn, self->config.max_clock_error_ms);
+  wv_connection_set_lost_timeout (cc->conn, self->config.lost_timeout_s);
   g_signal_connect (cc->conn, "record", G_CALLBACK (on_conn_record), self);
   g_signal_connect (cc->conn, "error", G_CALLBACK (on_conn_error), self);
   g_signal_connect (cc->conn, "state-changed", G_CALLBACK (on_conn_state), cc);

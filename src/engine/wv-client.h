@@ -31,6 +31,7 @@ typedef struct {
   int owd_mode;             /* WV_OWD_AUTO, WV_OWD_SYNCED, WV_OWD_OFFSET_ESTIMATED */
   double max_clock_error_ms;
   guint connect_timeout_s;
+  double lost_timeout_s;    /* a connection whose peer is silent this long is lost (default 5) */
   /* phases after connecting, in this order */
   gboolean traceroute;      /* hop by hop, both directions (default TRUE) */
   gboolean mtu;             /* per-hop and path MTU, both directions (default TRUE) */

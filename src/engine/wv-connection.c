@@ -23,6 +23,7 @@
 #include "wv-clock.h"
 #include "wv-clock-offset.h"
 #include "wv-connection.h"
+#include "wv-outage.h"
 #include "wv-scheduler.h"
 #include "wv-stats.h"
 
@@ -68,6 +69,9 @@ typedef struct {
   WvMsgStats own_final;
 } WvClass;
 
+/* How often the streams are watched for outages and the peer for silence. */
+#define WATCH_MS 100
+
 struct _WvConnection
 {
   GObject parent_instance;
@@ -82,6 +86,7 @@ struct _WvConnection
   int owd_choice;
   double max_clock_error_ms;
   guint idle_timeout_s;
+  double lost_timeout_s;
 
   gboolean hello_sent;
   gboolean hello_received;
@@ -97,6 +102,10 @@ struct _WvConnection
   WvTxStream *bulk_tx;
   WvSchedulerTask *bulk_task;
   WvClockOffset *offset;
+  WvOutageDetector *outages;  /* the streams this end receives */
+  gboolean peer_lost;
+  gint64 lost_ns;             /* CLOCK_REALTIME when the peer was declared lost */
+  gint64 last_peer_real_ns;   /* CLOCK_REALTIME of the last arrival from the peer */
   gint64 streams_started_ns;
   gint64 streams_stopped_ns;
 
@@ -120,6 +129,7 @@ struct _WvConnection
   guint peer_summary_source;
   guint duration_source;
   guint idle_source;
+  guint watch_source;
   gint64 last_peer_activity_ns;
   gboolean own_final_sent;
   gboolean summaries_emitted;
@@ -151,20 +161,31 @@ wv_conn_state_to_string (WvConnState state)
     case WV_CONN_STOPPING: return "stopping";
     case WV_CONN_FINISHED: return "finished";
     case WV_CONN_FAILED: return "failed";
+    case WV_CONN_LOST: return "lost";
     default: return "unknown";
     }
 }
 
+gboolean
+wv_conn_state_is_final (WvConnState state)
+{
+  return state == WV_CONN_FINISHED || state == WV_CONN_FAILED || state == WV_CONN_LOST;
+}
+
 static void send_final_stats (WvConnection *self);
 static void emit_summaries (WvConnection *self);
+static gboolean send_msg (WvConnection *self, const WvMsg *msg);
+static WvDirection rx_direction (WvConnection *self);
+static WvDirection tx_direction (WvConnection *self);
+static void outage_closed (WvConnection *self, const WvOutage *o);
+static gboolean watch_tick (gpointer data);
 
 static void
 set_state (WvConnection *self, WvConnState state)
 {
   if (self->state == state)
     return;
-  /* FINISHED and FAILED are final. */
-  if (self->state == WV_CONN_FINISHED || self->state == WV_CONN_FAILED)
+  if (wv_conn_state_is_final (self->state))
     return;
   self->state = state;
   g_signal_emit (self, signals[SIGNAL_STATE_CHANGED], 0, (guint) state);
@@ -214,6 +235,64 @@ send_msg (WvConnection *self, const WvMsg *msg)
       return FALSE;
     }
   return TRUE;
+}
+
+/* --- outages --------------------------------------------------------------- */
+
+static void
+emit_outage (WvConnection *self, WvDirection dir, const WvOutage *o)
+{
+  WvRecord r;
+
+  memset (&r, 0, sizeof r);
+  r.type = WV_RECORD_OUTAGE;
+  r.time_ns = wv_now_ns ();
+  r.conn = self->index;
+  r.family = wv_peer_get_family (self->peer);
+  r.dir = dir;
+  r.outage.start_ns = o->start_ns;
+  r.outage.end_ns = o->end_ns;
+  r.outage.probes_lost = o->probes_lost;
+  g_signal_emit (self, signals[SIGNAL_RECORD], 0, &r);
+}
+
+/* A gap in what we receive ended: recorded here, and reported to the peer,
+ * which has no other way to learn it (the other direction's receiver is
+ * here). Old peers ignore the unknown message type. */
+static void
+outage_closed (WvConnection *self, const WvOutage *o)
+{
+  WvMsg msg = { .type = WV_MSG_OUTAGE };
+
+  emit_outage (self, rx_direction (self), o);
+  msg.outage.rx_dir = rx_direction (self);
+  msg.outage.start_ns = o->start_ns;
+  msg.outage.end_ns = o->end_ns;
+  msg.outage.probes_lost = o->probes_lost;
+  send_msg (self, &msg);
+}
+
+/* The peer's report of a gap in what we send. Its times are its arrival
+ * clock: with clocks that are not trusted they are moved to ours by the
+ * estimated offset, as the one-way delays are. */
+static void
+handle_peer_outage (WvConnection *self, const WvMsgOutage *m)
+{
+  WvOutage o = { m->start_ns, m->end_ns, m->probes_lost };
+  gint64 theta, err;
+
+  if (m->rx_dir != tx_direction (self) || self->streams_started_ns == 0)
+    {
+      self->counters.unexpected++;
+      return;
+    }
+  if (self->owd_mode == WV_OWD_OFFSET_ESTIMATED &&
+      wv_clock_offset_get (self->offset, &theta, &err))
+    {
+      o.start_ns -= theta;
+      o.end_ns -= theta;
+    }
+  emit_outage (self, m->rx_dir, &o);
 }
 
 /* --- sending streams (scheduler thread) --------------------------------- */
@@ -415,6 +494,13 @@ handle_probe (WvConnection *self, const WvPacket *p, const WvRecvInfo *info)
     }
   wv_rx_stats_add_probe (self->classes[p->class_index].rx, p->seq, p->t1, t2,
                          info->ttl, info->tos);
+  if (self->outages && self->state == WV_CONN_STREAMING)
+    {
+      WvOutage o;
+
+      if (wv_outage_detector_arrival (self->outages, t2, p->class_index, p->seq, &o))
+        outage_closed (self, &o);
+    }
 
   /* Echo so that the sender gets its RTT and clock offset; capped so that a
    * peer cannot make us send more than its negotiated rate. */
@@ -513,6 +599,7 @@ on_message (WvPeer *peer, guint channel, GBytes *bytes, const WvRecvInfo *info,
   g_autoptr(GError) error = NULL;
 
   self->last_peer_activity_ns = wv_monotonic_ns ();
+  self->last_peer_real_ns = wv_now_ns ();
   if (channel == WV_CHANNEL_TESTPROBE)
     {
       handle_testprobe (self, data, len, info);
@@ -636,6 +723,41 @@ fill_own_stats (WvConnection *self, guint c, guint w, gint64 now, WvMsgStats *m)
     }
 }
 
+/* What a summary says about its own completeness, and its loss with the
+ * tail counted: against the sender's count when its part is here, else
+ * against the rate over the time the stream was due (up to the end of the
+ * streams, or to the time the peer was declared lost). */
+static void
+summary_complete (WvConnection *self, WvStatsRecord *st, const WvMsgStats *rx_part,
+                  const WvMsgStats *tx_part, gint64 now)
+{
+  WvRxRecord *rx = &st->rx;
+  double due_s = 0;
+  guint64 expected;
+
+  st->rx_missing = rx_part == NULL;
+  st->tx_missing = tx_part == NULL;
+  st->peer_lost = self->peer_lost;
+  if (rx_part == NULL)
+    return;
+  if (tx_part == NULL && self->streams_started_ns > 0)
+    {
+      gint64 end = self->peer_lost ? self->lost_ns :
+                   self->streams_stopped_ns ? self->streams_stopped_ns : now;
+
+      due_s = (end - self->streams_started_ns) / 1e9;
+      if (self->params.duration_s > 0)
+        due_s = MIN (due_s, self->params.duration_s);
+    }
+  st->expected_source = wv_tail_expected (rx->expected,
+                                          tx_part ? (gint64) tx_part->probes_sent : -1,
+                                          self->params.rate_pps, due_s, &expected);
+  rx->expected = expected;
+  rx->loss_pct = expected > 0 ? 100.0 * (double) (expected - MIN (rx->probes, expected)) /
+                                (double) expected
+                              : NAN;
+}
+
 /* Makes the records for both directions of one class and window from this
  * end's part (@own) and the peer's latest part (@peer, may be NULL). */
 static void
@@ -682,6 +804,8 @@ emit_pair (WvConnection *self, guint c, const WvMsgStats *own, const WvMsgStats 
       if (type == WV_RECORD_SUMMARY && self->streams_started_ns > 0)
         r.stats.duration_s = ((self->streams_stopped_ns ? self->streams_stopped_ns : now) -
                               self->streams_started_ns) / 1e9;
+      if (type == WV_RECORD_SUMMARY)
+        summary_complete (self, &r.stats, rx_part, tx_part, now);
       g_signal_emit (self, signals[SIGNAL_RECORD], 0, &r);
     }
 }
@@ -1036,8 +1160,17 @@ begin_streaming (WvConnection *self)
 {
   setup_classes (self, &self->params.classes);
   self->streams_started_ns = wv_now_ns ();
+  g_clear_pointer (&self->outages, wv_outage_detector_free);
+  self->outages = wv_outage_detector_new (G_GINT64_CONSTANT (1000000000) /
+                                          MAX (self->params.rate_pps, 1),
+                                          self->n_classes);
+  wv_outage_detector_start (self->outages, self->streams_started_ns);
   start_tx (self);
   self->stats_source = g_timeout_add_seconds (1, stats_tick, self);
+  /* Silence before the first probe counts from here. */
+  self->last_peer_activity_ns = wv_monotonic_ns ();
+  if (self->watch_source == 0)
+    self->watch_source = g_timeout_add (WATCH_MS, watch_tick, self);
   set_state (self, WV_CONN_STREAMING);
 }
 
@@ -1241,6 +1374,9 @@ handle_msg (WvConnection *self, const WvMsg *msg)
           self->counters.malformed++;
         break;
       }
+    case WV_MSG_OUTAGE:
+      handle_peer_outage (self, &msg->outage);
+      break;
     case WV_MSG_ERROR:
       emit_error (self, "the peer reports an error: %s (%s)", msg->error.message, msg->error.code);
       break;
@@ -1259,6 +1395,7 @@ on_text (WvPeer *peer, guint channel, const char *text, WvConnection *self)
   g_autoptr(GError) error = NULL;
 
   self->last_peer_activity_ns = wv_monotonic_ns ();
+  self->last_peer_real_ns = wv_now_ns ();
   if (channel != WV_CHANNEL_CONTROL)
     {
       self->counters.unexpected++;
@@ -1286,6 +1423,7 @@ on_peer_state (WvPeer *peer, guint state, WvConnection *self)
   if (state == WV_PEER_CONNECTED)
     {
       self->last_peer_activity_ns = wv_monotonic_ns ();
+      self->last_peer_real_ns = wv_now_ns ();
       send_hello (self);
     }
   else if (state == WV_PEER_FAILED)
@@ -1304,14 +1442,84 @@ idle_check (gpointer data)
   WvConnection *self = data;
   gint64 idle = wv_monotonic_ns () - self->last_peer_activity_ns;
 
-  if (self->last_peer_activity_ns > 0 && self->state != WV_CONN_FINISHED &&
-      self->state != WV_CONN_FAILED &&
+  if (self->last_peer_activity_ns > 0 && !wv_conn_state_is_final (self->state) &&
       idle > (gint64) self->idle_timeout_s * G_GINT64_CONSTANT (1000000000))
     {
       g_autofree char *why = g_strdup_printf ("nothing received from the peer for %u s",
                                               self->idle_timeout_s);
       self->idle_source = 0;
       wv_connection_abort (self, why);
+      return G_SOURCE_REMOVE;
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+/* Ends the connection at once in @state (FAILED or LOST): nothing more is
+ * sent, and what this end measured becomes the summaries. */
+static void
+end_now (WvConnection *self, WvConnState state, const char *reason)
+{
+  emit_error (self, "%s", reason);
+  stop_tx (self);
+  if (self->prober)
+    wv_path_probe_cancel (self->prober);
+  if (self->path_local || self->path_remote)
+    {
+      self->path_local = self->path_remote = FALSE;
+      g_signal_emit (self, signals[SIGNAL_PATH_DONE], 0);
+    }
+  if (self->streams_stopped_ns == 0)
+    self->streams_stopped_ns = wv_now_ns ();
+  g_clear_handle_id (&self->stats_source, g_source_remove);
+  g_clear_handle_id (&self->drain_source, g_source_remove);
+  g_clear_handle_id (&self->duration_source, g_source_remove);
+  g_clear_handle_id (&self->idle_source, g_source_remove);
+  g_clear_handle_id (&self->watch_source, g_source_remove);
+  g_clear_handle_id (&self->peer_summary_source, g_source_remove);
+  /* Nothing measured is lost: what this end has becomes the summary. */
+  if (self->streams_started_ns > 0)
+    emit_summaries (self);
+  set_state (self, state);
+}
+
+static void
+declare_lost (WvConnection *self)
+{
+  g_autofree char *why = g_strdup_printf ("nothing received from the peer for %.1f s: "
+                                          "the connection is lost", self->lost_timeout_s);
+  WvRecord r;
+
+  self->peer_lost = TRUE;
+  self->lost_ns = wv_now_ns ();
+  memset (&r, 0, sizeof r);
+  r.type = WV_RECORD_LOST;
+  r.time_ns = self->lost_ns;
+  r.conn = self->index;
+  r.family = wv_peer_get_family (self->peer);
+  r.dir = rx_direction (self);
+  r.lost.last_rx_ns = self->last_peer_real_ns;
+  r.lost.timeout_s = self->lost_timeout_s;
+  g_signal_emit (self, signals[SIGNAL_RECORD], 0, &r);
+  end_now (self, WV_CONN_LOST, why);
+}
+
+/* While streaming: outages of the streams we receive, and a peer that
+ * went silent altogether. */
+static gboolean
+watch_tick (gpointer data)
+{
+  WvConnection *self = data;
+  gint64 idle = wv_monotonic_ns () - self->last_peer_activity_ns;
+  WvOutage o;
+
+  if (self->state == WV_CONN_STREAMING && self->outages &&
+      wv_outage_detector_check (self->outages, wv_now_ns (), &o))
+    emit_outage (self, rx_direction (self), &o);
+  if ((self->state == WV_CONN_STREAMING || self->state == WV_CONN_STOPPING) &&
+      idle > (gint64) (self->lost_timeout_s * 1e9))
+    {
+      self->watch_source = 0;
+      declare_lost (self);
       return G_SOURCE_REMOVE;
     }
   return G_SOURCE_CONTINUE;
@@ -1383,6 +1591,13 @@ wv_connection_stop (WvConnection *self)
     }
   stop_tx (self);
   self->streams_stopped_ns = wv_now_ns ();
+  if (self->outages)
+    {
+      WvOutage o;
+
+      if (wv_outage_detector_finish (self->outages, self->streams_stopped_ns, &o))
+        outage_closed (self, &o);
+    }
   g_clear_handle_id (&self->duration_source, g_source_remove);
   msg.type = self->role == WV_ROLE_CLIENT ? WV_MSG_STOP_STREAMS : WV_MSG_STREAMS_STOPPED;
   send_msg (self, &msg);
@@ -1395,27 +1610,9 @@ wv_connection_abort (WvConnection *self, const char *reason)
 {
   g_return_if_fail (WV_IS_CONNECTION (self));
 
-  if (self->state == WV_CONN_FINISHED || self->state == WV_CONN_FAILED)
+  if (wv_conn_state_is_final (self->state))
     return;
-  emit_error (self, "%s", reason);
-  stop_tx (self);
-  if (self->prober)
-    wv_path_probe_cancel (self->prober);
-  if (self->path_local || self->path_remote)
-    {
-      self->path_local = self->path_remote = FALSE;
-      g_signal_emit (self, signals[SIGNAL_PATH_DONE], 0);
-    }
-  if (self->streams_stopped_ns == 0)
-    self->streams_stopped_ns = wv_now_ns ();
-  g_clear_handle_id (&self->stats_source, g_source_remove);
-  g_clear_handle_id (&self->drain_source, g_source_remove);
-  g_clear_handle_id (&self->duration_source, g_source_remove);
-  g_clear_handle_id (&self->idle_source, g_source_remove);
-  /* Nothing measured is lost: what this end has becomes the summary. */
-  if (self->streams_started_ns > 0)
-    emit_summaries (self);
-  set_state (self, WV_CONN_FAILED);
+  end_now (self, WV_CONN_FAILED, reason);
 }
 
 WvPeer *
@@ -1482,6 +1679,12 @@ void
 wv_connection_set_idle_timeout (WvConnection *self, guint seconds)
 {
   self->idle_timeout_s = MAX (seconds, 2);
+}
+
+void
+wv_connection_set_lost_timeout (WvConnection *self, double seconds)
+{
+  self->lost_timeout_s = isfinite (seconds) ? MAX (seconds, 1.0) : WV_LOST_TIMEOUT_DEFAULT_S;
 }
 
 JsonNode *
@@ -1566,6 +1769,7 @@ wv_connection_dispose (GObject *object)
   g_clear_handle_id (&self->peer_summary_source, g_source_remove);
   g_clear_handle_id (&self->duration_source, g_source_remove);
   g_clear_handle_id (&self->idle_source, g_source_remove);
+  g_clear_handle_id (&self->watch_source, g_source_remove);
   if (self->peer)
     {
       g_signal_handlers_disconnect_by_data (self->peer, self);
@@ -1587,6 +1791,7 @@ wv_connection_finalize (GObject *object)
     }
   g_clear_pointer (&self->bulk_rx, wv_rx_stats_free);
   g_clear_pointer (&self->offset, wv_clock_offset_free);
+  g_clear_pointer (&self->outages, wv_outage_detector_free);
   g_free (self->session);
   g_free (self->id);
   G_OBJECT_CLASS (wv_connection_parent_class)->finalize (object);
@@ -1628,6 +1833,7 @@ wv_connection_init (WvConnection *self)
   self->owd_choice = WV_OWD_AUTO;
   self->max_clock_error_ms = 1.0;
   self->idle_timeout_s = 20;
+  self->lost_timeout_s = WV_LOST_TIMEOUT_DEFAULT_S;
   self->clock_error_ms = -1;
   self->owd_mode = WV_OWD_OFFSET_ESTIMATED;
   self->bulk_rx = wv_rx_stats_new ();

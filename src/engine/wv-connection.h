@@ -27,9 +27,15 @@ typedef enum {
   WV_CONN_STOPPING,    /* waiting for probes in flight and the peer's summary */
   WV_CONN_FINISHED,
   WV_CONN_FAILED,
+  WV_CONN_LOST,        /* nothing arrived from the peer for the lost timeout */
 } WvConnState;
 
 const char *wv_conn_state_to_string (WvConnState state);
+/* FINISHED, FAILED and LOST: the connection will not change again. */
+gboolean wv_conn_state_is_final (WvConnState state);
+
+/* Default of wv_connection_set_lost_timeout(). */
+#define WV_LOST_TIMEOUT_DEFAULT_S 5
 
 /* What a server is willing to send for one connection. */
 typedef struct {
@@ -75,6 +81,10 @@ void wv_connection_set_owd_mode (WvConnection *self, int mode);
  * trusted for one-way delays. */
 void wv_connection_set_max_clock_error (WvConnection *self, double ms);
 void wv_connection_set_idle_timeout (WvConnection *self, guint seconds);
+/* While streaming (and stopping): nothing at all received from the peer
+ * for this long declares it lost (WV_CONN_LOST, a "lost" record, the
+ * summaries from what this end knows). At least 1 s. */
+void wv_connection_set_lost_timeout (WvConnection *self, double seconds);
 
 /* Client: asks the server to start both directions' streams. */
 gboolean wv_connection_start_streams (WvConnection *self, const WvMsgStreams *params,
@@ -91,8 +101,9 @@ void wv_connection_get_path_counters (WvConnection *self, WvPathProbeCounters *o
 /* Stops the streams, waits for probes in flight, exchanges the summaries,
  * emits them and ends in WV_CONN_FINISHED. */
 void wv_connection_stop (WvConnection *self);
-/* Ends at once (the peer vanished or the program quits): emits summaries of
- * what was measured locally. */
+/* Ends at once in WV_CONN_FAILED (the peer said bye, the WebRTC connection
+ * failed, or the program quits): emits summaries of what was measured
+ * locally. */
 void wv_connection_abort (WvConnection *self, const char *reason);
 
 JsonNode *wv_connection_describe (WvConnection *self);

@@ -243,6 +243,17 @@ emit_uint (Emit *e, const char *json_key, const char *csv_name, guint64 v)
 }
 
 static void
+emit_uint64 (Emit *e, const char *json_key, const char *csv_name, guint64 v, gboolean known)
+{
+  if (!emit_begin (e, json_key, csv_name))
+    return;
+  if (known)
+    g_string_append_printf (e->out, "%" G_GUINT64_FORMAT, v);
+  else
+    put_null (e);
+}
+
+static void
 emit_bool (Emit *e, const char *json_key, const char *csv_name, gboolean v)
 {
   if (emit_begin (e, json_key, csv_name))
@@ -331,14 +342,14 @@ emit_stats (Emit *e, const WvRecord *r)
     {
       emit_int (e, "window_s", NULL, 0, FALSE);
       emit_double (e, "duration_s", "duration_s", st->duration_s, st->duration_s >= 0);
-      emit_uint (e, "probes_sent", "probes_sent", st->probes_sent);
+      emit_uint64 (e, "probes_sent", "probes_sent", st->probes_sent, !st->tx_missing);
     }
   else
     {
       emit_uint (e, "window_s", "window_s", st->window_s);
     }
-  emit_uint (e, "probes", "probes", rx->probes);
-  emit_uint (e, "expected", "expected", rx->expected);
+  emit_uint64 (e, "probes", "probes", rx->probes, !st->rx_missing);
+  emit_uint64 (e, "expected", "expected", rx->expected, !st->rx_missing);
   emit_summary (e, "rtt", "ms", &st->rtt_ms);
   emit_summary (e, "owd", "ms", &rx->owd_ms);
   emit_summary (e, "delay_dev", "ms", &rx->delay_dev_ms);
@@ -367,6 +378,37 @@ emit_stats (Emit *e, const WvRecord *r)
   emit_double (e, "clock_error_ms", "clock_error_ms", st->clock_error_ms, st->clock_error_ms >= 0);
   emit_double (e, "sched_err_p99_ms", "sched_err_p99_ms", st->sched_err_p99_ms,
                st->sched_err_p99_ms >= 0);
+  if (r->type == WV_RECORD_SUMMARY)
+    {
+      emit_bool (e, "peer_lost", "peer_lost", st->peer_lost);
+      emit_bool (e, "complete", "complete", !st->rx_missing && !st->tx_missing);
+      emit_string (e, "expected_from", "expected_from",
+                   st->rx_missing ? NULL : wv_expected_source_to_string (st->expected_source));
+    }
+}
+
+/* A time other than the record's own: Unix seconds with three decimals in
+ * JSON and in CSV's NAME_unix_s; unknown when 0. */
+static void
+emit_other_time (Emit *e, const char *json_key, const char *csv_name, gint64 time_ns)
+{
+  if (!emit_begin (e, json_key, csv_name))
+    return;
+  if (time_ns != 0)
+    append_unix_time (e->out, time_ns);
+  else
+    put_null (e);
+}
+
+static void
+emit_outage (Emit *e, const WvOutageRecord *o)
+{
+  gboolean closed = o->end_ns != 0;
+
+  emit_other_time (e, "start", "start_unix_s", o->start_ns);
+  emit_other_time (e, "end", "end_unix_s", o->end_ns);
+  emit_double (e, "duration_s", "duration_s", (o->end_ns - o->start_ns) / 1e9, closed);
+  emit_uint64 (e, "probes_lost", "probes_lost", o->probes_lost, closed);
 }
 
 /* r->type must be in range. */
@@ -405,6 +447,15 @@ emit_record (Emit *e, const WvRecord *r)
     case WV_RECORD_PATH_MTU:
       emit_int (e, "mtu", "mtu_bytes", r->path_mtu.mtu, r->path_mtu.mtu > 0);
       emit_bool (e, "confirmed", "confirmed", r->path_mtu.confirmed);
+      break;
+
+    case WV_RECORD_OUTAGE:
+      emit_outage (e, &r->outage);
+      break;
+
+    case WV_RECORD_LOST:
+      emit_other_time (e, "last_rx", "last_rx_unix_s", r->lost.last_rx_ns);
+      emit_double (e, "timeout_s", "timeout_s", r->lost.timeout_s, TRUE);
       break;
 
     case WV_N_RECORD_TYPES:

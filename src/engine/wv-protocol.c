@@ -192,6 +192,7 @@ static const char *const msg_type_names[] = {
   [WV_MSG_BYE] = "bye",
   [WV_MSG_PATH_REQUEST] = "path_request",
   [WV_MSG_PATH_RESULT] = "path_result",
+  [WV_MSG_OUTAGE] = "outage",
 };
 /* A type added to the header needs its name here (and its cases below:
  * the switches have no default, so -Wswitch points at them). */
@@ -552,6 +553,20 @@ validate_path_result (const WvMsgPathResult *r, GError **error)
     }
 }
 
+static gboolean
+validate_outage (const WvMsgOutage *o, GError **error)
+{
+  const char *where = "outage";
+
+  if (wv_direction_to_string (o->rx_dir) == NULL)
+    return field_error (error, where, "rx_dir", "invalid direction %d", (int) o->rx_dir);
+  if (o->start_ns <= 0)
+    return field_error (error, where, "start_ns", "not positive");
+  if (o->end_ns < o->start_ns)
+    return field_error (error, where, "end_ns", "before start_ns");
+  return check_uint64 (o->probes_lost, where, "probes_lost", error);
+}
+
 gboolean
 wv_msg_validate (const WvMsg *msg, GError **error)
 {
@@ -580,6 +595,8 @@ wv_msg_validate (const WvMsg *msg, GError **error)
       return validate_path_request (&msg->path_request, error);
     case WV_MSG_PATH_RESULT:
       return validate_path_result (&msg->path_result, error);
+    case WV_MSG_OUTAGE:
+      return validate_outage (&msg->outage, error);
     case WV_MSG_STOP_STREAMS:
     case WV_MSG_STREAMS_STOPPED:
     case WV_N_MSG_TYPES:
@@ -927,6 +944,12 @@ wv_msg_serialize (const WvMsg *msg)
       break;
     case WV_MSG_PATH_RESULT:
       build_path_result (b, &msg->path_result);
+      break;
+    case WV_MSG_OUTAGE:
+      add_enum (b, "rx_dir", wv_direction_to_string (msg->outage.rx_dir));
+      add_int (b, "start_ns", msg->outage.start_ns);
+      add_int (b, "end_ns", msg->outage.end_ns);
+      add_uint64 (b, "probes_lost", msg->outage.probes_lost);
       break;
     case WV_MSG_STOP_STREAMS:
     case WV_MSG_STREAMS_STOPPED:
@@ -1685,6 +1708,21 @@ read_path_result (JsonObject *o, WvMsgPathResult *r, GError **error)
     }
 }
 
+static gboolean
+read_outage (JsonObject *o, WvMsgOutage *out, GError **error)
+{
+  const char *where = "outage";
+  int dir = 0;
+
+  if (!get_enum_string (o, where, "rx_dir", direction_name, 2, &dir, error) ||
+      !get_int (o, where, "start_ns", G_MININT64, G_MAXINT64, &out->start_ns, error) ||
+      !get_int (o, where, "end_ns", G_MININT64, G_MAXINT64, &out->end_ns, error) ||
+      !get_uint64 (o, where, "probes_lost", &out->probes_lost, error))
+    return FALSE;
+  out->rx_dir = (WvDirection) dir;
+  return TRUE;
+}
+
 gboolean
 wv_msg_parse (const char *text, gsize len, WvMsg *out, GError **error)
 {
@@ -1804,6 +1842,9 @@ wv_msg_parse (const char *text, gsize len, WvMsg *out, GError **error)
       break;
     case WV_MSG_PATH_RESULT:
       ok = read_path_result (o, &msg.path_result, error);
+      break;
+    case WV_MSG_OUTAGE:
+      ok = read_outage (o, &msg.outage, error);
       break;
     case WV_MSG_STOP_STREAMS:
     case WV_MSG_STREAMS_STOPPED:

@@ -105,6 +105,7 @@ typedef enum {
   WV_MSG_BYE,
   WV_MSG_PATH_REQUEST,
   WV_MSG_PATH_RESULT,
+  WV_MSG_OUTAGE,
   WV_N_MSG_TYPES
 } WvMsgType;
 
@@ -195,6 +196,16 @@ typedef struct {
   char error[128];
 } WvMsgPathResult;
 
+/* outage: a gap the sending end saw in the streams it receives (rx_dir),
+ * reported when the streams came back. Times are the sender's
+ * CLOCK_REALTIME arrival stamps, ns. */
+typedef struct {
+  WvDirection rx_dir;
+  gint64 start_ns;
+  gint64 end_ns;
+  guint64 probes_lost;
+} WvMsgOutage;
+
 typedef struct {
   WvMsgType type;
   union {
@@ -204,6 +215,7 @@ typedef struct {
     WvMsgError error;       /* error, bye (message = reason) */
     WvMsgPathRequest path_request;
     WvMsgPathResult path_result;
+    WvMsgOutage outage;
   };
 } WvMsg;
 

@@ -46,6 +46,10 @@ wv_record_type_to_string (WvRecordType type)
       return "mtu";
     case WV_RECORD_PATH_MTU:
       return "path_mtu";
+    case WV_RECORD_OUTAGE:
+      return "outage";
+    case WV_RECORD_LOST:
+      return "lost";
     case WV_N_RECORD_TYPES:
     default:
       return NULL;

@@ -12,6 +12,7 @@
 
 #include <glib.h>
 
+#include "wv-outage.h"
 #include "wv-stats.h"
 
 G_BEGIN_DECLS
@@ -29,6 +30,8 @@ typedef enum {
   WV_RECORD_HOP,
   WV_RECORD_MTU,
   WV_RECORD_PATH_MTU,
+  WV_RECORD_OUTAGE,
+  WV_RECORD_LOST,
   WV_N_RECORD_TYPES
 } WvRecordType;
 
@@ -53,7 +56,27 @@ typedef struct {
   gboolean remarked;        /* received TOS differs from what was sent */
   double sched_err_p99_ms;  /* sender's probe scheduling error p99, -1 unknown */
   guint64 probes_sent;      /* summary: probes the sender sent */
+  /* summary only: */
+  gboolean rx_missing;      /* the receiver's part is missing: probes, loss unknown */
+  gboolean tx_missing;      /* the sender's part is missing: probes_sent, rtt unknown */
+  gboolean peer_lost;       /* the connection's peer was lost */
+  WvExpectedSource expected_source;  /* where rx.expected comes from */
 } WvStatsRecord;
+
+/* WV_RECORD_OUTAGE: a gap in the probe streams of one direction, seen by
+ * its receiver. Written when it opens (end_ns 0) and again when it ends. */
+typedef struct {
+  gint64 start_ns;          /* CLOCK_REALTIME of this host (see docs/output.md) */
+  gint64 end_ns;            /* 0 while open */
+  guint64 probes_lost;
+} WvOutageRecord;
+
+/* WV_RECORD_LOST: nothing at all arrived from the peer for timeout_s; the
+ * connection ends in WV_CONN_LOST. dir is the direction this end receives. */
+typedef struct {
+  gint64 last_rx_ns;        /* CLOCK_REALTIME of the last arrival from the peer */
+  double timeout_s;
+} WvLostRecord;
 
 /* WV_RECORD_HOP: one traceroute probe's answer. */
 typedef struct {
@@ -87,6 +110,8 @@ typedef struct {
     WvHopRecord hop;
     WvMtuRecord mtu;
     WvPathMtuRecord path_mtu;
+    WvOutageRecord outage;
+    WvLostRecord lost;
   };
 } WvRecord;
 

@@ -436,7 +436,7 @@ on_conn_state (WvConnection *conn, guint state, Session *s)
    * polls learn it now rather than at their timeout. */
   if (state != WV_CONN_CONNECTING && s->waiters->len > 0)
     wake_waiters (s, 0);
-  if ((state == WV_CONN_FINISHED || state == WV_CONN_FAILED) && !s->done)
+  if (wv_conn_state_is_final (state) && !s->done)
     {
       s->done = TRUE;
       if (s->server->config.log_sessions)
