@@ -354,6 +354,7 @@ make_summary (WvRecord *r)
   st->dscp = 5;
   st->remarked = FALSE;
   st->sched_err_p99_ms = 0.0625;
+  st->expected_source = WV_EXPECTED_SENDER;
 }
 
 static const Field summary_fields[] = {
@@ -383,6 +384,9 @@ static const Field summary_fields[] = {
   { "owd_mode", "owd_mode", "\"offset-estimated\"" },
   { "clock_error_ms", "clock_error_ms", "0" },
   { "sched_err_p99_ms", "sched_err_p99_ms", "0.0625" },
+  { "peer_lost", "peer_lost", "false" },
+  { "complete", "complete", "true" },
+  { "expected_from", "expected_from", "\"sender\"" },
   END
 };
 
@@ -491,7 +495,60 @@ static const Field path_mtu_fields[] = {
   END
 };
 
-#define N_RECORDS 9
+/* An outage of 2.012 s that ended, and one still open. */
+static void
+make_outage (WvRecord *r, gboolean ended)
+{
+  memset (r, 0, sizeof *r);
+  r->type = WV_RECORD_OUTAGE;
+  r->time_ns = T0 + 7 * SEC;
+  r->conn = 2;
+  r->family = 4;
+  r->dir = WV_DIR_C2S;
+  r->outage.start_ns = T0 + 5 * SEC;
+  r->outage.end_ns = ended ? T0 + 7 * SEC + 12 * G_GINT64_CONSTANT (1000000) : 0;
+  r->outage.probes_lost = ended ? 201 : 0;
+}
+
+static const Field outage_fields[] = {
+  HEAD ("outage", "1700000007.123", "2023-11-14 22:13:27.123", "2", "4", "c2s"),
+  { "start", "start_unix_s", "1700000005.123" },
+  { "end", "end_unix_s", "1700000007.135" },
+  { "duration_s", "duration_s", "2.012" },
+  { "probes_lost", "probes_lost", "201" },
+  END
+};
+
+static const Field outage_open_fields[] = {
+  HEAD ("outage", "1700000007.123", "2023-11-14 22:13:27.123", "2", "4", "c2s"),
+  { "start", "start_unix_s", "1700000005.123" },
+  { "end", "end_unix_s", "null" },
+  { "duration_s", "duration_s", "null" },
+  { "probes_lost", "probes_lost", "null" },
+  END
+};
+
+static void
+make_lost (WvRecord *r)
+{
+  memset (r, 0, sizeof *r);
+  r->type = WV_RECORD_LOST;
+  r->time_ns = T0 + 10 * SEC;
+  r->conn = 3;
+  r->family = 6;
+  r->dir = WV_DIR_S2C;
+  r->lost.last_rx_ns = T0 + 5 * SEC;
+  r->lost.timeout_s = 5;
+}
+
+static const Field lost_fields[] = {
+  HEAD ("lost", "1700000010.123", "2023-11-14 22:13:30.123", "3", "6", "s2c"),
+  { "last_rx", "last_rx_unix_s", "1700000005.123" },
+  { "timeout_s", "timeout_s", "5" },
+  END
+};
+
+#define N_RECORDS 12
 
 /* One record of each kind above, with the fields expected of each. */
 static void
@@ -516,6 +573,12 @@ make_all (WvRecord records[N_RECORDS], const Field *fields[N_RECORDS])
   fields[7] = mtu_unterminated_fields;
   make_path_mtu (&records[8]);
   fields[8] = path_mtu_fields;
+  make_outage (&records[9], TRUE);
+  fields[9] = outage_fields;
+  make_outage (&records[10], FALSE);
+  fields[10] = outage_open_fields;
+  make_lost (&records[11]);
+  fields[11] = lost_fields;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -687,10 +750,12 @@ static void
 check_csv_dir (const char *dir, const WvRecord *records, const Field *const *fields, guint n)
 {
   static const char *const files[WV_N_RECORD_TYPES] = {
-    "stats.csv", "summary.csv", "hop.csv", "mtu.csv", "path_mtu.csv",
+    "stats.csv", "summary.csv", "hop.csv", "mtu.csv", "path_mtu.csv", "outage.csv",
+    "lost.csv",
   };
   static const Field *const headers[WV_N_RECORD_TYPES] = {
     stats_full_fields, summary_fields, hop_silent_fields, mtu_v6_fields, path_mtu_fields,
+    outage_fields, lost_fields,
   };
 
   for (guint t = 0; t < WV_N_RECORD_TYPES; t++)
@@ -1083,6 +1148,8 @@ test_csv_mkdir (void)
     { "hop.csv", hop_silent_fields },
     { "mtu.csv", mtu_v6_fields },
     { "path_mtu.csv", path_mtu_fields },
+    { "outage.csv", outage_fields },
+    { "lost.csv", lost_fields },
   };
   g_autofree char *tmp = make_tmp_dir ();
   g_autofree char *dir = g_build_filename (tmp, "a", "b", "c", NULL);

@@ -182,7 +182,8 @@ wv_tail_expected (guint64 seq_expected, gint64 sent, double rate_pps, double due
     }
   if (rate_pps > 0 && due_s > WV_TAIL_RATE_SLACK_S && isfinite (due_s))
     {
-      guint64 by_rate = (guint64) floor (rate_pps * (due_s - WV_TAIL_RATE_SLACK_S));
+      /* (the epsilon keeps 100 x 9.95 from flooring to 994) */
+      guint64 by_rate = (guint64) floor (rate_pps * (due_s - WV_TAIL_RATE_SLACK_S) + 1e-6);
 
       if (by_rate > seq_expected)
         {
