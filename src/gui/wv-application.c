@@ -32,6 +32,8 @@ G_DEFINE_FINAL_TYPE (WvApplication, wv_application, GTK_TYPE_APPLICATION)
 static const GOptionEntry option_entries[] = {
   { "self-test", 0, 0, G_OPTION_ARG_NONE, NULL,
     N_("Open the window and start the loopback self-test at once"), NULL },
+  { "connect", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("Open the window and start measuring against the server at URL at once"), N_("URL") },
   { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the version and exit"), NULL },
   { NULL }
 };
@@ -124,8 +126,11 @@ wv_application_command_line (GApplication            *app,
                              GApplicationCommandLine *command_line)
 {
   GVariantDict *options = g_application_command_line_get_options_dict (command_line);
+  const char *url = NULL;
 
-  if (g_variant_dict_contains (options, "self-test"))
+  if (g_variant_dict_lookup (options, "connect", "&s", &url))
+    g_action_group_activate_action (G_ACTION_GROUP (app), "connect", g_variant_new_string (url));
+  else if (g_variant_dict_contains (options, "self-test"))
     g_action_group_activate_action (G_ACTION_GROUP (app), "self-test", NULL);
   else
     g_application_activate (app);
@@ -142,6 +147,45 @@ self_test_action (GSimpleAction *action,
 
   gtk_window_present (window);
   wv_window_start_self_test (WV_WINDOW (window));
+}
+
+/* app.connect('URL'): the window measures against that server now. */
+static void
+connect_action (GSimpleAction *action,
+                GVariant      *param,
+                gpointer       data)
+{
+  WvApplication *self = data;
+  GtkWindow *window = wv_application_get_main_window (self);
+
+  gtk_window_present (window);
+  wv_window_start_connect (WV_WINDOW (window), g_variant_get_string (param, NULL));
+}
+
+/* app.export-to('/folder'): what Export CSV does once a folder is chosen,
+ * for launchers, scripts and tests (over D-Bus, org.gtk.Actions). */
+static void
+export_to_action (GSimpleAction *action,
+                  GVariant      *param,
+                  gpointer       data)
+{
+  WvApplication *self = data;
+  const char *path = g_variant_get_string (param, NULL);
+  g_autoptr(GFile) folder = NULL;
+  GList *windows;
+
+  if (!g_path_is_absolute (path))
+    {
+      g_warning ("app.export-to needs an absolute folder, not “%s”", path);
+      return;
+    }
+  folder = g_file_new_for_path (path);
+  for (windows = gtk_application_get_windows (GTK_APPLICATION (self)); windows; windows = windows->next)
+    if (WV_IS_WINDOW (windows->data))
+      {
+        wv_window_export_to_folder (windows->data, folder);
+        return;
+      }
 }
 
 static void
@@ -187,7 +231,9 @@ quit_action (GSimpleAction *action,
   GList *windows = gtk_application_get_windows (GTK_APPLICATION (app));
 
   /* Closing the windows stops what runs (their close handlers) before the
-   * main loop ends. */
+   * main loop ends. A window may ask first (results not exported): then
+   * nothing quits until the user agrees, and the application ends with its
+   * last window. */
   while (windows)
     {
       GList *next = windows->next;
@@ -195,7 +241,8 @@ quit_action (GSimpleAction *action,
       gtk_window_close (windows->data);
       windows = next;
     }
-  g_application_quit (app);
+  if (gtk_application_get_windows (GTK_APPLICATION (app)) == NULL)
+    g_application_quit (app);
 }
 
 static void
@@ -204,6 +251,8 @@ wv_application_startup (GApplication *app)
   WvApplication *self = WV_APPLICATION (app);
   static const GActionEntry actions[] = {
     { "self-test", self_test_action },
+    { "connect", connect_action, "s" },
+    { "export-to", export_to_action, "s" },
     { "preferences", preferences_action },
     { "about", about_action },
     { "quit", quit_action },

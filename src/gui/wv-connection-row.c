@@ -98,7 +98,8 @@ wv_connection_row_update (WvConnectionRow *self)
 {
   WvConnState state;
   g_autofree char *values = NULL;
-  static const char *state_classes[] = { "wv-state-busy", "wv-state-good", "wv-state-bad", "wv-state-done" };
+  static const char *state_classes[] = { "wv-state-busy", "wv-state-good", "wv-state-bad",
+                                         "wv-state-done", "wv-state-lost", "wv-state-outage" };
   const char *state_class;
 
   g_return_if_fail (WV_IS_CONNECTION_ROW (self));
@@ -111,10 +112,18 @@ wv_connection_row_update (WvConnectionRow *self)
     case WV_CONN_READY:
     case WV_CONN_STREAMING: state_class = "wv-state-good"; break;
     case WV_CONN_FAILED: state_class = "wv-state-bad"; break;
+    case WV_CONN_LOST: state_class = "wv-state-lost"; break;
     case WV_CONN_FINISHED: state_class = "wv-state-done"; break;
     case WV_CONN_CONNECTING:
     case WV_CONN_STOPPING:
     default: state_class = "wv-state-busy"; break;
+    }
+  /* A stream that stopped arriving is not "Measuring". */
+  if (state == WV_CONN_STREAMING && wv_session_get_connection_in_outage (self->session, self->index))
+    {
+      /* TRANSLATORS: a connection whose probes stopped arriving for now */
+      gtk_label_set_text (self->state_label, _("No probes"));
+      state_class = "wv-state-outage";
     }
   for (guint i = 0; i < G_N_ELEMENTS (state_classes); i++)
     if (g_strcmp0 (state_classes[i], state_class) != 0)

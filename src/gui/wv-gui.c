@@ -249,6 +249,8 @@ wv_gui_conn_state_label (WvConnState state)
     case WV_CONN_STOPPING: return _("Stopping");
     case WV_CONN_FINISHED: return _("Finished");
     case WV_CONN_FAILED: return _("Failed");
+    /* TRANSLATORS: a connection whose server went silent */
+    case WV_CONN_LOST: return _("Lost");
     default: return _("Unknown");
     }
 }

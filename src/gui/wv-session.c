@@ -73,6 +73,7 @@ struct _WvSession
   guint max_records;              /* WV_SESSION_MAX_RECORDS, smaller in tests */
   guint64 n_dropped;
   WvTraceTable *trace;
+  GArray *outages;                /* WvRecord: the newest record of each outage */
 
   gint64 origin_mono;             /* µs, g_get_monotonic_time () */
   gint64 origin_real;             /* µs, g_get_real_time () at the same moment */
@@ -394,7 +395,7 @@ wv_session_push_connection_state (WvSession   *self,
 
   g_return_if_fail (WV_IS_SESSION (self));
 
-  if (state > WV_CONN_FAILED || !ensure_conn (self, index, family, &added))
+  if (state > WV_CONN_LOST || !ensure_conn (self, index, family, &added))
     return;
   c = get_conn (self, index);
   if (added)
@@ -480,6 +481,26 @@ store_class (Conn           *c,
     }
 }
 
+/* An outage is recorded when it opens and again when it ends: one entry
+ * per outage, the newest. */
+static void
+store_outage (WvSession      *self,
+              const WvRecord *record)
+{
+  for (guint i = 0; i < self->outages->len; i++)
+    {
+      WvRecord *o = &g_array_index (self->outages, WvRecord, i);
+
+      if (o->conn == record->conn && o->dir == record->dir &&
+          o->outage.start_ns == record->outage.start_ns)
+        {
+          *o = *record;
+          return;
+        }
+    }
+  g_array_append_val (self->outages, *record);
+}
+
 void
 wv_session_push_record (WvSession      *self,
                         const WvRecord *record)
@@ -523,7 +544,9 @@ wv_session_push_record (WvSession      *self,
           c->have_summary[record->dir] = TRUE;
         }
     }
-  else if (record->type != WV_RECORD_STATS)
+  else if (record->type == WV_RECORD_OUTAGE)
+    store_outage (self, record);
+  else if (record->type != WV_RECORD_STATS && record->type != WV_RECORD_LOST)
     wv_trace_table_add (self->trace, record);
   if ((record->type == WV_RECORD_STATS && record->stats.window_s == 10) ||
       record->type == WV_RECORD_SUMMARY)
@@ -1056,6 +1079,43 @@ wv_session_export_csv_finish (WvSession     *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/**
+ * wv_session_get_n_outages:
+ *
+ * Returns: how many outages (gaps in a probe stream) the run has had so
+ *   far; wv_session_get_outage() gives each one's newest record
+ */
+guint
+wv_session_get_n_outages (WvSession *self)
+{
+  g_return_val_if_fail (WV_IS_SESSION (self), 0);
+  return self->outages->len;
+}
+
+const WvRecord *
+wv_session_get_outage (WvSession *self,
+                       guint      i)
+{
+  g_return_val_if_fail (WV_IS_SESSION (self), NULL);
+  return i < self->outages->len ? &g_array_index (self->outages, WvRecord, i) : NULL;
+}
+
+/* TRUE while connection @index has an outage that has not ended. */
+gboolean
+wv_session_get_connection_in_outage (WvSession *self,
+                                     guint      index)
+{
+  g_return_val_if_fail (WV_IS_SESSION (self), FALSE);
+  for (guint i = 0; i < self->outages->len; i++)
+    {
+      const WvRecord *o = &g_array_index (self->outages, WvRecord, i);
+
+      if (o->conn == index && o->outage.end_ns == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 /* --- GObject ------------------------------------------------------------------------------ */
 
 static void
@@ -1080,6 +1140,7 @@ wv_session_finalize (GObject *object)
   g_clear_pointer (&self->conns, g_array_unref);
   g_clear_pointer (&self->blocks, g_ptr_array_unref);
   g_clear_pointer (&self->trace, wv_trace_table_free);
+  g_clear_pointer (&self->outages, g_array_unref);
   g_clear_pointer (&self->started_at, g_date_time_unref);
   g_free (self->privilege_advice);
   G_OBJECT_CLASS (wv_session_parent_class)->finalize (object);
@@ -1165,6 +1226,7 @@ wv_session_init (WvSession *self)
   self->conns = g_array_new (FALSE, TRUE, sizeof (Conn));
   self->blocks = g_ptr_array_new_with_free_func (g_free);
   self->trace = wv_trace_table_new ();
+  self->outages = g_array_new (FALSE, FALSE, sizeof (WvRecord));
   self->max_records = WV_SESSION_MAX_RECORDS;
   self->origin_mono = g_get_monotonic_time ();
   self->origin_real = g_get_real_time ();

@@ -101,6 +101,12 @@ const WvRecord *wv_session_get_class_summary      (WvSession            *self,
 gboolean        wv_session_is_charted             (WvSession            *self,
                                                    const WvRecord       *record);
 
+guint           wv_session_get_n_outages          (WvSession            *self);
+const WvRecord *wv_session_get_outage             (WvSession            *self,
+                                                   guint                 i);
+gboolean        wv_session_get_connection_in_outage (WvSession          *self,
+                                                   guint                 index);
+
 guint           wv_session_get_n_records          (WvSession            *self);
 const WvRecord *wv_session_get_record             (WvSession            *self,
                                                    guint                 index);

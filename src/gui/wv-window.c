@@ -108,6 +108,8 @@ struct _WvWindow
   guint exported_records;         /* records of this session in the last export */
   GFile *last_export;
   GtkWidget *confirm_dialog;
+  GtkWidget *close_dialog;
+  gboolean close_confirmed;       /* the user agreed to close with results unexported */
 
   BannerAction banner_action;
   char *banner_data;
@@ -463,9 +465,43 @@ on_connection_changed (WvSession *session,
       g_array_index (self->row_states, int, index) = state;
       /* TRANSLATORS: log line: a connection's new state, e.g. "IPv4 · 1: Measuring" */
       text = g_strdup_printf (_("%s: %s"), label, wv_gui_conn_state_label (state));
-      log_message (self, state == WV_CONN_FAILED ? WV_MESSAGE_WARNING : WV_MESSAGE_INFO, text);
+      log_message (self, state == WV_CONN_FAILED || state == WV_CONN_LOST ? WV_MESSAGE_WARNING
+                                                                          : WV_MESSAGE_INFO, text);
+      if (state == WV_CONN_LOST)
+        {
+          g_autofree char *banner =
+            /* TRANSLATORS: %s names a connection, e.g. "IPv4 · 1" */
+            g_strdup_printf (_("Connection %s is lost: nothing arrived from the server for "
+                               "several seconds. The other connections go on, and everything "
+                               "measured is kept."), label);
+
+          show_banner (self, GTK_MESSAGE_WARNING, banner, _("Show _Log"), BANNER_ACTION_SHOW_LOG,
+                       NULL);
+        }
       update_progress (self);
     }
+}
+
+/* "IPv4 · 1 s2c: 2.012 s without probes from 12:04:31, 200 lost" */
+static char *
+describe_outage (WvSession      *session,
+                 const WvRecord *o)
+{
+  g_autofree char *label = wv_session_dup_connection_label (session, o->conn);
+  g_autoptr(GDateTime) start = g_date_time_new_from_unix_local (o->outage.start_ns / 1000000000);
+  g_autofree char *at = start ? g_date_time_format (start, "%X") : g_strdup ("?");
+  const char *dir = wv_gui_direction_label (o->dir);
+
+  if (o->outage.end_ns == 0)
+    /* TRANSLATORS: log line: connection, direction, clock time, e.g.
+     * "IPv4 · 1, server to client: no probes since 12:04:31" */
+    return g_strdup_printf (_("%s, %s: no probes since %s"), label, dir, at);
+  /* TRANSLATORS: log line: connection, direction, seconds, clock time and
+   * a count, e.g. "IPv4 · 1, server to client: outage of 2.0 s at 12:04:31,
+   * 200 probes lost" */
+  return g_strdup_printf (_("%s, %s: outage of %.1f s at %s, %" G_GUINT64_FORMAT " probes lost"),
+                          label, dir, (o->outage.end_ns - o->outage.start_ns) / 1e9, at,
+                          o->outage.probes_lost);
 }
 
 static void
@@ -475,9 +511,16 @@ on_record (WvSession      *session,
 {
   WvConnectionRow *row;
 
-  if ((wv_session_is_charted (session, record) || record->type == WV_RECORD_SUMMARY) &&
+  if ((wv_session_is_charted (session, record) || record->type == WV_RECORD_SUMMARY ||
+       record->type == WV_RECORD_OUTAGE) &&
       (row = get_row (self, record->conn)))
     wv_connection_row_update (row);
+  if (record->type == WV_RECORD_OUTAGE)
+    {
+      g_autofree char *text = describe_outage (session, record);
+
+      log_message (self, WV_MESSAGE_WARNING, text);
+    }
   if (wv_session_get_n_records (session) == 1)
     update_ui (self);
 }
@@ -502,8 +545,28 @@ on_session_finished (WvSession *session,
                      gboolean   ok,
                      WvWindow  *self)
 {
+  guint n_outages = wv_session_get_n_outages (session);
+
   self->finished_ok = ok;
-  if (ok)
+  /* The run's outages, once more, together. */
+  for (guint i = 0; i < n_outages; i++)
+    {
+      g_autofree char *text = describe_outage (session, wv_session_get_outage (session, i));
+
+      log_message (self, WV_MESSAGE_WARNING, text);
+    }
+  if (ok && n_outages > 0)
+    {
+      g_autofree char *text =
+        g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                      "Finished with %u outage (see the Log tab): Export CSV saves everything measured",
+                                      "Finished with %u outages (see the Log tab): Export CSV saves everything measured",
+                                      n_outages), n_outages);
+
+      log_message (self, WV_MESSAGE_INFO, _("The measurement finished"));
+      set_status (self, text);
+    }
+  else if (ok)
     {
       log_message (self, WV_MESSAGE_INFO, _("The measurement finished"));
       set_status (self, _("Finished: Export CSV saves everything measured"));
@@ -861,6 +924,21 @@ wv_window_start_self_test (WvWindow *self)
   if (wv_window_get_running (self))
     return FALSE;
   wv_window_set_mode (self, WV_MODE_SELF_TEST);
+  return wv_window_start (self);
+}
+
+/* Switches to connect mode with @url (if nothing runs) and starts:
+ * --connect URL. */
+gboolean
+wv_window_start_connect (WvWindow   *self,
+                         const char *url)
+{
+  g_return_val_if_fail (WV_IS_WINDOW (self), FALSE);
+
+  if (wv_window_get_running (self))
+    return FALSE;
+  wv_window_set_mode (self, WV_MODE_CONNECT);
+  gtk_editable_set_text (GTK_EDITABLE (self->url_entry), url);
   return wv_window_start (self);
 }
 
@@ -1344,11 +1422,81 @@ save_window_state (GtkWindow *window)
   return FALSE;
 }
 
+enum {
+  CLOSE_EXPORT = 1,
+  CLOSE_ANYWAY = 2,
+};
+
+static void
+on_close_response (GtkDialog *dialog,
+                   int        response,
+                   WvWindow  *self)
+{
+  gtk_window_destroy (GTK_WINDOW (g_steal_pointer (&self->close_dialog)));
+  if (response == CLOSE_ANYWAY)
+    {
+      self->close_confirmed = TRUE;
+      gtk_window_close (GTK_WINDOW (self));
+    }
+  else if (response == CLOSE_EXPORT)
+    export_csv_action (GTK_WIDGET (self), "win.export-csv", NULL);
+}
+
+/* Closing loses what the window holds: asked during a run, and after one
+ * whose results no export wrote. */
+static void
+confirm_close (WvWindow *self)
+{
+  gboolean running = self->session && wv_session_get_running (self->session);
+  GtkWidget *quit;
+
+  if (self->close_dialog)
+    {
+      gtk_window_present (GTK_WINDOW (self->close_dialog));
+      return;
+    }
+  self->close_dialog = gtk_message_dialog_new (GTK_WINDOW (self),
+                                               GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
+                                               GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE,
+                                               running ? _("Stop the measurement and close?")
+                                                       : _("Close without exporting?"));
+  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (self->close_dialog), "%s",
+                                            running ? _("The measurement is still running. Its results "
+                                                        "so far have not been exported and are lost "
+                                                        "when the window closes.")
+                                                    : _("The results of the last measurement have not "
+                                                        "been exported and are lost when the window "
+                                                        "closes."));
+  gtk_dialog_add_button (GTK_DIALOG (self->close_dialog), _("_Cancel"), GTK_RESPONSE_CANCEL);
+  if (!running)
+    gtk_dialog_add_button (GTK_DIALOG (self->close_dialog), _("_Export First…"), CLOSE_EXPORT);
+  quit = gtk_dialog_add_button (GTK_DIALOG (self->close_dialog), _("Close _Anyway"), CLOSE_ANYWAY);
+  gtk_widget_add_css_class (quit, "destructive-action");
+  gtk_dialog_set_default_response (GTK_DIALOG (self->close_dialog),
+                                   running ? GTK_RESPONSE_CANCEL : CLOSE_EXPORT);
+  g_signal_connect (self->close_dialog, "response", G_CALLBACK (on_close_response), self);
+  gtk_window_present (GTK_WINDOW (self->close_dialog));
+}
+
+/* The question before closing loses results, or NULL while not asked. */
+GtkWidget *
+wv_window_get_close_dialog (WvWindow *self)
+{
+  g_return_val_if_fail (WV_IS_WINDOW (self), NULL);
+  return self->close_dialog;
+}
+
 static gboolean
 wv_window_close_request (GtkWindow *window)
 {
   WvWindow *self = WV_WINDOW (window);
 
+  if (!self->close_confirmed && self->session &&
+      (wv_session_get_running (self->session) || wv_window_get_unexported (self)))
+    {
+      confirm_close (self);
+      return TRUE;
+    }
   save_window_state (window);
   /* Closing ends what runs; the engine's dispose cleans up its side. */
   if (self->session && wv_session_get_running (self->session))
@@ -1425,6 +1573,11 @@ wv_window_dispose (GObject *object)
     {
       g_signal_handlers_disconnect_by_data (self->confirm_dialog, self);
       gtk_window_destroy (GTK_WINDOW (g_steal_pointer (&self->confirm_dialog)));
+    }
+  if (self->close_dialog)
+    {
+      g_signal_handlers_disconnect_by_data (self->close_dialog, self);
+      gtk_window_destroy (GTK_WINDOW (g_steal_pointer (&self->close_dialog)));
     }
   if (self->chooser)
     {

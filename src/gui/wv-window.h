@@ -32,10 +32,13 @@ void          wv_window_set_mode         (WvWindow      *self,
                                           const char    *mode);
 gboolean      wv_window_start            (WvWindow      *self);
 gboolean      wv_window_start_self_test  (WvWindow      *self);
+gboolean      wv_window_start_connect    (WvWindow      *self,
+                                          const char    *url);
 void          wv_window_stop             (WvWindow      *self);
 gboolean      wv_window_get_running      (WvWindow      *self);
 gboolean      wv_window_get_unexported   (WvWindow      *self);
 GtkWidget    *wv_window_get_confirm_dialog (WvWindow    *self);
+GtkWidget    *wv_window_get_close_dialog (WvWindow      *self);
 WvSession    *wv_window_get_session      (WvWindow      *self);
 void          wv_window_set_session      (WvWindow      *self,
                                           WvSession     *session);
