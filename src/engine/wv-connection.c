@@ -66,11 +66,14 @@ typedef struct {
   WvSchedulerTask *task;
   WvMsgStats peer[N_WINDOWS + 1];   /* latest from the peer; [N_WINDOWS] = summary */
   gboolean have_peer[N_WINDOWS + 1];
+  gint64 peer_mono_ns[N_WINDOWS + 1]; /* when it arrived */
   WvMsgStats own_final;
 } WvClass;
 
 /* How often the streams are watched for outages and the peer for silence. */
 #define WATCH_MS 100
+/* The peer sends its part every second. */
+#define PEER_STATS_FRESH_NS (2500 * G_GINT64_CONSTANT (1000000))
 
 struct _WvConnection
 {
@@ -822,11 +825,15 @@ stats_tick (gpointer data)
       {
         WvMsg msg = { .type = WV_MSG_STATS };
 
+        WvClass *k = &self->classes[c];
+        /* A part older than two of its periods is not this second's: the
+         * peer's half of the record is unknown, not its last value again. */
+        gboolean fresh = k->have_peer[w] &&
+                         wv_monotonic_ns () - k->peer_mono_ns[w] < PEER_STATS_FRESH_NS;
+
         fill_own_stats (self, c, windows_s[w], now, &msg.stats);
         send_msg (self, &msg);
-        emit_pair (self, c, &msg.stats,
-                   self->classes[c].have_peer[w] ? &self->classes[c].peer[w] : NULL,
-                   now, WV_RECORD_STATS);
+        emit_pair (self, c, &msg.stats, fresh ? &k->peer[w] : NULL, now, WV_RECORD_STATS);
       }
   return G_SOURCE_CONTINUE;
 }
@@ -1309,6 +1316,7 @@ handle_msg (WvConnection *self, const WvMsg *msg)
           }
         self->classes[s->class_index].peer[slot] = *s;
         self->classes[s->class_index].have_peer[slot] = TRUE;
+        self->classes[s->class_index].peer_mono_ns[slot] = wv_monotonic_ns ();
         if (slot == N_WINDOWS && self->own_final_sent && all_peer_finals (self))
           {
             emit_summaries (self);

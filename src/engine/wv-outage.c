@@ -52,6 +52,9 @@ wv_outage_detector_free (WvOutageDetector *d)
 void
 wv_outage_detector_start (WvOutageDetector *d, gint64 now_ns)
 {
+  WvOutageDetector fresh = { d->interval_ns, d->n_streams };
+
+  *d = fresh;
   d->started = TRUE;
   d->last_arrival_ns = now_ns;
 }
@@ -63,6 +66,19 @@ wv_outage_detector_get_threshold (WvOutageDetector *d)
              (gint64) (WV_OUTAGE_JITTER_FACTOR * d->jitter_ns);
 
   return MAX (t, WV_OUTAGE_MIN_GAP_NS);
+}
+
+/* Before the first probe the two ends' start times differ by a round trip
+ * and a busy main loop: the silence must be longer to count. */
+static gint64
+current_threshold (WvOutageDetector *d)
+{
+  gboolean any = FALSE;
+
+  for (guint i = 0; i < d->n_streams; i++)
+    any |= d->stream_seen[i];
+  return any ? wv_outage_detector_get_threshold (d)
+             : MAX (wv_outage_detector_get_threshold (d), WV_OUTAGE_START_GRACE_NS);
 }
 
 gboolean
@@ -96,7 +112,7 @@ wv_outage_detector_arrival (WvOutageDetector *d, gint64 arrival_ns, guint stream
     arrival_ns = d->last_arrival_ns;
   gap = arrival_ns - d->last_arrival_ns;
 
-  if (d->open || gap > wv_outage_detector_get_threshold (d))
+  if (d->open || gap > current_threshold (d))
     {
       closed->start_ns = d->last_arrival_ns;
       closed->end_ns = arrival_ns;
@@ -132,7 +148,7 @@ wv_outage_detector_check (WvOutageDetector *d, gint64 now_ns, WvOutage *opened)
 {
   if (!d->started || d->open_reported)
     return FALSE;
-  if (now_ns - d->last_arrival_ns <= wv_outage_detector_get_threshold (d))
+  if (now_ns - d->last_arrival_ns <= MAX (current_threshold (d), WV_OUTAGE_REPORT_MIN_NS))
     return FALSE;
   d->open = TRUE;
   d->open_reported = TRUE;

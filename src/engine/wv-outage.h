@@ -21,6 +21,15 @@ G_BEGIN_DECLS
 #define WV_OUTAGE_INTERVALS    3
 #define WV_OUTAGE_JITTER_FACTOR 4
 #define WV_OUTAGE_MAX_STREAMS  8
+/* An outage is reported open (wv_outage_detector_check(), while it lasts)
+ * only after this much silence, at least: the check runs in the receiver's
+ * main loop, which may be late processing probes that did arrive (bulk
+ * traffic keeps it busy). Whether a gap was an outage is decided from the
+ * arrival stamps once it ends, with the threshold alone. */
+#define WV_OUTAGE_REPORT_MIN_NS (500 * G_GINT64_CONSTANT (1000000))
+/* Before the first probe of any stream arrived, the silence since the
+ * start must be longer than this (and than the threshold) to count. */
+#define WV_OUTAGE_START_GRACE_NS (1000 * G_GINT64_CONSTANT (1000000))
 
 typedef struct {
   gint64 start_ns;          /* arrival of the last probe before the gap */

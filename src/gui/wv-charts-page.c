@@ -244,6 +244,35 @@ on_connection_added (WvSession    *session,
   add_connection (self, index);
 }
 
+/* The session's outages, shaded on the charts of their direction. */
+static void
+update_spans (WvChartsPage *self)
+{
+  g_autoptr(GArray) c2s = g_array_new (FALSE, FALSE, sizeof (WvTimeSpan));
+  g_autoptr(GArray) s2c = g_array_new (FALSE, FALSE, sizeof (WvTimeSpan));
+  GArray *spans[2] = { c2s, s2c };
+  guint n = self->session ? wv_session_get_n_outages (self->session) : 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      const WvRecord *o = wv_session_get_outage (self->session, i);
+      WvRecord at = *o;
+      WvTimeSpan sp;
+
+      if (!wv_session_get_connection_visible (self->session, o->conn))
+        continue;
+      at.time_ns = o->outage.start_ns;
+      sp.start = wv_session_get_record_time (self->session, &at);
+      at.time_ns = o->outage.end_ns;
+      sp.end = o->outage.end_ns ? wv_session_get_record_time (self->session, &at) : NAN;
+      g_array_append_val (spans[o->dir], sp);
+    }
+  for (guint m = 0; m < WV_N_CHART_METRICS; m++)
+    for (guint d = 0; d < 2; d++)
+      wv_time_chart_set_spans (self->charts[m][d], (const WvTimeSpan *) spans[d]->data,
+                               spans[d]->len);
+}
+
 static void
 on_connection_changed (WvSession    *session,
                        guint         index,
@@ -257,6 +286,44 @@ on_connection_changed (WvSession    *session,
   for (guint m = 0; m < WV_N_CHART_METRICS; m++)
     for (guint d = 0; d < 2; d++)
       wv_series_set_visible (cs->series[m][d], visible);
+  if (wv_session_get_n_outages (session) > 0)
+    update_spans (self);
+}
+
+/* No line across an outage or after a lost peer: the lines of the
+ * connection break where the data stopped. */
+static void
+break_lines (WvChartsPage   *self,
+             guint           conn,
+             double          t)
+{
+  ConnSeries *cs;
+
+  if (conn >= self->conns->len || (cs = g_ptr_array_index (self->conns, conn)) == NULL ||
+      !isfinite (t))
+    return;
+  for (guint m = 0; m < WV_N_CHART_METRICS; m++)
+    for (guint d = 0; d < 2; d++)
+      {
+        flush_pending (self, m, d);
+        wv_series_append_break (cs->series[m][d], t);
+      }
+}
+
+/* Where an outage opened (its start) or the peer was lost. */
+static void
+break_at (WvChartsPage   *self,
+          const WvRecord *record)
+{
+  WvRecord at = *record;
+
+  if (record->type == WV_RECORD_OUTAGE)
+    {
+      if (record->outage.end_ns != 0)
+        return;
+      at.time_ns = record->outage.start_ns;
+    }
+  break_lines (self, record->conn, wv_session_get_record_time (self->session, &at));
 }
 
 static void
@@ -266,6 +333,12 @@ on_record (WvSession      *session,
 {
   if (wv_session_is_charted (session, record))
     append_record (self, record);
+  else if (record->type == WV_RECORD_OUTAGE || record->type == WV_RECORD_LOST)
+    {
+      break_at (self, record);
+      if (record->type == WV_RECORD_OUTAGE)
+        update_spans (self);
+    }
 }
 
 static gboolean
@@ -449,6 +522,8 @@ refill (WvChartsPage *self)
 
       if (wv_session_is_charted (self->session, r))
         append_record (self, r);
+      else if (r->type == WV_RECORD_OUTAGE || r->type == WV_RECORD_LOST)
+        break_at (self, r);
     }
 }
 
@@ -479,6 +554,9 @@ wv_charts_page_set_session (WvChartsPage *self,
 
   if (session == NULL)
     {
+      for (guint m = 0; m < WV_N_CHART_METRICS; m++)
+        for (guint d = 0; d < 2; d++)
+          wv_time_chart_set_spans (self->charts[m][d], NULL, 0);
       update_step (self);
       return;
     }
@@ -491,6 +569,7 @@ wv_charts_page_set_session (WvChartsPage *self,
     if (wv_session_has_connection (session, i))
       add_connection (self, i);
   refill (self);
+  update_spans (self);
 
   g_signal_connect_object (session, "connection-added", G_CALLBACK (on_connection_added), self, 0);
   g_signal_connect_object (session, "connection-changed", G_CALLBACK (on_connection_changed), self, 0);

@@ -92,6 +92,7 @@ state_label (const char *state)
     { "stopping", WV_CONN_STOPPING },
     { "finished", WV_CONN_FINISHED },
     { "failed", WV_CONN_FAILED },
+    { "lost", WV_CONN_LOST },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (states); i++)
@@ -172,7 +173,8 @@ wv_server_page_show_description (WvServerPage *self,
                                   streams ? g_strdup_printf (_("%lld probes/s"),
                                                              (long long) member_int (streams, "rate_pps", 0))
                                           : g_strdup ("–"));
-          wv_table_row_set_dim (row, g_strcmp0 (state, "finished") == 0 || g_strcmp0 (state, "failed") == 0);
+          wv_table_row_set_dim (row, g_strcmp0 (state, "finished") == 0 || g_strcmp0 (state, "failed") == 0 ||
+                                  g_strcmp0 (state, "lost") == 0);
           g_ptr_array_add (rows, row);
         }
     }

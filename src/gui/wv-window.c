@@ -499,9 +499,9 @@ describe_outage (WvSession      *session,
   /* TRANSLATORS: log line: connection, direction, seconds, clock time and
    * a count, e.g. "IPv4 · 1, server to client: outage of 2.0 s at 12:04:31,
    * 200 probes lost" */
-  return g_strdup_printf (_("%s, %s: outage of %.1f s at %s, %" G_GUINT64_FORMAT " probes lost"),
+  return g_strdup_printf (_("%s, %s: outage of %.1f s at %s, %u probes lost"),
                           label, dir, (o->outage.end_ns - o->outage.start_ns) / 1e9, at,
-                          o->outage.probes_lost);
+                          (guint) MIN (o->outage.probes_lost, G_MAXUINT));
 }
 
 static void

@@ -58,6 +58,8 @@ struct _WvTimeChart
   double fixed_min;      /* NaN: automatic */
   double fixed_max;
 
+  GArray *spans;         /* WvTimeSpan, shaded behind the lines */
+
   /* What the last frame was drawn with, for picking and the tests. */
   WvChartFrame frame;
   WvAxisTicks y_ticks;
@@ -560,6 +562,38 @@ snapshot_hover (WvTimeChart   *self,
   cairo_destroy (cr);
 }
 
+/* Shaded intervals (outages), behind the lines, clipped to the plot. */
+static void
+snapshot_spans (WvTimeChart *self,
+                GtkSnapshot *snapshot)
+{
+  const WvChartFrame *frame = &self->frame;
+  double span_t = frame->t_end - frame->t_start;
+  GdkRGBA shade;
+
+  if (self->spans->len == 0 || !(span_t > 0))
+    return;
+  wv_chart_palette_get_status (WV_CHART_STATUS_BAD, frame->dark, &shade);
+  shade.alpha = 0.15f;
+  for (guint i = 0; i < self->spans->len; i++)
+    {
+      const WvTimeSpan *sp = &g_array_index (self->spans, WvTimeSpan, i);
+      double end = isnan (sp->end) ? frame->t_end : sp->end;
+      double x0 = frame->plot.origin.x + (MAX (sp->start, frame->t_start) - frame->t_start) / span_t *
+                  frame->plot.size.width;
+      double x1 = frame->plot.origin.x + (MIN (end, frame->t_end) - frame->t_start) / span_t *
+                  frame->plot.size.width;
+
+      if (!(x1 > x0))
+        continue;
+      /* At least a pixel, so a short outage stays visible. */
+      gtk_snapshot_append_color (snapshot, &shade,
+                                 &GRAPHENE_RECT_INIT (floor (x0), frame->plot.origin.y,
+                                                      MAX (ceil (x1) - floor (x0), 1),
+                                                      frame->plot.size.height));
+    }
+}
+
 static void
 wv_time_chart_snapshot (GtkWidget   *widget,
                         GtkSnapshot *snapshot)
@@ -605,6 +639,7 @@ wv_time_chart_snapshot (GtkWidget   *widget,
     return;
 
   snapshot_grid (self, snapshot, width, &m, &fg);
+  snapshot_spans (self, snapshot);
 
   /* Sparse layers share one cairo node (one surface per chart rather than
    * one per series); dense layers and other children draw themselves. */
@@ -672,6 +707,54 @@ wv_time_chart_snapshot (GtkWidget   *widget,
 
   if (self->pointer_inside)
     snapshot_hover (self, snapshot, &fg);
+}
+
+static int
+compare_spans (gconstpointer a,
+               gconstpointer b)
+{
+  const WvTimeSpan *x = a, *y = b;
+
+  return x->start < y->start ? -1 : x->start > y->start;
+}
+
+void
+wv_time_chart_set_spans (WvTimeChart      *self,
+                         const WvTimeSpan *spans,
+                         guint             n_spans)
+{
+  g_return_if_fail (WV_IS_TIME_CHART (self));
+  g_return_if_fail (spans != NULL || n_spans == 0);
+
+  g_array_set_size (self->spans, 0);
+  for (guint i = 0; i < n_spans; i++)
+    if (isfinite (spans[i].start) && (isnan (spans[i].end) || spans[i].end >= spans[i].start))
+      g_array_append_val (self->spans, spans[i]);
+  /* Overlapping spans (the same outage seen by several connections) are
+   * drawn once, so the shade means the same wherever it is. */
+  g_array_sort (self->spans, compare_spans);
+  for (guint i = 1; i < self->spans->len; )
+    {
+      WvTimeSpan *prev = &g_array_index (self->spans, WvTimeSpan, i - 1);
+      const WvTimeSpan *cur = &g_array_index (self->spans, WvTimeSpan, i);
+
+      if (!isnan (prev->end) && cur->start > prev->end)
+        {
+          i++;
+          continue;
+        }
+      if (isnan (cur->end) || (!isnan (prev->end) && cur->end > prev->end))
+        prev->end = cur->end;
+      g_array_remove_index (self->spans, i);
+    }
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+guint
+wv_time_chart_get_n_spans (WvTimeChart *self)
+{
+  g_return_val_if_fail (WV_IS_TIME_CHART (self), 0);
+  return self->spans->len;
 }
 
 static void
@@ -915,6 +998,7 @@ wv_time_chart_finalize (GObject *object)
 
   g_clear_pointer (&self->title, g_free);
   g_clear_pointer (&self->unit, g_free);
+  g_clear_pointer (&self->spans, g_array_unref);
 
   G_OBJECT_CLASS (wv_time_chart_parent_class)->finalize (object);
 }
@@ -1082,6 +1166,7 @@ wv_time_chart_init (WvTimeChart *self)
   GtkEventController *motion;
 
   self->series = g_list_store_new (WV_TYPE_SERIES);
+  self->spans = g_array_new (FALSE, FALSE, sizeof (WvTimeSpan));
   self->y_axis = wv_chart_axis_new (0, 1);
   self->window = WV_TIME_CHART_DEFAULT_WINDOW;
   self->now = NAN;

@@ -91,6 +91,19 @@ void         wv_time_chart_get_plot_area    (WvTimeChart       *self,
 void         wv_time_chart_get_time_range   (WvTimeChart       *self,
                                              double            *t_start,
                                              double            *t_end);
+
+/* An interval of the time axis drawn shaded behind the lines (an outage:
+ * no data arrived then). end is NaN while it goes on (up to "now"). */
+typedef struct
+{
+  double start;
+  double end;
+} WvTimeSpan;
+
+void         wv_time_chart_set_spans        (WvTimeChart       *self,
+                                             const WvTimeSpan  *spans,
+                                             guint              n_spans);
+guint        wv_time_chart_get_n_spans      (WvTimeChart       *self);
 void         wv_time_chart_get_y_ticks      (WvTimeChart       *self,
                                              WvAxisTicks       *out);
 gboolean     wv_time_chart_pick             (WvTimeChart       *self,
