@@ -1056,25 +1056,30 @@ wv_peer_close (WvPeer *self)
     g_signal_handlers_disconnect_by_data (self->agent, self);
   if (self->webrtc)
     g_signal_handlers_disconnect_by_data (self->webrtc, self);
+  /* No send is under way once this holds; webrtcbin keeps the channels
+   * until the teardown finalises it. */
+  g_rw_lock_writer_lock (&self->channels_lock);
+  for (guint i = 0; i < WV_N_CHANNELS; i++)
+    g_clear_object (&self->channels[i]);
+  g_rw_lock_writer_unlock (&self->channels_lock);
   if (self->pipeline)
     {
       g_autoptr(GstBus) bus = gst_pipeline_get_bus (GST_PIPELINE (self->pipeline));
       g_autoptr(GThread) thread = NULL;
+      /* The thread drops the last reference too: finalising the SCTP
+       * association may wait for usrsctp's timers (usrsctp_finish()). */
+      GstElement *pipeline = g_steal_pointer (&self->pipeline);
 
+      self->webrtc = NULL;
       gst_bus_set_sync_handler (bus, NULL, NULL, NULL);
       gst_bus_set_flushing (bus, TRUE);
       g_mutex_lock (&teardown_lock);
       teardowns_running++;
       g_mutex_unlock (&teardown_lock);
-      thread = g_thread_try_new ("wv-peer-close", teardown_thread,
-                                 gst_object_ref (self->pipeline), NULL);
+      thread = g_thread_try_new ("wv-peer-close", teardown_thread, pipeline, NULL);
       if (thread == NULL)
-        teardown_thread (gst_object_ref (self->pipeline));
+        teardown_thread (pipeline);
     }
-  g_rw_lock_writer_lock (&self->channels_lock);
-  for (guint i = 0; i < WV_N_CHANNELS; i++)
-    g_clear_object (&self->channels[i]);
-  g_rw_lock_writer_unlock (&self->channels_lock);
 }
 
 WvPeerState
