@@ -38,7 +38,7 @@ struct _WvPeer
   gboolean offerer;
   int family;
   WvPeerState state;       /* main context only */
-  gboolean closed;         /* main context only */
+  gint closed;             /* set in the main context, atomic */
 
   GMutex lock;             /* protects selected_pair */
   char *selected_pair;
@@ -333,6 +333,13 @@ on_description_created (GstPromise *promise, gpointer user_data)
       return;
     }
   gst_promise_unref (promise);
+  /* (webrtcbin's own thread: closed, the pipeline is being torn down, and
+   * webrtc stays valid until that thread is stopped) */
+  if (g_atomic_int_get (&self->closed))
+    {
+      gst_webrtc_session_description_free (desc);
+      return;
+    }
 
   g_signal_emit_by_name (self->webrtc, "set-local-description", desc, NULL);
 
@@ -371,7 +378,7 @@ on_remote_description_set (GstPromise *promise, gpointer user_data)
     {
       post_failure (self, err->message);
     }
-  else if (!self->offerer)
+  else if (!self->offerer && !g_atomic_int_get (&self->closed))
     {
       GstPromise *p = gst_promise_new_with_change_func (on_description_created,
                                                         g_object_ref (self),
@@ -414,6 +421,12 @@ wv_peer_set_remote_description (WvPeer *self, const char *type, const char *sdp,
   const char *want = self->offerer ? "answer" : "offer";
 
   g_return_val_if_fail (WV_IS_PEER (self), FALSE);
+
+  if (self->closed)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CLOSED, "the peer is closed");
+      return FALSE;
+    }
 
   if (g_strcmp0 (type, want) != 0)
     {
@@ -1047,7 +1060,7 @@ wv_peer_close (WvPeer *self)
   if (self->closed)
     return;
   set_state (self, WV_PEER_CLOSED);
-  self->closed = TRUE;
+  g_atomic_int_set (&self->closed, TRUE);
 
   for (guint i = 0; i < WV_N_CHANNELS; i++)
     if (self->channels[i])
@@ -1070,7 +1083,6 @@ wv_peer_close (WvPeer *self)
        * association may wait for usrsctp's timers (usrsctp_finish()). */
       GstElement *pipeline = g_steal_pointer (&self->pipeline);
 
-      self->webrtc = NULL;
       gst_bus_set_sync_handler (bus, NULL, NULL, NULL);
       gst_bus_set_flushing (bus, TRUE);
       g_mutex_lock (&teardown_lock);

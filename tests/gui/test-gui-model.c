@@ -191,7 +191,7 @@ test_session_connections (void)
   /* Out of range: index, family, state. Nothing happens. */
   wv_session_push_connection_state (s, WV_SESSION_MAX_CONNECTIONS, 4, WV_CONN_READY);
   wv_session_push_connection_state (s, 5, 5, WV_CONN_READY);
-  wv_session_push_connection_state (s, 1, 4, WV_CONN_FAILED + 1);
+  wv_session_push_connection_state (s, 1, 4, WV_CONN_LOST + 1);
   g_assert_cmpuint (c.added, ==, 4);
   g_assert_cmpuint (c.changed, ==, 2);
   g_assert_false (wv_session_has_connection (s, 5));
