@@ -23,15 +23,9 @@ LOST_TIMEOUT=3
 
 lab_init lost
 lab_linear 1
-server4=$(lab_server_addr 4)
-server6=$(lab_server_addr 6)
-url="http://$server4:8080"
-lab_spawn server serve.log "$WV_CLI" serve --listen "$server4:8080" --listen "[$server6]:8080"
-serve_pid=$LAB_LAST_PID
-for _ in $(seq 300); do
-  lab_exec client "$WV_CLI" status "$url" >/dev/null 2>&1 && break
-  sleep 0.1
-done
+t_wv_serve
+url=$T_URL
+serve_pid=$T_SERVE_PID
 
 json="$LAB_DIR/run.jsonl"
 csv="$LAB_DIR/csv"

@@ -21,15 +21,9 @@ LOST_TIMEOUT=5
 
 lab_init vanish
 lab_linear 1
-server4=$(lab_server_addr 4)
-server6=$(lab_server_addr 6)
-url="http://$server4:8080"
-lab_spawn server serve.log "$WV_CLI" serve --listen "$server4:8080" --listen "[$server6]:8080"
-serve_pid=$LAB_LAST_PID
-for _ in $(seq 300); do
-  lab_exec client "$WV_CLI" status "$url" >/dev/null 2>&1 && break
-  sleep 0.1
-done
+t_wv_serve
+url=$T_URL
+serve_pid=$T_SERVE_PID
 
 # "state webrtc_state" of every connection the server lists, one per line.
 conn_states() {
@@ -66,7 +60,8 @@ while ((SECONDS - killed <= LOST_TIMEOUT + 5)); do
 done
 echo "# lost and closed $((SECONDS - killed)) s after the kill"
 t_eq "both connections lost with their WebRTC side closed" "$lost" 2
-t_range "seconds until the server gave up" "$((SECONDS - killed))" $((LOST_TIMEOUT - 1)) $((LOST_TIMEOUT + 2))
+# (each status call starts a CLI: slow on a busy machine)
+t_range "seconds until the server gave up" "$((SECONDS - killed))" $((LOST_TIMEOUT - 1)) $((LOST_TIMEOUT + 4))
 
 # After that, nothing more toward the vanished client (100 probes/s and
 # their echoes would be hundreds in 3 s).

@@ -240,6 +240,18 @@ send_msg (WvConnection *self, const WvMsg *msg)
   return TRUE;
 }
 
+/* The fields every record of this connection has. */
+static void
+record_init (WvConnection *self, WvRecord *r, WvRecordType type, WvDirection dir, gint64 now)
+{
+  memset (r, 0, sizeof *r);
+  r->type = type;
+  r->time_ns = now;
+  r->conn = self->index;
+  r->family = wv_peer_get_family (self->peer);
+  r->dir = dir;
+}
+
 /* --- outages --------------------------------------------------------------- */
 
 static void
@@ -247,12 +259,7 @@ emit_outage (WvConnection *self, WvDirection dir, const WvOutage *o)
 {
   WvRecord r;
 
-  memset (&r, 0, sizeof r);
-  r.type = WV_RECORD_OUTAGE;
-  r.time_ns = wv_now_ns ();
-  r.conn = self->index;
-  r.family = wv_peer_get_family (self->peer);
-  r.dir = dir;
+  record_init (self, &r, WV_RECORD_OUTAGE, dir, wv_now_ns ());
   r.outage.start_ns = o->start_ns;
   r.outage.end_ns = o->end_ns;
   r.outage.probes_lost = o->probes_lost;
@@ -777,12 +784,7 @@ emit_pair (WvConnection *self, guint c, const WvMsgStats *own, const WvMsgStats 
       const WvMsgStats *tx_part = local_rx ? peer : own;
       WvRecord r;
 
-      memset (&r, 0, sizeof r);
-      r.type = type;
-      r.time_ns = now;
-      r.conn = self->index;
-      r.family = wv_peer_get_family (self->peer);
-      r.dir = dir;
+      record_init (self, &r, type, dir, now);
       r.stats.window_s = type == WV_RECORD_SUMMARY ? 0 : own->window_s;
       r.stats.dscp = k->dscp;
       r.stats.owd_mode = self->owd_mode;
@@ -923,12 +925,7 @@ emit_path_record (WvConnection *self, WvRecordType type, WvDirection dir, const 
 {
   WvRecord r;
 
-  memset (&r, 0, sizeof r);
-  r.type = type;
-  r.time_ns = wv_now_ns ();
-  r.conn = self->index;
-  r.family = wv_peer_get_family (self->peer);
-  r.dir = dir;
+  record_init (self, &r, type, dir, wv_now_ns ());
   if (type == WV_RECORD_HOP)
     r.hop = *(const WvHopRecord *) data;
   else if (type == WV_RECORD_MTU)
@@ -1499,12 +1496,7 @@ declare_lost (WvConnection *self)
 
   self->peer_lost = TRUE;
   self->lost_ns = wv_now_ns ();
-  memset (&r, 0, sizeof r);
-  r.type = WV_RECORD_LOST;
-  r.time_ns = self->lost_ns;
-  r.conn = self->index;
-  r.family = wv_peer_get_family (self->peer);
-  r.dir = rx_direction (self);
+  record_init (self, &r, WV_RECORD_LOST, rx_direction (self), self->lost_ns);
   r.lost.last_rx_ns = self->last_peer_real_ns;
   r.lost.timeout_s = self->lost_timeout_s;
   g_signal_emit (self, signals[SIGNAL_RECORD], 0, &r);

@@ -80,6 +80,25 @@ t_setup() {
   fi
 }
 
+# t_wv_serve: after lab_linear, starts `$WV_CLI serve` on the server's IPv4
+# and IPv6 addresses, port 8080, logging to serve.log, and waits until it
+# answers the client. Leaves its URL (IPv4) in T_URL and its pid in
+# T_SERVE_PID.
+t_wv_serve() {
+  local v4 v6
+  v4=$(lab_server_addr 4)
+  v6=$(lab_server_addr 6)
+  T_URL="http://$v4:8080"
+  lab_spawn server serve.log "$WV_CLI" serve --listen "$v4:8080" --listen "[$v6]:8080"
+  T_SERVE_PID=$LAB_LAST_PID
+  for _ in $(seq 300); do
+    lab_exec client "$WV_CLI" status "$T_URL" >/dev/null 2>&1 && return 0
+    sleep 0.1
+  done
+  echo "ERROR: the server did not answer in 30 s" >&2
+  return 1
+}
+
 # t_probe <node> <address> <count> <interval_us> [extra options]: runs
 # wv-lab-udpprobe against the reflector (started by t_reflector) and leaves
 # the two result lines in T_C2S and T_S2C (also printed).
