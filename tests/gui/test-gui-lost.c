@@ -10,8 +10,9 @@
  * test calls the application over D-Bus every second (org.gtk.Actions,
  * DescribeAll): each call must be answered within 2 s until the run ends.
  * The sidebar must show every connection as lost, the banner must say so,
- * and an export asked over D-Bus (app.export-to) must hold the statistics
- * measured before the kill and the lost records.
+ * closing the window during the run must ask first, and an export
+ * asked over D-Bus (app.export-to) must hold the statistics measured
+ * before the kill and the lost records.
  *
  * Three runs, the later ones started over D-Bus (app.connect): one
  * connection per family; with 20 Mbit/s bulk traffic per direction (the
@@ -362,6 +363,17 @@ check_run (GSubprocess *server,
 
   g_test_message ("%s: %u connection(s)", name, want);
   g_assert_true (wv_gui_test_wait (all_streaming, GUINT_TO_POINTER (want), 60000));
+  /* Closing during a run would stop it and lose what it measured: the
+   * window asks first, and Cancel keeps it open and measuring. */
+  gtk_window_close (GTK_WINDOW (window));
+  wv_gui_test_iterate (100);
+  g_assert_nonnull (wv_window_get_close_dialog (window));
+  if (wv_window_get_close_dialog (window) == NULL)
+    return;
+  gtk_dialog_response (GTK_DIALOG (wv_window_get_close_dialog (window)), GTK_RESPONSE_CANCEL);
+  g_assert_null (wv_window_get_close_dialog (window));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
+  g_assert_true (wv_session_get_running (session ()));
   wv_gui_test_iterate (KILL_AFTER_MS);
 
   g_mutex_init (&w.lock);
