@@ -275,6 +275,8 @@ summary_note (const WvStatsRecord *s)
     g_string_append (note, "peer lost; ");
   if (s->rx_missing)
     g_string_append (note, "receiver's part missing; ");
+  else if (s->rx_partial)
+    g_string_append (note, "received: the receiver's per-second reports; ");
   else if (s->tx_missing)
     g_string_append (note, "sender's part missing; ");
   if (!s->rx_missing && s->expected_source == WV_EXPECTED_RATE)
@@ -342,7 +344,7 @@ run_incomplete (Run *run)
     {
       const WvStatsRecord *s = &g_array_index (run->summaries, WvRecord, i).stats;
 
-      if (s->rx_missing || s->tx_missing)
+      if (s->rx_missing || s->rx_partial || s->tx_missing)
         return TRUE;
     }
   return FALSE;

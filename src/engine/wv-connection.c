@@ -67,6 +67,11 @@ typedef struct {
   WvMsgStats peer[N_WINDOWS + 1];   /* latest from the peer; [N_WINDOWS] = summary */
   gboolean have_peer[N_WINDOWS + 1];
   gint64 peer_mono_ns[N_WINDOWS + 1]; /* when it arrived */
+  /* the peer's 1 s windows added up: what it received, should its
+   * summary never come */
+  guint64 peer_1s_probes;
+  guint64 peer_1s_expected;
+  gboolean peer_1s_seen;
   WvMsgStats own_final;
 } WvClass;
 
@@ -738,8 +743,8 @@ fill_own_stats (WvConnection *self, guint c, guint w, gint64 now, WvMsgStats *m)
  * against the rate over the time the stream was due (up to the end of the
  * streams, or to the time the peer was declared lost). */
 static void
-summary_complete (WvConnection *self, WvStatsRecord *st, const WvMsgStats *rx_part,
-                  const WvMsgStats *tx_part, gint64 now)
+summary_complete (WvConnection *self, const WvClass *k, WvStatsRecord *st,
+                  const WvMsgStats *rx_part, const WvMsgStats *tx_part, gint64 now)
 {
   WvRxRecord *rx = &st->rx;
   double due_s = 0;
@@ -748,7 +753,16 @@ summary_complete (WvConnection *self, WvStatsRecord *st, const WvMsgStats *rx_pa
   st->rx_missing = rx_part == NULL;
   st->tx_missing = tx_part == NULL;
   st->peer_lost = self->peer_lost;
-  if (rx_part == NULL)
+  /* The receiver's summary never came, but its per-second reports did:
+   * their counts, against what this end sent. */
+  if (rx_part == NULL && tx_part != NULL && k->peer_1s_seen)
+    {
+      st->rx_missing = FALSE;
+      st->rx_partial = TRUE;
+      rx->probes = (guint) MIN (k->peer_1s_probes, G_MAXUINT);
+      rx->expected = k->peer_1s_expected;
+    }
+  else if (rx_part == NULL)
     return;
   if (tx_part == NULL && self->streams_started_ns > 0)
     {
@@ -810,7 +824,7 @@ emit_pair (WvConnection *self, guint c, const WvMsgStats *own, const WvMsgStats 
         r.stats.duration_s = ((self->streams_stopped_ns ? self->streams_stopped_ns : now) -
                               self->streams_started_ns) / 1e9;
       if (type == WV_RECORD_SUMMARY)
-        summary_complete (self, &r.stats, rx_part, tx_part, now);
+        summary_complete (self, k, &r.stats, rx_part, tx_part, now);
       g_signal_emit (self, signals[SIGNAL_RECORD], 0, &r);
     }
 }
@@ -1314,6 +1328,14 @@ handle_msg (WvConnection *self, const WvMsg *msg)
         self->classes[s->class_index].peer[slot] = *s;
         self->classes[s->class_index].have_peer[slot] = TRUE;
         self->classes[s->class_index].peer_mono_ns[slot] = wv_monotonic_ns ();
+        if (s->window_s == 1)
+          {
+            WvClass *k = &self->classes[s->class_index];
+
+            k->peer_1s_probes += s->rx.probes;
+            k->peer_1s_expected += s->rx.expected;
+            k->peer_1s_seen = TRUE;
+          }
         if (slot == N_WINDOWS && self->own_final_sent && all_peer_finals (self))
           {
             emit_summaries (self);

@@ -381,7 +381,7 @@ emit_stats (Emit *e, const WvRecord *r)
   if (r->type == WV_RECORD_SUMMARY)
     {
       emit_bool (e, "peer_lost", "peer_lost", st->peer_lost);
-      emit_bool (e, "complete", "complete", !st->rx_missing && !st->tx_missing);
+      emit_bool (e, "complete", "complete", !st->rx_missing && !st->rx_partial && !st->tx_missing);
       emit_string (e, "expected_from", "expected_from",
                    st->rx_missing ? NULL : wv_expected_source_to_string (st->expected_source));
     }

@@ -58,6 +58,8 @@ typedef struct {
   guint64 probes_sent;      /* summary: probes the sender sent */
   /* summary only: */
   gboolean rx_missing;      /* the receiver's part is missing: probes, loss unknown */
+  gboolean rx_partial;      /* it is missing, but its per-second reports gave
+                             * probes and expected; the rest is unknown */
   gboolean tx_missing;      /* the sender's part is missing: probes_sent, rtt unknown */
   gboolean peer_lost;       /* the connection's peer was lost */
   WvExpectedSource expected_source;  /* where rx.expected comes from */
