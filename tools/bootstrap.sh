@@ -28,7 +28,7 @@ die() { printf '\033[1;31m[bootstrap] error:\033[0m %s\n' "$*" >&2; exit 1; }
 # tools, network lab, GUI under Xvfb, fuzzers, desktop file validators,
 # valgrind for the callgrind benchmark).
 packages=(
-  build-essential meson ninja-build pkg-config dpkg-dev patch python3 git
+  build-essential meson ninja-build pkg-config dpkg-dev patch patchelf python3 git
   libglib2.0-dev libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   libssl-dev libsrtp2-dev libgnutls28-dev
