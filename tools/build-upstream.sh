@@ -192,18 +192,68 @@ extract_and_patch() {  # NAME DSC PATCHDIR -> prints tree dir
 # above theirs: the same in this prefix and in <libdir>/wifi-verify.
 set_runpaths() {
   command -v patchelf >/dev/null || die "patchelf is missing (tools/bootstrap.sh installs it)"
-  local f
-  for f in "$libdir"/*.so.*; do
-    [ -L "$f" ] || patchelf --set-rpath '$ORIGIN' "$f"
+  local f before
+  for f in "$libdir"/*.so.* "$libdir"/gstreamer-1.0/*.so; do
+    [ -L "$f" ] && continue
+    case "$f" in
+      "$libdir"/gstreamer-1.0/*) patchelf --set-rpath '$ORIGIN/..' "$f" ;;
+      *) patchelf --set-rpath '$ORIGIN' "$f" ;;
+    esac
+    # meson install drops the build RUNPATH entry but leaves its string;
+    # blank it so no path of this tree ships, and prove nothing that the
+    # dynamic linker reads changed.
+    before=$(readelf -W -d --dyn-syms -V "$f")
+    scrub_dynstr "$f" "$up"
+    [ "$(readelf -W -d --dyn-syms -V "$f")" = "$before" ] \
+      || die "blanking the old RUNPATH string changed the dynamic section of $f"
+    if strip -o "$up/stripped.tmp" "$f" && grep -qaF "$up" "$up/stripped.tmp"; then
+      rm -f "$up/stripped.tmp"
+      die "$f still names $up outside its debugging information"
+    fi
+    rm -f "$up/stripped.tmp"
   done
-  for f in "$libdir"/gstreamer-1.0/*.so; do
-    [ -L "$f" ] || patchelf --set-rpath '$ORIGIN/..' "$f"
-  done
-  # Nothing may point back into this tree.
   if readelf -d "$libdir"/*.so.* "$libdir"/gstreamer-1.0/*.so 2>/dev/null \
       | grep -E 'R(UN)?PATH' | grep -v '\[\$ORIGIN\(/\.\.\)\?\]$'; then
     die "an absolute RUNPATH is left in $libdir"
   fi
+}
+
+# scrub_dynstr FILE NEEDLE: fills every string of FILE's .dynstr section that
+# contains NEEDLE with NUL bytes (ELF, either class and byte order).
+scrub_dynstr() {
+  python3 - "$1" "$2" <<'PY'
+import struct, sys
+path, needle = sys.argv[1], sys.argv[2].encode()
+data = bytearray(open(path, "rb").read())
+if data[:4] != b"\x7fELF":
+    sys.exit("%s is not an ELF file" % path)
+end = "<" if data[5] == 1 else ">"
+if data[4] == 2:
+    shoff, = struct.unpack_from(end + "Q", data, 0x28)
+    shentsize, shnum, shstrndx = struct.unpack_from(end + "HHH", data, 0x3A)
+    sec = lambda i: struct.unpack_from(end + "IIQQQQ", data, shoff + i * shentsize)
+    name, off, size = 0, 4, 5
+else:
+    shoff, = struct.unpack_from(end + "I", data, 0x20)
+    shentsize, shnum, shstrndx = struct.unpack_from(end + "HHH", data, 0x2E)
+    sec = lambda i: struct.unpack_from(end + "IIIIII", data, shoff + i * shentsize)
+    name, off, size = 0, 4, 5
+names = sec(shstrndx)
+def section_name(h):
+    start = names[off] + h[name]
+    return bytes(data[start:data.index(b"\0", start)])
+for i in range(shnum):
+    h = sec(i)
+    if section_name(h) != b".dynstr":
+        continue
+    pos, stop = h[off], h[off] + h[size]
+    while pos < stop:
+        nul = data.index(b"\0", pos)
+        if needle in data[pos:nul]:
+            data[pos:nul] = bytes(nul - pos)
+        pos = nul + 1
+open(path, "wb").write(data)
+PY
 }
 
 build_one() {  # NAME PKG VERSIONS PATCHDIR OPTS...
