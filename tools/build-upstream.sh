@@ -161,7 +161,7 @@ stamp_of() {   # stamp_of NAME DSC PATCHDIR OPTS...
   {
     echo "$name $(basename "$dsc")"
     echo "$*"
-    echo "CFLAGS=${CFLAGS:-} LDFLAGS=${LDFLAGS:-}"
+    echo "CFLAGS=${CFLAGS:-} CPPFLAGS=${CPPFLAGS:-} LDFLAGS=${LDFLAGS:-}"
     for p in "$pdir"/*.patch; do [ -e "$p" ] && { echo "$(basename "$p")"; cat "$p"; }; done
     cat "$0"
   } | sha256sum | cut -d' ' -f1
@@ -199,8 +199,9 @@ set_runpaths() {
       "$libdir"/gstreamer-1.0/*) patchelf --set-rpath '$ORIGIN/..' "$f" ;;
       *) patchelf --set-rpath '$ORIGIN' "$f" ;;
     esac
-    # meson install drops the build RUNPATH entry but leaves its string;
-    # blank it so no path of this tree ships, and prove nothing that the
+    # Both rewrite the RUNPATH string in place (so the file keeps its
+    # layout), leaving the tail of the build tree's longer one behind it:
+    # blank that so no path of this tree ships, and prove that nothing the
     # dynamic linker reads changed.
     before=$(readelf -W -d --dyn-syms -V "$f")
     scrub_dynstr "$f" "$up"
@@ -273,10 +274,11 @@ build_one() {  # NAME PKG VERSIONS PATCHDIR OPTS...
   tree=$(extract_and_patch "$name" "$dsc" "$pdir")
   say "configuring $name"
   rm -rf "$up/build-$name"
-  # No RUNPATH at link time (set_runpaths writes relative ones after the
-  # install); -rpath-link lets the linker follow libnice from the plugins.
+  # A relative RUNPATH at link time, which meson install keeps while it
+  # drops the build tree's entries; set_runpaths then trims it in place per
+  # directory. -rpath-link lets the linker follow libnice from the plugins.
   PKG_CONFIG_PATH="$libdir/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}" \
-  LDFLAGS="${LDFLAGS:+$LDFLAGS }-Wl,-rpath-link,$libdir" \
+  LDFLAGS="${LDFLAGS:+$LDFLAGS }-Wl,-rpath-link,$libdir -Wl,-rpath,\$ORIGIN/..:\$ORIGIN" \
     meson setup "$up/build-$name" "$tree" --prefix "$prefix" --libdir lib \
       --buildtype debugoptimized -Dwrap_mode=nodownload "$@" \
       >"$up/build-$name.log" 2>&1 \
