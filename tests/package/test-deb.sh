@@ -19,6 +19,8 @@
 # why, without them. Uncommitted changes are not in the package: commit
 # first. Source packages already downloaded for the build tree are reused
 # (WV_UPSTREAM_SOURCES), so the patched stack is rebuilt without a download.
+# WV_TEST_DEB=FILE installs FILE instead of building (to re-run the checks
+# by hand; CI always builds).
 #
 # Copyright 2026 wifi-verify developers
 # SPDX-License-Identifier: GPL-3.0-or-later
@@ -76,6 +78,18 @@ cleanup() {
   pkill -u "$user" -x wifi-verify 2>/dev/null
   rm -rf "$tmp"
 }
+# For a SIGKILL (meson test's timeout ends with one), which no trap sees: a
+# watchdog in its own session waits for this script to end and then does
+# what cleanup would have done ($tmp/installed marks an installed package).
+setsid -f bash -c 'while kill -0 "$1" 2>/dev/null; do sleep 1; done
+                   [ -d "$4" ] || exit 0
+                   if [ -e "$3" ] && [ ! -e "$2" ]; then mv "$3" "$2"; fi
+                   if [ -e "$4/installed" ]; then
+                     DEBIAN_FRONTEND=noninteractive apt-get -q -y -o DPkg::Lock::Timeout=300 \
+                       purge wifi-verify
+                   fi
+                   rm -rf "$4"' \
+  watchdog $$ "$build" "$aside" "$tmp" </dev/null >/dev/null 2>&1
 trap cleanup EXIT
 trap 'exit 143' TERM INT HUP
 
@@ -84,14 +98,21 @@ exec 9>/run/lock/wifi-verify-test-deb.lock
 flock -w 1800 9 || skip "another run of test-deb holds /run/lock/wifi-verify-test-deb.lock"
 
 # --- build ------------------------------------------------------------------
-dl=$(dirname "$upstream")/src/dl
-start=$(date +%s)
-WV_UPSTREAM_SOURCES=$dl "$src/tools/build-deb.sh" "$tmp/dist" >"$tmp/build-deb.out" 2>"$tmp/build-deb.log"
-rc=$?
-echo "# tools/build-deb.sh: exit $rc after $(($(date +%s) - start)) s"
 version=$(dpkg-parsechangelog -l "$src/debian/changelog" -S Version)
 arch=$(dpkg --print-architecture)
 deb=$tmp/dist/wifi-verify_${version}_${arch}.deb
+if [ -n "${WV_TEST_DEB:-}" ]; then
+  # Re-running the checks on a package built before (by hand only).
+  mkdir -p "$tmp/dist" && cp "$WV_TEST_DEB" "$deb"
+  echo "# WV_TEST_DEB: not building, installing $WV_TEST_DEB"
+  rc=0
+else
+  dl=$(dirname "$upstream")/src/dl
+  start=$(date +%s)
+  WV_UPSTREAM_SOURCES=$dl "$src/tools/build-deb.sh" "$tmp/dist" >"$tmp/build-deb.out" 2>"$tmp/build-deb.log"
+  rc=$?
+  echo "# tools/build-deb.sh: exit $rc after $(($(date +%s) - start)) s"
+fi
 check "tools/build-deb.sh builds $(basename "$deb") from HEAD, lintian without errors" \
   test "$rc" -eq 0 -a -f "$deb"
 if [ ! -f "$deb" ]; then
@@ -99,7 +120,7 @@ if [ ! -f "$deb" ]; then
   echo "1..$n"
   exit 1
 fi
-grep -E '^[EW]: ' "$tmp/build-deb.log" | note
+[ -f "$tmp/build-deb.log" ] && grep -E '^[EW]: ' "$tmp/build-deb.log" | note
 
 # --- install ----------------------------------------------------------------
 # Everything of ours on the machine before, to compare after the purge.
@@ -109,6 +130,7 @@ ours() {
     \( -iname '*wifi-verify*' -o -iname '*wifiverify*' \) -print 2>/dev/null | sort
 }
 ours >"$tmp/before.txt"
+touch "$tmp/installed"
 apt install "$deb" >"$tmp/apt-install.log" 2>&1
 rc=$?
 installed=1
@@ -121,12 +143,7 @@ libdir=/usr/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH)/wifi-verify
 helper=/usr/libexec/wifi-verify-icmp-helper
 
 # --- the build tree goes away ---------------------------------------------
-# A watchdog in its own session puts it back should this script be killed
-# before its EXIT trap can run (meson test's timeout ends with SIGKILL).
 mv "$build" "$aside"
-setsid -f bash -c 'while kill -0 "$1" 2>/dev/null; do sleep 1; done
-                   if [ -e "$3" ] && [ ! -e "$2" ]; then mv "$3" "$2"; fi' \
-  watchdog $$ "$build" "$aside" </dev/null >/dev/null 2>&1
 check "the build tree is moved out of the way" test ! -e "$build" -a -d "$aside"
 case "$upstream" in
   "$build"/*) ;;
@@ -160,12 +177,14 @@ note "$tmp/getcap.txt"
 
 # --- ldd --------------------------------------------------------------------
 ldd_private() {   # ldd_private FILE LIB...: each LIB resolves into $libdir
-  local f=$1 lib out ok=0
+  local f=$1 lib out path ok=0
   shift
   out=$(as_user ldd "$f") || return 1
   if grep -q 'not found' <<<"$out"; then grep 'not found' <<<"$out" | note; ok=1; fi
   for lib in "$@"; do
-    if ! grep -q "^[[:space:]]*$lib => $libdir/$lib " <<<"$out"; then
+    # ldd prints the path as the RUNPATH built it (/usr/bin/../lib/...).
+    path=$(sed -n "s/^[[:space:]]*$lib => \(\/[^ ]*\) .*/\1/p" <<<"$out")
+    if [ -z "$path" ] || [ "$(realpath "$path")" != "$libdir/$lib" ]; then
       echo "# $f: $(grep "$lib" <<<"$out" || echo "$lib not linked")"; ok=1
     fi
   done
@@ -273,12 +292,9 @@ for _ in $(seq 600); do
   # run, the whole stack is mapped.
   if [ -n "$gui_pid" ] && ss -ltnpH | grep -q "pid=$gui_pid,"; then
     listening=1
-    if grep -q "$libdir/gstreamer-1.0/libgstdtls.so" "/proc/$gui_pid/maps" 2>/dev/null; then
-      sleep 1
-      maps_private "$gui_pid" "${stack_libs[@]}" >"$tmp/gui-maps.txt"
-      maps_ok=$?
-      break
-    fi
+    maps_private "$gui_pid" "${stack_libs[@]}" >"$tmp/gui-maps.txt"
+    maps_ok=$?
+    [ "$maps_ok" = 0 ] && break
   fi
   kill -0 "$runner" 2>/dev/null || break
   sleep 0.1
@@ -302,15 +318,32 @@ check "desktop-file-validate and appstreamcli validate the installed files" vali
 check "systemd-analyze verify $unit (as $user)" verify_unit
 check "$unit is installed disabled" unit_disabled
 
+# The system's copies, where installed (tools/bootstrap.sh installs them):
+# present, unused (maps above), unchanged by our package.
+system_stack=(libnice10 gstreamer1.0-nice libgstreamer-plugins-bad1.0-0)
+system_untouched() {
+  local p out bad=0
+  for p in "${system_stack[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed'; then
+      echo "# $p is not installed"; continue
+    fi
+    out=$(dpkg --verify "$p" 2>&1)
+    if [ -n "$out" ]; then echo "# $p changed:"; note <<<"$out"; bad=1; fi
+  done
+  return "$bad"
+}
+check "the system's libnice and gst-plugins-bad files are unchanged (dpkg --verify)" system_untouched
+
 # --- purge ------------------------------------------------------------------
 apt purge wifi-verify >"$tmp/apt-purge.log" 2>&1
 rc=$?
-[ "$rc" -eq 0 ] && installed=0
+[ "$rc" -eq 0 ] && installed=0 && rm -f "$tmp/installed"
 left() {
   local f bad=0
   [ "$rc" -eq 0 ] || { tail -20 "$tmp/apt-purge.log" | note; bad=1; }
   while read -r f; do
-    if [ -f "$f" ] || [ -L "$f" ]; then echo "# left: $f"; bad=1; fi
+    [ -d "$f" ] && continue     # directories shared with other packages (/lib, /usr/bin)
+    if [ -e "$f" ] || [ -L "$f" ]; then echo "# left: $f"; bad=1; fi
   done <"$tmp/files.txt"
   ours >"$tmp/after.txt"
   if ! diff "$tmp/before.txt" "$tmp/after.txt" | sed 's/^/# /'; then bad=1; fi
