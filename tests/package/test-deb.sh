@@ -43,15 +43,7 @@ if dpkg-query -W -f='${Status}' wifi-verify 2>/dev/null | grep -q 'ok installed'
   skip "wifi-verify is installed on this machine; this test installs and purges its own"
 fi
 
-n=0
-fail=0
-check() {
-  local what=$1
-  shift
-  n=$((n + 1))
-  if "$@"; then echo "ok $n - $what"; else echo "not ok $n - $what"; fail=1; fi
-}
-note() { sed 's/^/# /' "$@"; }
+. "$(dirname "$0")/tap.sh"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/wv-test-deb.XXXXXX")
 chmod 755 "$tmp"
@@ -117,8 +109,7 @@ check "tools/build-deb.sh builds $(basename "$deb") from HEAD, lintian without e
   test "$rc" -eq 0 -a -f "$deb"
 if [ ! -f "$deb" ]; then
   tail -40 "$tmp/build-deb.log" | note
-  echo "1..$n"
-  exit 1
+  finish
 fi
 [ -f "$tmp/build-deb.log" ] && grep -E '^[EW]: ' "$tmp/build-deb.log" | note
 
@@ -135,7 +126,7 @@ apt install "$deb" >"$tmp/apt-install.log" 2>&1
 rc=$?
 installed=1
 check "apt installs the package" test "$rc" -eq 0
-[ "$rc" -eq 0 ] || { tail -20 "$tmp/apt-install.log" | note; echo "1..$n"; exit 1; }
+[ "$rc" -eq 0 ] || { tail -20 "$tmp/apt-install.log" | note; finish; }
 grep -i 'could not grant' "$tmp/apt-install.log" | note
 dpkg -L wifi-verify >"$tmp/files.txt"
 
@@ -359,5 +350,4 @@ check "apt purge removes the package and nothing of it remains" left
 
 restore_build
 check "the build tree is back" test -d "$build" -a ! -e "$aside"
-echo "1..$n"
-exit "$fail"
+finish

@@ -18,15 +18,7 @@ build=${1:?usage: test-install-tree.sh BUILDDIR SRCDIR UPSTREAM_PREFIX}
 src=${2:?}
 upstream=${3:?}
 
-n=0
-fail=0
-check() {
-  local what=$1
-  shift
-  n=$((n + 1))
-  if "$@"; then echo "ok $n - $what"; else echo "not ok $n - $what"; fail=1; fi
-}
-note() { sed 's/^/# /' "$@"; }
+. "$(dirname "$0")/tap.sh"
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -35,7 +27,7 @@ dest=$tmp/dest
 meson install -C "$build" --no-rebuild --destdir "$dest" >"$tmp/install.log" 2>&1
 rc=$?
 check "meson install --destdir" test "$rc" -eq 0
-[ "$rc" -eq 0 ] || { tail -20 "$tmp/install.log" | note; echo "1..$n"; exit 1; }
+[ "$rc" -eq 0 ] || { tail -20 "$tmp/install.log" | note; finish; }
 
 cli=$(find "$dest" -name wifi-verify-cli -type f | head -1)
 private=$(find "$dest" -type d -path '*/wifi-verify/gstreamer-1.0' | head -1)
@@ -125,5 +117,4 @@ check "it loads the patched stack from the copy alone (LD_DEBUG=files)" stack_fr
 man_pages() { [ "$(find "$dest" -path '*/man/man[18]/wifi-verify*' | wc -l)" -ge 2 ]; }
 check "man pages are installed" man_pages
 
-echo "1..$n"
-exit "$fail"
+finish

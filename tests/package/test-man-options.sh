@@ -10,8 +10,7 @@ cli=${1:?usage: test-man-options.sh CLI GUI|- MANDIR}
 gui=$2
 man=$3
 
-n=0
-fail=0
+. "$(dirname "$0")/tap.sh"
 options() { "$@" --help 2>&1 | grep -oE '^ +(-[a-zA-Z], )?--[a-z0-9-]+' | grep -oE -- '--[a-z0-9-]+' \
   | grep -vxE -- '--help(-all|-gapplication)?'; }
 # documented PAGE OPTION: the page has \-\-option, not only a longer one
@@ -21,25 +20,15 @@ documented() {
   escaped=$(sed 's/-/\\\\-/g' <<<"$2")
   grep -qE -- "${escaped}([^\\a-z0-9]|\\f|\$)" "$1"
 }
+check_page() {   # check_page PAGE NAME PROGRAM [COMMAND]
+  local page=$1 name=$2 opt
+  shift 2
+  for opt in $(options "$@"); do
+    check "$name $opt is in docs/man/$(basename "$page")" documented "$page" "$opt"
+  done
+}
 for cmd in run self-test serve status; do
-  for opt in $(options "$cli" "$cmd"); do
-    n=$((n + 1))
-    if documented "$man/wifi-verify-cli.1.in" "$opt"; then
-      echo "ok $n - wifi-verify-cli $cmd $opt is in wifi-verify-cli(1)"
-    else
-      echo "not ok $n - wifi-verify-cli $cmd $opt is missing from docs/man/wifi-verify-cli.1.in"; fail=1
-    fi
-  done
+  check_page "$man/wifi-verify-cli.1.in" "wifi-verify-cli $cmd" "$cli" "$cmd"
 done
-if [ "$gui" != - ]; then
-  for opt in $(options "$gui"); do
-    n=$((n + 1))
-    if documented "$man/wifi-verify.1.in" "$opt"; then
-      echo "ok $n - wifi-verify $opt is in wifi-verify(1)"
-    else
-      echo "not ok $n - wifi-verify $opt is missing from docs/man/wifi-verify.1.in"; fail=1
-    fi
-  done
-fi
-echo "1..$n"
-exit "$fail"
+[ "$gui" = - ] || check_page "$man/wifi-verify.1.in" wifi-verify "$gui"
+finish

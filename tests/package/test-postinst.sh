@@ -9,14 +9,7 @@ set -u
 postinst=${1:?usage: test-postinst.sh POSTINST}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-n=0
-fail=0
-check() {
-  local what=$1
-  shift
-  n=$((n + 1))
-  if "$@"; then echo "ok $n - $what"; else echo "not ok $n - $what"; fail=1; fi
-}
+. "$(dirname "$0")/tap.sh"
 
 mkdir -p "$tmp/ok" "$tmp/fails"
 printf '#!/bin/sh\necho "$*" >>"%s/ok/calls"\n' "$tmp" >"$tmp/ok/setcap"
@@ -43,5 +36,4 @@ rm -f "$tmp/ok/calls"
 PATH="$tmp/ok:$PATH" sh "$postinst" abort-upgrade >/dev/null 2>&1
 check "abort-upgrade: no setcap" test ! -e "$tmp/ok/calls"
 
-echo "1..$n"
-exit "$fail"
+finish
