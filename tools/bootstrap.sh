@@ -26,9 +26,13 @@ die() { printf '\033[1;31m[bootstrap] error:\033[0m %s\n' "$*" >&2; exit 1; }
 
 # Build tools, the libraries we link, and what the tests use (reference
 # tools, network lab, GUI under Xvfb, fuzzers, desktop file validators,
-# valgrind for the callgrind benchmark).
+# valgrind for the callgrind benchmark, the Debian package's build and
+# checks: debhelper, lintian, systemd for its unit directory and
+# systemd-analyze). The system's own libnice, libnice GStreamer plugin and
+# gst-plugins-bad libraries are installed on purpose: the tests show that
+# wifi-verify loads its patched copies all the same.
 packages=(
-  build-essential meson ninja-build pkg-config dpkg-dev patch python3 git
+  build-essential meson ninja-build pkg-config dpkg-dev patch patchelf python3 git
   libglib2.0-dev libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   libssl-dev libsrtp2-dev libgnutls28-dev
@@ -36,6 +40,8 @@ packages=(
   libcap2-bin iproute2 nftables iputils-ping iputils-tracepath mtr-tiny
   xvfb xauth dbus libglib2.0-bin procps desktop-file-utils appstream gettext
   clang libclang-rt-14-dev valgrind
+  debhelper lintian systemd
+  libnice10 gstreamer1.0-nice libgstreamer-plugins-bad1.0-0
 )
 
 missing=()

@@ -5,6 +5,15 @@
 #
 #   tools/build-upstream.sh [BUILD_DIR]      (default: build)
 #
+# The libraries and plugins find each other relative to their own location
+# (RUNPATH $ORIGIN), so the prefix's lib/ directory can be copied anywhere:
+# meson install puts it into <libdir>/wifi-verify (see meson.build).
+#
+# WV_UPSTREAM_SOURCES=DIR takes the source packages (.dsc and the files it
+# names) from DIR when they are there, instead of downloading them; the
+# .dsc checksums are verified as for a download. CFLAGS and LDFLAGS from the
+# environment are used (the Debian package build passes its hardening flags).
+#
 # Re-running skips finished steps. A stamp per upstream records the source
 # version, the patch files' contents and the build options; when any of
 # them changes that upstream is extracted afresh, patched and rebuilt.
@@ -102,6 +111,21 @@ PY
 }
 
 # --- fetch -----------------------------------------------------------------
+# copy_sources DSC: copies DSC and the files its Files: field names into the
+# download directory; fails when any of them is missing.
+copy_sources() {
+  local dsc=$1 dir f
+  [ -f "$dsc" ] || return 1
+  dir=$(dirname "$dsc")
+  for f in $(awk '/^Files:/ {on = 1; next} /^[^ ]/ {on = 0} on {print $3}' "$dsc"); do
+    [ -f "$dir/$f" ] || return 1
+  done
+  for f in $(awk '/^Files:/ {on = 1; next} /^[^ ]/ {on = 0} on {print $3}' "$dsc"); do
+    cp "$dir/$f" "$up/src/dl/"
+  done
+  cp "$dsc" "$up/src/dl/"
+}
+
 # fetch PKG "VERSIONS..." -> prints the path of the downloaded .dsc
 fetch() {
   local pkg=$1 versions=$2 v dsc
@@ -110,6 +134,14 @@ fetch() {
     dsc="$up/src/dl/${pkg}_${v#*:}.dsc"
     if [ -f "$dsc" ]; then echo "$dsc"; return 0; fi
   done
+  if [ -n "${WV_UPSTREAM_SOURCES:-}" ]; then
+    for v in $versions; do
+      if copy_sources "$WV_UPSTREAM_SOURCES/${pkg}_${v#*:}.dsc"; then
+        say "using $pkg=$v from $WV_UPSTREAM_SOURCES" >&2
+        echo "$up/src/dl/${pkg}_${v#*:}.dsc"; return 0
+      fi
+    done
+  fi
   ensure_deb_src
   for v in $versions; do
     dsc="$up/src/dl/${pkg}_${v#*:}.dsc"
@@ -129,6 +161,7 @@ stamp_of() {   # stamp_of NAME DSC PATCHDIR OPTS...
   {
     echo "$name $(basename "$dsc")"
     echo "$*"
+    echo "CFLAGS=${CFLAGS:-} CPPFLAGS=${CPPFLAGS:-} LDFLAGS=${LDFLAGS:-}"
     for p in "$pdir"/*.patch; do [ -e "$p" ] && { echo "$(basename "$p")"; cat "$p"; }; done
     cat "$0"
   } | sha256sum | cut -d' ' -f1
@@ -155,6 +188,75 @@ extract_and_patch() {  # NAME DSC PATCHDIR -> prints tree dir
   echo "$tree"
 }
 
+# Libraries find each other in their own directory, plugins in the one
+# above theirs: the same in this prefix and in <libdir>/wifi-verify.
+set_runpaths() {
+  command -v patchelf >/dev/null || die "patchelf is missing (tools/bootstrap.sh installs it)"
+  local f before
+  for f in "$libdir"/*.so.* "$libdir"/gstreamer-1.0/*.so; do
+    [ -L "$f" ] && continue
+    case "$f" in
+      "$libdir"/gstreamer-1.0/*) patchelf --set-rpath '$ORIGIN/..' "$f" ;;
+      *) patchelf --set-rpath '$ORIGIN' "$f" ;;
+    esac
+    # Both rewrite the RUNPATH string in place (so the file keeps its
+    # layout), leaving the tail of the build tree's longer one behind it:
+    # blank that so no path of this tree ships, and prove that nothing the
+    # dynamic linker reads changed.
+    before=$(readelf -W -d --dyn-syms -V "$f")
+    scrub_dynstr "$f" "$up"
+    [ "$(readelf -W -d --dyn-syms -V "$f")" = "$before" ] \
+      || die "blanking the old RUNPATH string changed the dynamic section of $f"
+    if strip -o "$up/stripped.tmp" "$f" && grep -qaF "$up" "$up/stripped.tmp"; then
+      rm -f "$up/stripped.tmp"
+      die "$f still names $up outside its debugging information"
+    fi
+    rm -f "$up/stripped.tmp"
+  done
+  if readelf -d "$libdir"/*.so.* "$libdir"/gstreamer-1.0/*.so 2>/dev/null \
+      | grep -E 'R(UN)?PATH' | grep -v '\[\$ORIGIN\(/\.\.\)\?\]$'; then
+    die "an absolute RUNPATH is left in $libdir"
+  fi
+}
+
+# scrub_dynstr FILE NEEDLE: fills every string of FILE's .dynstr section that
+# contains NEEDLE with NUL bytes (ELF, either class and byte order).
+scrub_dynstr() {
+  python3 - "$1" "$2" <<'PY'
+import struct, sys
+path, needle = sys.argv[1], sys.argv[2].encode()
+data = bytearray(open(path, "rb").read())
+if data[:4] != b"\x7fELF":
+    sys.exit("%s is not an ELF file" % path)
+end = "<" if data[5] == 1 else ">"
+if data[4] == 2:
+    shoff, = struct.unpack_from(end + "Q", data, 0x28)
+    shentsize, shnum, shstrndx = struct.unpack_from(end + "HHH", data, 0x3A)
+    sec = lambda i: struct.unpack_from(end + "IIQQQQ", data, shoff + i * shentsize)
+    name, off, size = 0, 4, 5
+else:
+    shoff, = struct.unpack_from(end + "I", data, 0x20)
+    shentsize, shnum, shstrndx = struct.unpack_from(end + "HHH", data, 0x2E)
+    sec = lambda i: struct.unpack_from(end + "IIIIII", data, shoff + i * shentsize)
+    name, off, size = 0, 4, 5
+names = sec(shstrndx)
+def section_name(h):
+    start = names[off] + h[name]
+    return bytes(data[start:data.index(b"\0", start)])
+for i in range(shnum):
+    h = sec(i)
+    if section_name(h) != b".dynstr":
+        continue
+    pos, stop = h[off], h[off] + h[size]
+    while pos < stop:
+        nul = data.index(b"\0", pos)
+        if needle in data[pos:nul]:
+            data[pos:nul] = bytes(nul - pos)
+        pos = nul + 1
+open(path, "wb").write(data)
+PY
+}
+
 build_one() {  # NAME PKG VERSIONS PATCHDIR OPTS...
   local name=$1 pkg=$2 versions=$3 pdir=$4; shift 4
   local dsc stamp tree
@@ -172,8 +274,11 @@ build_one() {  # NAME PKG VERSIONS PATCHDIR OPTS...
   tree=$(extract_and_patch "$name" "$dsc" "$pdir")
   say "configuring $name"
   rm -rf "$up/build-$name"
+  # A relative RUNPATH at link time, which meson install keeps while it
+  # drops the build tree's entries; set_runpaths then trims it in place per
+  # directory. -rpath-link lets the linker follow libnice from the plugins.
   PKG_CONFIG_PATH="$libdir/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}" \
-  LDFLAGS="-Wl,-rpath,$libdir -Wl,-rpath,$libdir/gstreamer-1.0" \
+  LDFLAGS="${LDFLAGS:+$LDFLAGS }-Wl,-rpath-link,$libdir -Wl,-rpath,\$ORIGIN/..:\$ORIGIN" \
     meson setup "$up/build-$name" "$tree" --prefix "$prefix" --libdir lib \
       --buildtype debugoptimized -Dwrap_mode=nodownload "$@" \
       >"$up/build-$name.log" 2>&1 \
@@ -184,6 +289,7 @@ build_one() {  # NAME PKG VERSIONS PATCHDIR OPTS...
          die "building $name failed (log: $up/build-$name.log)"; }
   meson install -C "$up/build-$name" --no-rebuild >>"$up/build-$name.log" 2>&1 \
     || die "installing $name failed (log: $up/build-$name.log)"
+  set_runpaths
   echo "$stamp" >"$up/stamps/$name"
   say "$name installed into ${prefix#$top/}"
 }

@@ -11,23 +11,36 @@
 #include <nice/agent.h>
 
 #include "wv-gst.h"
+#include "wv-paths.h"
 
 G_DEFINE_QUARK (wv-gst-error-quark, wv_gst_error)
 
-/* The plugins we need come from the private prefix built by
- * tools/build-upstream.sh. GStreamer keeps the first plugin of a given file
- * name it scans, so our directory must be on GST_PLUGIN_PATH before
- * gst_init() runs, and a private registry keeps the system registry out of
- * it. WV_GST_PLUGIN_DIR overrides the directory (installed layouts). */
+/* The plugins we need are the patched ones beside the patched libnice that
+ * this program loaded (wv-paths.c): in the build tree's private prefix, or
+ * in <libdir>/wifi-verify when installed. GStreamer keeps the first plugin
+ * of a given file name it scans, so that directory must be on
+ * GST_PLUGIN_PATH before gst_init() runs, and a registry of our own keeps
+ * the system registry out of it. WV_GST_PLUGIN_DIR overrides the
+ * directory. */
+static char *
+dup_plugin_dir (GError **error)
+{
+  const char *dir = g_getenv ("WV_GST_PLUGIN_DIR");
+
+  if (dir && *dir)
+    return g_strdup (dir);
+  return wv_paths_dup_gst_plugin_dir (error);
+}
+
 gboolean
 wv_gst_init (int *argc, char ***argv, GError **error)
 {
-  const char *dir = g_getenv ("WV_GST_PLUGIN_DIR");
+  g_autofree char *dir = dup_plugin_dir (error);
   const char *old = g_getenv ("GST_PLUGIN_PATH");
   g_autofree char *path = NULL;
 
   if (dir == NULL)
-    dir = WV_UPSTREAM_PLUGINDIR;
+    return FALSE;
   if (old == NULL || !g_str_has_prefix (old, dir))
     {
       path = old && *old ? g_strconcat (dir, G_SEARCHPATH_SEPARATOR_S, old, NULL)
@@ -35,7 +48,11 @@ wv_gst_init (int *argc, char ***argv, GError **error)
       g_setenv ("GST_PLUGIN_PATH", path, TRUE);
     }
   if (g_getenv ("GST_REGISTRY") == NULL)
-    g_setenv ("GST_REGISTRY", WV_UPSTREAM_REGISTRY, TRUE);
+    {
+      g_autofree char *registry = wv_paths_dup_gst_registry (dir);
+
+      g_setenv ("GST_REGISTRY", registry, TRUE);
+    }
 
   if (!gst_init_check (argc, argv, error))
     return FALSE;
@@ -53,7 +70,8 @@ check_factory (const char *name, const char *dir, GError **error)
   if (factory == NULL)
     {
       g_set_error (error, WV_GST_ERROR, WV_GST_ERROR_MISSING_ELEMENT,
-                   "GStreamer element \"%s\" is missing: run tools/bootstrap.sh", name);
+                   "GStreamer element \"%s\" is missing: run tools/bootstrap.sh, "
+                   "or reinstall wifi-verify", name);
       return FALSE;
     }
   plugin = gst_plugin_feature_get_plugin (GST_PLUGIN_FEATURE (factory));
@@ -62,8 +80,9 @@ check_factory (const char *name, const char *dir, GError **error)
     {
       g_set_error (error, WV_GST_ERROR, WV_GST_ERROR_UNPATCHED,
                    "GStreamer element \"%s\" comes from %s, not from the patched "
-                   "stack in %s: per-packet options would not work. Run "
-                   "tools/build-upstream.sh, and do not set GST_PLUGIN_SYSTEM_PATH",
+                   "stack in %s: per-packet options would not work. Rebuild it "
+                   "(tools/build-upstream.sh) or reinstall wifi-verify, and do not "
+                   "set GST_PLUGIN_SYSTEM_PATH",
                    name, file ? file : "(unknown)", dir);
       return FALSE;
     }
@@ -75,12 +94,12 @@ check_factory (const char *name, const char *dir, GError **error)
 gboolean
 wv_gst_check_stack (GError **error)
 {
-  const char *dir = g_getenv ("WV_GST_PLUGIN_DIR");
+  g_autofree char *dir = dup_plugin_dir (error);
   static const char *elements[] = { "webrtcbin", "nicesink", "nicesrc", "sctpenc",
                                     "sctpdec", "dtlsenc", "dtlssrtpenc", "srtpenc" };
 
   if (dir == NULL)
-    dir = WV_UPSTREAM_PLUGINDIR;
+    return FALSE;
   for (guint i = 0; i < G_N_ELEMENTS (elements); i++)
     if (!check_factory (elements[i], dir, error))
       return FALSE;

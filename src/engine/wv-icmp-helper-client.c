@@ -26,8 +26,9 @@
 #include <string.h>
 
 #include "wv-icmp-helper-client.h"
+#include "wv-paths.h"
 
-#define HELPER_NAME "wifi-verify-icmp-helper"
+#define HELPER_NAME WV_ICMP_HELPER_NAME
 /* Helper lines are at most 1023 bytes plus newline (LIMITS). */
 #define MAX_LINE 1023
 #define REPLY_TIMEOUT_MS 5000
@@ -1344,13 +1345,11 @@ char *
 wv_icmp_helper_dup_default_path (void)
 {
   const char *env = g_getenv (WV_ICMP_HELPER_ENV);
-  const char *build = WV_BUILD_LIBEXECDIR G_DIR_SEPARATOR_S HELPER_NAME;
 
   if (env && *env)
     return g_strdup (env);
-  if (g_file_test (build, G_FILE_TEST_IS_EXECUTABLE) && !g_file_test (build, G_FILE_TEST_IS_DIR))
-    return g_strdup (build);
-  return g_strdup (WV_LIBEXECDIR G_DIR_SEPARATOR_S HELPER_NAME);
+  /* The build tree's helper when run from there, else <libexecdir>. */
+  return wv_paths_dup_icmp_helper ();
 }
 
 WvIcmpHelper *

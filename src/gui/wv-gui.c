@@ -22,6 +22,7 @@
 #include "wv-dscp.h"
 #include "wv-gui.h"
 #include "wv-path-probe.h"
+#include "wv-paths.h"
 #include "wv-gui-resources.h"
 
 void
@@ -39,32 +40,21 @@ wv_gui_init_resources (void)
     }
 }
 
-/* TRUE when this executable lies inside the meson build tree it was built
- * in. */
+/* TRUE when this executable runs from a meson build tree (wv-paths.c). */
 gboolean
 wv_gui_is_uninstalled (void)
 {
-  static int uninstalled = -1;
-
-  if (uninstalled < 0)
-    {
-      g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
-      g_autofree char *root = g_strconcat (WV_BUILD_ROOT, G_DIR_SEPARATOR_S, NULL);
-
-      uninstalled = exe != NULL && g_str_has_prefix (exe, root);
-    }
-  return uninstalled;
+  return wv_paths_get_build_root () != NULL;
 }
 
 void
 wv_gui_init_i18n (void)
 {
+  g_autofree char *localedir = wv_paths_dup_localedir ();
+
   setlocale (LC_ALL, "");
   /* The build tree holds po/<lang>/LC_MESSAGES/wifi-verify.mo. */
-  if (wv_gui_is_uninstalled ())
-    bindtextdomain (GETTEXT_PACKAGE, WV_BUILD_ROOT G_DIR_SEPARATOR_S "po");
-  else
-    bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bindtextdomain (GETTEXT_PACKAGE, localedir);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 }
@@ -82,9 +72,9 @@ wv_gui_settings_new (GError **error)
   if (g_getenv ("GSETTINGS_SCHEMA_DIR") == NULL && wv_gui_is_uninstalled ())
     {
       g_autoptr(GSettingsSchemaSource) build = NULL;
+      g_autofree char *dir = g_build_filename (wv_paths_get_build_root (), "data", NULL);
 
-      build = g_settings_schema_source_new_from_directory (WV_BUILD_ROOT G_DIR_SEPARATOR_S "data",
-                                                           system, FALSE, NULL);
+      build = g_settings_schema_source_new_from_directory (dir, system, FALSE, NULL);
       if (build)
         schema = g_settings_schema_source_lookup (build, APP_ID, TRUE);
     }
