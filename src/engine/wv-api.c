@@ -537,11 +537,13 @@ wv_candidate_check (const WvCandidate *c, int family, const char *client)
     return WV_CANDIDATE_OTHER_FAMILY;
   if (!c->udp || c->component != 1)
     return WV_CANDIDATE_NOT_UDP;
+  if (c->port == 0)
+    return WV_CANDIDATE_SPECIAL;
   if (is_loopback (c->family, c->addr))
     /* A client on this host reaches us over loopback, and only this host
      * can be reached that way. */
     return client_loopback ? WV_CANDIDATE_USE : WV_CANDIDATE_LOOPBACK;
-  if (c->port == 0 || (c->family == 4 ? v4_special (c->addr) : v6_special (c->addr)))
+  if (c->family == 4 ? v4_special (c->addr) : v6_special (c->addr))
     return WV_CANDIDATE_SPECIAL;
   /* The client's own address: the same IPv4 address, or the same IPv6 /64
    * (a host picks among the addresses of its /64, temporary ones too). */
