@@ -323,9 +323,10 @@ finish_json (SoupSession *http, SoupMessage *msg, GAsyncResult *res, GError **er
     {
       JsonObject *o = json_node_get_object (json_parser_get_root (parser));
       const char *why = member_string (member_object (o, "error"), "message");
+      g_autofree char *quoted = wv_log_escape (why ? why : "no reason given", 200);
 
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "the server refused (HTTP %u): %.200s",
-                   status, why ? why : "no reason given");
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "the server refused (HTTP %u): %s",
+                   status, quoted);
       return NULL;
     }
   return json_node_copy (json_parser_get_root (parser));
