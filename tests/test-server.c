@@ -2515,6 +2515,38 @@ test_http_timeouts (void)
   env_clear (&env);
 }
 
+static void
+one_setup_config (WvServerConfig *config)
+{
+  config->max_per_client = 3;
+  config->max_setups_per_client = 1;
+}
+
+/* Connections still being set up have their own, smaller, per-client
+ * limit; a set-up slot is free again when its connection ends. */
+static void
+test_limit_setups (void)
+{
+  Env env;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *a = NULL, *body = offer_body (4, get_offer ());
+  g_auto(Response) r = { 0 };
+
+  env_config_hook = one_setup_config;
+  if (!env_init (&env, MAIN_SETUP_TIMEOUT_S, &error))
+    {
+      g_test_skip (error->message);
+      return;
+    }
+  a = create_connection (&env, NULL);
+  http (&r, &env, "POST", "/api/v1/connections", "application/json", body);
+  if (check_error (&r, 429, "too_many"))
+    g_assert_nonnull (strstr (r.text, "being set up"));
+  delete_connection (&env, a);
+  g_free (create_connection (&env, NULL));
+  env_clear (&env);
+}
+
 /* After everything above, the shared server still serves. */
 static void
 test_still_serving (void)
@@ -2591,6 +2623,7 @@ main (int argc, char **argv)
   add_test ("/server/fd-flat", test_fd_flat);
   add_test ("/server/big-bodies", test_big_bodies);
   add_test ("/server/http-timeouts", test_http_timeouts);
+  add_test ("/server/limit-setups", test_limit_setups);
   add_test ("/server/still-serving", test_still_serving);
   ret = g_test_run ();
 

@@ -38,7 +38,6 @@
 #include "wv-log-limit.h"
 #include "wv-server.h"
 
-#define MAX_CANDIDATES_PER_REQUEST WV_MAX_CANDIDATES_PER_POST
 #define MAX_QUEUED_CANDIDATES 256
 #define LONG_POLL_S 5
 #define ANSWER_TIMEOUT_S 15

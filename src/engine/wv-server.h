@@ -40,7 +40,7 @@ void wv_server_config_clear (WvServerConfig *config);
 
 #define WV_API_PREFIX "/api/v1"
 /* The most ICE candidates one POST .../candidates may carry. */
-#define WV_MAX_CANDIDATES_PER_POST 64
+#define WV_MAX_CANDIDATES_PER_POST WV_API_MAX_CANDIDATES_PER_POST
 /* The most remote candidates the server uses per connection. */
 #define WV_MAX_REMOTE_CANDIDATES 16
 
