@@ -22,8 +22,11 @@ lab_init vanish
 lab_linear 1
 server4=$(lab_server_addr 4)
 server6=$(lab_server_addr 6)
-url="http://$server4:8080"
-lab_spawn server serve.log "$WV_CLI" serve --listen "$server4:8080" --listen "[$server6]:8080"
+# The server's access token, in the URL as the server prints it.
+token=lab-token-0123456789abcdef
+url="http://$server4:8080/?token=$token"
+lab_spawn server serve.log "$WV_CLI" serve --listen "$server4:8080" --listen "[$server6]:8080" \
+  --token "$token"
 serve_pid=$LAB_LAST_PID
 for _ in $(seq 300); do
   lab_exec client "$WV_CLI" status "$url" >/dev/null 2>&1 && break
