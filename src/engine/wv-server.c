@@ -1181,11 +1181,12 @@ on_request_started (SoupServer *soup, SoupServerMessage *msg, WvServer *self)
   hc->socket = socket ? g_object_ref (socket) : NULL;
   g_hash_table_insert (self->http_per_key, g_strdup (hc->key), GUINT_TO_POINTER (n + 1));
   self->n_http++;
-  /* Any single read or write that waits longer fails (GSocket's timeout
-   * also applies to libsoup's non-blocking I/O); and the whole request
-   * must have arrived within the same time. */
+  /* The whole request must have arrived within http_timeout_s; and any
+   * single read or write that waits a second longer fails (GSocket's
+   * timeout also applies to libsoup's non-blocking I/O: a client that
+   * does not read its answer). */
   if (socket)
-    g_socket_set_timeout (socket, self->config.http_timeout_s);
+    g_socket_set_timeout (socket, self->config.http_timeout_s + 1);
   hc->timeout = g_timeout_add_seconds (self->config.http_timeout_s, http_conn_timeout, hc);
   g_object_set_data_full (G_OBJECT (msg), "wv-http", hc, http_conn_free);
 }
