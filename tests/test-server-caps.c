@@ -535,6 +535,28 @@ test_duration (void)
   srv_free (srv);
 }
 
+/* The same with the most one connection may have (8 classes at the
+ * highest rate and size, and bulk, lowered to the default output cap of
+ * 60 Mbit/s): nothing left queued runs on past the duration. */
+static void
+test_duration_heavy (void)
+{
+  Srv *srv = srv_new (60 * 1000 * 1000, 0, 0);
+  Raw *raw = raw_connect (srv);
+  double last_s;
+
+  raw_start (raw, 8, 1000, WV_PROBE_MAX_SIZE, 50 * 1000 * 1000, 2);
+  raw->send_source = g_timeout_add (10, send_tick, raw);
+  run_for (6000);
+  last_s = (raw->last_rx_ns - raw->started_ns) / 1e9;
+  g_test_message ("granted %" G_GUINT64_FORMAT " bit/s; %.1f MB from the server, the last "
+                  "probe or bulk packet %.2f s after streams_started", wv_streams_out_bps (&raw->granted),
+                  raw->rx_bytes / 1e6, last_s);
+  g_assert_cmpfloat (last_s, <, 3.0);
+  raw_free (raw);
+  srv_free (srv);
+}
+
 /* A client that asks for streams and sends none of its own: the server's
  * streams pause after 3 s (CLIENT_SILENCE_NS) and come back with the
  * client's first probe. */
@@ -640,6 +662,7 @@ main (int argc, char **argv)
   g_test_add_func ("/server-caps/per-connection", test_per_connection);
   g_test_add_func ("/server-caps/server-total", test_server_total);
   g_test_add_func ("/server-caps/duration", test_duration);
+  g_test_add_func ("/server-caps/duration-heavy", test_duration_heavy);
   g_test_add_func ("/server-caps/pause", test_pause);
   g_test_add_func ("/server-caps/ratio", test_ratio);
   g_test_add_func ("/server-caps/ready-timeout", test_ready_timeout);
