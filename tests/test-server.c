@@ -20,6 +20,7 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include <gio/gio.h>
@@ -29,6 +30,7 @@
 #include "wv-gst.h"
 #include "wv-peer.h"
 #include "wv-protocol.h"
+#include "wv-client.h"
 #include "wv-server.h"
 #include "wv-test-pair.h"
 
@@ -47,6 +49,10 @@
 #define LONG_POLL_TIMEOUT_MS 8000
 
 #define SESSION "4c0ffee0-test-session"
+/* The access token of the test servers; every request carries it unless
+ * a test says otherwise. */
+#define TOKEN "test-token-0123456789_abcdef"
+#define AUTH_HEADER "Authorization: Bearer " TOKEN "\r\n"
 #define CANDIDATE "candidate:1 1 UDP 2015363327 127.0.0.1 9 typ host"
 
 typedef struct {
@@ -60,6 +66,7 @@ typedef struct {
   guint bad;              /* 4xx error responses other than 429 */
   guint too_many;         /* 429 too_many */
   guint busy;             /* 503 busy */
+  const char *auth;       /* Authorization header of the requests; NULL: none */
 } Env;
 
 /* The server most tests share; /server/still-serving checks at the end
@@ -375,6 +382,9 @@ request_start (Env *env, SoupSession *session, const char *method, const char *p
     }
   req->msg = soup_message_new (method, url);
   g_assert_nonnull (req->msg);
+  if (env->auth)
+    soup_message_headers_replace (soup_message_get_request_headers (req->msg), "Authorization",
+                                  env->auth);
   req->cancellable = g_cancellable_new ();
   if (body)
     {
@@ -554,10 +564,26 @@ raw_connect (Env *env)
  * test and leaves r->status 0. Without @read_reply, closes the connection
  * as soon as the request is written. The connection is closed after. */
 static void
-raw_request (Response *r, Env *env, const char *what, const char *request, gsize len,
+raw_request (Response *r, Env *env, const char *what, const char *request_in, gsize len_in,
              gboolean read_reply, guint timeout_ms)
 {
   g_autoptr(GSocketConnection) conn = raw_connect (env);
+  /* The token after the request line, as a client would send it. */
+  const char *eol = memchr (request_in, '\n', len_in);
+  g_autoptr(GByteArray) with_auth = g_byte_array_new ();
+  const char *request = request_in;
+  gsize len = len_in;
+
+  if (env->auth && eol)
+    {
+      g_autofree char *line = g_strdup_printf ("Authorization: %s\r\n", env->auth);
+
+      g_byte_array_append (with_auth, (const guint8 *) request_in, eol + 1 - request_in);
+      g_byte_array_append (with_auth, (const guint8 *) line, strlen (line));
+      g_byte_array_append (with_auth, (const guint8 *) eol + 1, len_in - (eol + 1 - request_in));
+      request = (const char *) with_auth->data;
+      len = with_auth->len;
+    }
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   RawIo io = { conn, g_byte_array_new (), read_reply, cancellable, FALSE, NULL };
   const char *data, *end;
@@ -612,6 +638,9 @@ raw_request (Response *r, Env *env, const char *what, const char *request, gsize
 
 /* --- the server and offers --------------------------------------------------- */
 
+/* Changes the configuration of the next env_init() (NULL: none). */
+static void (*env_config_hook) (WvServerConfig *config);
+
 static gboolean
 env_init (Env *env, guint setup_timeout_s, GError **error)
 {
@@ -632,6 +661,12 @@ env_init (Env *env, guint setup_timeout_s, GError **error)
   config.setup_timeout_s = setup_timeout_s;
   config.socket_errors = FALSE;
   config.log_sessions = FALSE;
+  config.token = g_strdup (TOKEN);
+  env->auth = "Bearer " TOKEN;
+  if (env_config_hook)
+    env_config_hook (&config);
+  if (config.no_token)
+    env->auth = NULL;
   env->server = wv_server_new (&config);
   wv_server_config_clear (&config);
   if (!wv_server_start (env->server, error))
@@ -650,6 +685,7 @@ env_init (Env *env, guint setup_timeout_s, GError **error)
   env->port = g_uri_get_port (uri);
   /* More than libsoup's 2 connections per host: a held long poll must not
    * delay the next request. */
+  env_config_hook = NULL;
   env->session = soup_session_new_with_options ("timeout", REQUEST_TIMEOUT_MS / 1000 + 5,
                                                 "max-conns-per-host", 8, NULL);
   return TRUE;
@@ -799,6 +835,24 @@ describe_member (Env *env, const char *id, const char *member)
         return g_strdup (member_string (c, member));
     }
   return NULL;
+}
+
+static gint64
+describe_int (Env *env, const char *id, const char *member)
+{
+  g_autoptr(JsonNode) root = wv_server_describe (env->server);
+  JsonArray *conns = json_object_get_array_member (json_node_get_object (root), "connections");
+
+  for (guint i = 0; i < json_array_get_length (conns); i++)
+    {
+      JsonObject *c = json_array_get_object_element (conns, i);
+      gint64 v = -1;
+
+      if (g_strcmp0 (member_string (c, "id"), id) == 0 && member_int (c, member, &v))
+        return v;
+    }
+  g_error ("connection %s has no integer \"%s\"", id, member);
+  return -1;
 }
 
 static gboolean
@@ -991,7 +1045,6 @@ test_offer_bad_members (void)
     MEMBERS_BUT ("\"protocol\": 1.0, ", S, I, F, D),
     MEMBERS_BUT ("\"protocol\": null, ", S, I, F, D),
     MEMBERS_BUT ("\"protocol\": [1], ", S, I, F, D),
-    MEMBERS_BUT ("\"protocol\": 99999999999999999999, ", S, I, F, D),
     /* protocol is checked before the other members */
     "{\"protocol\": 999, \"family\": \"4\"}",
   };
@@ -1330,11 +1383,10 @@ test_candidates (void)
       "{\"mline\": 0, \"candidate\": 42}",
       "{\"mline\": 0, \"candidate\": \"\"}",
       "{\"mline\": 0, \"candidate\": \"candidate:1 1 UDP 2015363327\"}",
-      /* a name, not an address */
-      "{\"mline\": 0, \"candidate\": \"candidate:1 1 UDP 2015363327 "
-        "0b7e5c1a-3f2d-4e8a.local 50418 typ host\"}",
-      /* the other family */
-      "{\"mline\": 0, \"candidate\": \"candidate:1 1 UDP 2015363327 ::1 50418 typ host\"}",
+      "{\"mline\": 0, \"candidate\": \"candidate:1 1 UDP 2015363327 127.0.0.1 9 host\"}",
+      "{\"mline\": 0, \"candidate\": \"candidate:1 1 UDP 2015363327 127.0.0.1 65536 typ host\"}",
+      "{\"mline\": 0, \"candidate\": \"candidate:1 0 UDP 2015363327 127.0.0.1 9 typ host\"}",
+      "{\"mline\": 0, \"candidate\": \"candidate:1 1 SCTP 2015363327 127.0.0.1 9 typ host\"}",
     };
 
     for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
@@ -1344,6 +1396,47 @@ test_candidates (void)
         expect_post_error (&main_env, path, body, 400, "bad_candidates");
       }
   }
+  /* Well formed, but checks may not go there (docs/protocol.md, "Where
+   * the server sends connectivity checks"): taken with 204 and ignored,
+   * so that a browser's mDNS names do not fail its request. */
+  {
+    static const char *ignored[] = {
+      /* a browser's mDNS name */
+      "candidate:1 1 UDP 2015363327 0b7e5c1a-3f2d-4e8a-9c61-5d4f3a2b1c0e.local 50418 typ host",
+      /* the other family */
+      "candidate:1 1 UDP 2015363327 ::1 50418 typ host",
+      /* TCP, or RTCP */
+      "candidate:1 1 TCP 2015363327 127.0.0.1 9 typ host tcptype passive",
+      "candidate:1 2 UDP 2015363327 127.0.0.1 9 typ host",
+      /* multicast, broadcast, unspecified, reserved, link-local */
+      "candidate:1 1 UDP 2015363327 224.0.0.1 9 typ host",
+      "candidate:1 1 UDP 2015363327 239.255.255.250 1900 typ host",
+      "candidate:1 1 UDP 2015363327 255.255.255.255 9 typ host",
+      "candidate:1 1 UDP 2015363327 0.0.0.0 9 typ host",
+      "candidate:1 1 UDP 2015363327 240.0.0.1 9 typ host",
+      "candidate:1 1 UDP 2015363327 169.254.1.1 9 typ host",
+      "candidate:1 1 UDP 2015363327 127.0.0.1 0 typ host",
+      /* a third party: not the client's address (127.0.0.1) */
+      "candidate:1 1 UDP 2015363327 192.0.2.1 9 typ srflx raddr 0.0.0.0 rport 0",
+      "candidate:1 1 UDP 2015363327 198.51.100.7 3478 typ relay raddr 0.0.0.0 rport 0",
+    };
+    gint64 used = describe_int (&main_env, id, "candidates_used");
+    gint64 before = describe_int (&main_env, id, "candidates_ignored");
+
+    for (guint i = 0; i < G_N_ELEMENTS (ignored); i++)
+      {
+        g_autofree char *body = g_strdup_printf ("{\"candidates\": [{\"mline\": 0, "
+                                                 "\"candidate\": \"%s\"}]}", ignored[i]);
+        g_auto(Response) r = { 0 };
+
+        http (&r, &main_env, "POST", path, "application/json", body);
+        check_status (&r, 204);
+      }
+    g_assert_cmpint (describe_int (&main_env, id, "candidates_used"), ==, used);
+    g_assert_cmpint (describe_int (&main_env, id, "candidates_ignored"), ==,
+                     before + G_N_ELEMENTS (ignored));
+  }
+
   /* 513 bytes: too long; 512 are allowed. */
   {
     g_autofree char *pad = g_strnfill (512 - strlen (CANDIDATE " x-pad "), 'p');
@@ -1690,9 +1783,16 @@ test_delete (void)
     request_finish (request_start (&main_env, NULL, "GET", p, NULL, NULL, -1), &r, 3000);
     check_status (&r, 200);
   }
-  expect_post_error (&main_env, cands,
-                     "{\"candidates\": [{\"mline\": 0, \"candidate\": \"" CANDIDATE "\"}]}",
-                     400, "bad_candidates");
+  /* Candidates for it are taken (204) and not used. */
+  {
+    gint64 used = describe_int (&main_env, id, "candidates_used");
+    g_auto(Response) r = { 0 };
+
+    http (&r, &main_env, "POST", cands, "application/json",
+          "{\"candidates\": [{\"mline\": 0, \"candidate\": \"" CANDIDATE "\"}]}");
+    check_status (&r, 204);
+    g_assert_cmpint (describe_int (&main_env, id, "candidates_used"), ==, used);
+  }
   /* The connection itself still has only DELETE. */
   expect_post_error (&main_env, conn, "{}", 405, "method");
 }
@@ -1974,6 +2074,479 @@ test_no_fd_leak (void)
           count_fds () - before);
 }
 
+/* --- exposure to an untrusted network (issue 12) ------------------------------- */
+
+static void
+no_token_config (WvServerConfig *config)
+{
+  config->no_token = TRUE;
+}
+
+/* Every API request needs the token: 401 with a JSON error and a Bearer
+ * challenge otherwise, the status included, before a body is read; paths
+ * outside the API (the page, issue 11) need none. */
+static void
+test_token (void)
+{
+  static const char *wrong[] = {
+    NULL,                                   /* no header */
+    "Bearer test-token-0123456789_abcdeX",  /* one character off */
+    "Bearer test-token-0123456789_abcde",   /* a prefix */
+    "Bearer test-token-0123456789_abcdefg", /* longer */
+    "Basic dGVzdDp0ZXN0",
+    "test-token-0123456789_abcdef",         /* no scheme */
+    "Bearer",
+    "Bearer ",
+  };
+  static const struct { const char *method, *path; } api[] = {
+    { "GET", "/api/v1" }, { "GET", "/api/v1/status" },
+    { "DELETE", "/api/v1/connections/0b7e5c1a-3f2d-4e8a-9c61-5d4f3a2b1c0e" },
+    { "GET", "/api/v1/connections/x/candidates?since=0" }, { "GET", "/api/v1/nope" },
+  };
+  Env env;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *offer = NULL;
+
+  if (!env_init (&env, MAIN_SETUP_TIMEOUT_S, &error))
+    {
+      g_test_skip (error->message);
+      return;
+    }
+  offer = offer_body (4, get_offer ());
+  for (guint w = 0; w < G_N_ELEMENTS (wrong); w++)
+    {
+      env.auth = wrong[w];
+      for (guint i = 0; i < G_N_ELEMENTS (api); i++)
+        {
+          g_auto(Response) r = { 0 };
+          Request *req = request_start (&env, NULL, api[i].method, api[i].path, NULL, NULL, -1);
+
+          if (wrong[w] == NULL)
+            soup_message_headers_remove (soup_message_get_request_headers (req->msg),
+                                         "Authorization");
+          request_finish (req, &r, REQUEST_TIMEOUT_MS);
+          check_error (&r, 401, "unauthorized");
+        }
+      /* With a body: refused before it is read. */
+      expect_post_error (&env, "/api/v1/connections", offer, 401, "unauthorized");
+    }
+  /* The header as raw bytes: the challenge is there. */
+  {
+    g_auto(Response) r = { 0 };
+    static const char *req = "GET /api/v1/status HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+
+    env.auth = NULL;
+    raw_request (&r, &env, "GET /api/v1/status without a token", req, strlen (req), TRUE,
+                 REQUEST_TIMEOUT_MS);
+    check_error (&r, 401, "unauthorized");
+  }
+  /* The token in the query is not an API credential. */
+  env.auth = NULL;
+  expect_error (&env, "GET", "/api/v1/status?token=" TOKEN, NULL, NULL, -1, 401, "unauthorized");
+  /* Outside the API: no token needed (404 here: this server has no page). */
+  expect_error (&env, "GET", "/", NULL, NULL, -1, 404, "not_found");
+  expect_error (&env, "GET", "/?token=nope", NULL, NULL, -1, 404, "not_found");
+  /* The scheme in any case, spaces around the token. */
+  {
+    static const char *right[] = { "Bearer " TOKEN, "bearer " TOKEN, "BEARER   " TOKEN "  " };
+
+    for (guint i = 0; i < G_N_ELEMENTS (right); i++)
+      {
+        g_auto(Response) r = { 0 };
+
+        env.auth = right[i];
+        http (&r, &env, "GET", "/api/v1/status", NULL, NULL);
+        check_status (&r, 200);
+      }
+  }
+  {
+    g_autoptr(JsonNode) d = wv_server_describe (env.server);
+    JsonObject *c = json_object_get_object_member (json_node_get_object (d), "counters");
+    gint64 unauthorized = 0;
+
+    g_assert_true (member_int (c, "unauthorized", &unauthorized));
+    g_assert_cmpint (unauthorized, ==, G_N_ELEMENTS (wrong) * (G_N_ELEMENTS (api) + 1) + 2);
+  }
+  env_clear (&env);
+
+  /* --no-token: nothing needed. */
+  env_config_hook = no_token_config;
+  if (!env_init (&env, MAIN_SETUP_TIMEOUT_S, &error))
+    g_error ("%s", error->message);
+  g_assert_null (wv_server_get_token (env.server));
+  {
+    g_auto(Response) r = { 0 };
+    g_auto(GStrv) urls = wv_server_dup_page_urls (env.server);
+
+    http (&r, &env, "GET", "/api/v1/status", NULL, NULL);
+    check_status (&r, 200);
+    g_assert_null (strstr (urls[0], "token"));
+  }
+  env_clear (&env);
+}
+
+/* The token and ids come from the kernel, and the page URL carries it. */
+static void
+test_token_values (void)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  WvServerConfig config;
+  g_autoptr(WvServer) server = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) urls = NULL;
+  g_autofree char *from_url = NULL;
+
+  for (guint i = 0; i < 1000; i++)
+    {
+      char *t = wv_token_new ();
+
+      g_assert_true (wv_token_is_valid (t));
+      g_assert_cmpuint (strlen (t), ==, WV_TOKEN_RANDOM_BYTES / 3 * 4);
+      g_assert_true (g_hash_table_add (seen, t));
+    }
+  for (guint i = 0; i < 1000; i++)
+    {
+      char *id = wv_random_uuid ();
+
+      g_assert_true (g_uuid_string_is_valid (id));
+      g_assert_cmpint (id[14], ==, '4');
+      g_assert_true (g_hash_table_add (seen, id));
+    }
+  g_assert_false (wv_token_is_valid ("short"));
+  g_assert_false (wv_token_is_valid ("has space in it 0123456789"));
+  g_assert_false (wv_token_is_valid ("percent%20encoded_0123456789"));
+
+  wv_server_config_init (&config);
+  config.listen = g_strsplit ("127.0.0.1:0", " ", -1);
+  config.ice_addresses = g_strsplit ("127.0.0.1", " ", -1);
+  server = wv_server_new (&config);
+  g_assert_true (wv_server_start (server, &error));
+  g_assert_true (wv_token_is_valid (wv_server_get_token (server)));
+  urls = wv_server_dup_page_urls (server);
+  g_assert_true (g_str_has_prefix (urls[0], "http://127.0.0.1:"));
+  g_assert_nonnull (strstr (urls[0], "/?token="));
+  from_url = wv_api_token_from_url (urls[0], &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (from_url, ==, wv_server_get_token (server));
+  {
+    g_autofree char *base = wv_api_base_url (urls[0], &error);
+
+    g_assert_no_error (error);
+    g_assert_true (g_str_has_suffix (base, WV_API_PREFIX));
+    g_assert_null (strchr (base, '?'));
+  }
+  wv_server_stop (server);
+  wv_server_config_clear (&config);
+  /* A token of the wrong form does not start. */
+  wv_server_config_init (&config);
+  config.listen = g_strsplit ("127.0.0.1:0", " ", -1);
+  config.token = g_strdup ("short");
+  g_clear_object (&server);
+  server = wv_server_new (&config);
+  g_assert_false (wv_server_start (server, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  wv_server_config_clear (&config);
+}
+
+/* Requests libsoup answers by itself, bad ones, kept-alive ones and
+ * clients that hang up: 1000 of them leave the server's descriptor count
+ * where it was. */
+static void
+test_fd_flat (void)
+{
+  static const struct { const char *what, *request; gboolean read_reply; } kinds[] = {
+    { "OPTIONS *", "OPTIONS * HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", TRUE },
+    { "a NUL in the path", "GET /api/v1/%00 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", TRUE },
+    { "dot segments", "GET /api/v1/%2e%2e/%2e%2e/etc HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", TRUE },
+    { "keep-alive", "GET /api/v1 HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n\r\n", TRUE },
+    { "HTTP/1.0 keep-alive", "GET /api/v1 HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n", TRUE },
+    { "garbage", "\x01\x02 nonsense\r\n\r\n", TRUE },
+    { "unknown transfer coding", "POST /api/v1/connections HTTP/1.1\r\nHost: x\r\n"
+      "Transfer-Encoding: gzip\r\n\r\n", TRUE },
+    { "a host with a slash", "GET /api/v1 HTTP/1.1\r\nHost: a/b\r\n\r\n", TRUE },
+    { "CONNECT", "CONNECT 127.0.0.1:22 HTTP/1.1\r\nHost: 127.0.0.1:22\r\n\r\n", TRUE },
+    { "hang up before the answer", "GET /api/v1 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", FALSE },
+    { "hang up in the headers", "GET /api/v1 HTTP/1.1\r\nHost: 12", FALSE },
+  };
+  Env env;
+  g_autoptr(GError) error = NULL;
+  FdWait w;
+  guint before, answered = 0;
+
+  if (!env_init (&env, MAIN_SETUP_TIMEOUT_S, &error))
+    {
+      g_test_skip (error->message);
+      return;
+    }
+  /* Warm up: the first requests allocate what stays. */
+  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+    {
+      g_auto(Response) r = { 0 };
+
+      raw_request (&r, &env, kinds[i].what, kinds[i].request, strlen (kinds[i].request),
+                   kinds[i].read_reply, REQUEST_TIMEOUT_MS);
+    }
+  drain_context ();
+  before = count_fds ();
+  for (guint i = 0; i < 1000; i++)
+    {
+      g_auto(Response) r = { 0 };
+      guint k = i % G_N_ELEMENTS (kinds);
+
+      raw_request (&r, &env, kinds[k].what, kinds[k].request, strlen (kinds[k].request),
+                   kinds[k].read_reply, REQUEST_TIMEOUT_MS);
+      answered += r.status != 0;
+    }
+  g_test_message ("1000 requests, %u answered; %u descriptors before, %u after", answered,
+                  before, count_fds ());
+  g_assert_cmpuint (answered, >=, 700);
+  w.limit = before + 2;
+  if (!run_until (fds_at_most, &w, 5000))
+    fail ("1000 requests left %u more open descriptors", count_fds () - before);
+  /* And the server still answers. */
+  {
+    g_auto(Response) r = { 0 };
+
+    http (&r, &env, "GET", "/api/v1/status", NULL, NULL);
+    check_status (&r, 200);
+  }
+  env_clear (&env);
+}
+
+static gsize
+rss_peak_kb (void)
+{
+  g_autofree char *status = NULL;
+  const char *p;
+
+  g_file_get_contents ("/proc/self/status", &status, NULL, NULL);
+  p = status ? strstr (status, "VmHWM:") : NULL;
+  return p ? g_ascii_strtoull (p + 6, NULL, 10) : 0;
+}
+
+static gboolean
+reset_rss_peak (void)
+{
+  FILE *f = fopen ("/proc/self/clear_refs", "w");
+  gboolean ok;
+
+  if (f == NULL)
+    return FALSE;
+  ok = fputs ("5", f) >= 0;
+  return fclose (f) == 0 && ok;
+}
+
+typedef struct {
+  GOutputStream *out;
+  guint8 *chunk;
+  gsize chunk_len;
+  guint64 sent, limit;
+  gboolean done;
+} BigSend;
+
+static void
+on_big_written (GObject *source, GAsyncResult *res, gpointer data)
+{
+  BigSend *b = data;
+  gsize n = 0;
+
+  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), res, &n, NULL) ||
+      (b->sent += n) >= b->limit)
+    {
+      b->done = TRUE;
+      return;
+    }
+  g_output_stream_write_all_async (b->out, b->chunk, MIN (b->chunk_len, b->limit - b->sent),
+                                   G_PRIORITY_DEFAULT, NULL, on_big_written, b);
+}
+
+/* A 300 MB body on GET, DELETE, an unknown method or a path outside the
+ * API is refused on its headers; the server reads at most a few MB of it
+ * and its memory does not grow by 100 MB. */
+static void
+test_big_bodies (void)
+{
+  static const char *heads[] = { "GET /api/v1/status", "DELETE /api/v1/connections/x",
+                                 "FROB /api/v1", "GET /index.html", "PATCH /api/v1" };
+  const guint64 body = 300 * 1000 * 1000;
+  Env env;
+  g_autoptr(GError) error = NULL;
+  g_autofree guint8 *chunk = g_malloc0 (1 << 20);
+  gsize base_kb;
+
+  if (!env_init (&env, MAIN_SETUP_TIMEOUT_S, &error))
+    {
+      g_test_skip (error->message);
+      return;
+    }
+  /* Reset the peak RSS (Linux >= 4.0) so that VmHWM is this test's. */
+  if (!reset_rss_peak ())
+    {
+      env_clear (&env);
+      g_test_skip ("cannot reset the peak RSS (/proc/self/clear_refs)");
+      return;
+    }
+  base_kb = rss_peak_kb ();
+  for (guint i = 0; i < G_N_ELEMENTS (heads); i++)
+    {
+      g_autoptr(GSocketConnection) conn = raw_connect (&env);
+      g_autofree char *head = g_strdup_printf ("%s HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                               AUTH_HEADER "Content-Type: application/json\r\n"
+                                               "Content-Length: %" G_GUINT64_FORMAT "\r\n\r\n",
+                                               heads[i], body);
+      BigSend b = { g_io_stream_get_output_stream (G_IO_STREAM (conn)), chunk, 1 << 20, 0, body };
+      g_autoptr(GBytes) reply = NULL;
+
+      g_output_stream_write_all (b.out, head, strlen (head), NULL, NULL, NULL);
+      g_output_stream_write_all_async (b.out, chunk, 1 << 20, G_PRIORITY_DEFAULT, NULL,
+                                       on_big_written, &b);
+      if (!run_until (flag_set, &b.done, 30000))
+        fail ("%s with a 300 MB body: still sending after 30 s", heads[i]);
+      g_test_message ("%s with a 300 MB body: the server took %.1f MB before it closed",
+                      heads[i], b.sent / 1e6);
+      g_assert_cmpuint (b.sent, <, 64 * 1000 * 1000);
+      g_io_stream_close (G_IO_STREAM (conn), NULL, NULL);
+    }
+  /* Chunked, on a GET: 411. */
+  {
+    g_auto(Response) r = { 0 };
+    static const char *req = "GET /api/v1/status HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                             "Transfer-Encoding: chunked\r\n\r\n10\r\n0123456789abcdef\r\n";
+
+    raw_request (&r, &env, "chunked GET", req, strlen (req), TRUE, REQUEST_TIMEOUT_MS);
+    check_error (&r, 411, "length_required");
+  }
+  /* A small body on a GET is read and ignored. */
+  {
+    g_auto(Response) r = { 0 };
+
+    http (&r, &env, "GET", "/api/v1/status", "application/json", "{}");
+    check_status (&r, 200);
+  }
+  g_test_message ("peak RSS grew by %.1f MB", (rss_peak_kb () - base_kb) / 1024.0);
+  g_assert_cmpuint (rss_peak_kb () - base_kb, <, 100 * 1024);
+  env_clear (&env);
+}
+
+static void
+short_http_config (WvServerConfig *config)
+{
+  config->http_timeout_s = 2;
+  config->max_http_per_client = 3;
+}
+
+static gboolean
+read_eof (GSocketConnection *conn, guint timeout_ms)
+{
+  GSocket *sock = g_socket_connection_get_socket (conn);
+  gint64 end = g_get_monotonic_time () + timeout_ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    {
+      char buf[256];
+      gssize n;
+
+      g_main_context_iteration (NULL, FALSE);
+      if (!g_socket_condition_timed_wait (sock, G_IO_IN | G_IO_HUP | G_IO_ERR, 10000, NULL, NULL))
+        continue;
+      n = g_socket_receive (sock, buf, sizeof buf, NULL, NULL);
+      if (n <= 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* A request that does not arrive within http_timeout_s is dropped, and
+ * one client (here 127.0.0.1) keeps at most max_http_per_client HTTP
+ * connections open. */
+static void
+test_http_timeouts (void)
+{
+  Env env;
+  g_autoptr(GError) error = NULL;
+  GSocketConnection *idle[3];
+  gint64 t0;
+
+  env_config_hook = short_http_config;
+  if (!env_init (&env, MAIN_SETUP_TIMEOUT_S, &error))
+    {
+      g_test_skip (error->message);
+      return;
+    }
+  for (guint i = 0; i < 3; i++)
+    idle[i] = raw_connect (&env);
+  /* One sends half a request line; they all wait. */
+  g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (idle[0])), "GET /api", 8,
+                             NULL, NULL, NULL);
+  {
+    g_autoptr(GSocketConnection) fourth = raw_connect (&env);
+
+    /* The fourth is closed at once... */
+    if (!read_eof (fourth, 1500))
+      fail ("a fourth HTTP connection from one client was not closed");
+  }
+  /* ...while the three are held until their time is up (2 s). */
+  t0 = g_get_monotonic_time ();
+  for (guint i = 0; i < 3; i++)
+    {
+      if (!read_eof (idle[i], 4000))
+        fail ("an idle HTTP connection was not closed after 2 s");
+      g_object_unref (idle[i]);
+    }
+  g_test_message ("idle connections closed after %.1f s", (g_get_monotonic_time () - t0) / 1e6);
+  g_assert_cmpint (g_get_monotonic_time () - t0, >, 1000 * 1000);
+  /* Then the client is served again. */
+  drain_context ();
+  {
+    g_auto(Response) r = { 0 };
+
+    http (&r, &env, "GET", "/api/v1/status", NULL, NULL);
+    if (check_status (&r, 200))
+      {
+        JsonObject *c = json_object_get_object_member (response_object (&r), "counters");
+        gint64 refused = 0, timeouts = 0;
+
+        g_assert_true (member_int (c, "http_refused", &refused));
+        g_assert_true (member_int (c, "http_timeouts", &timeouts));
+        g_assert_cmpint (refused, >=, 1);
+        g_assert_cmpint (timeouts, >=, 3);
+      }
+  }
+  env_clear (&env);
+}
+
+static void
+one_setup_config (WvServerConfig *config)
+{
+  config->max_per_client = 3;
+  config->max_setups_per_client = 1;
+}
+
+/* Connections still being set up have their own, smaller, per-client
+ * limit; a set-up slot is free again when its connection ends. */
+static void
+test_limit_setups (void)
+{
+  Env env;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *a = NULL, *body = offer_body (4, get_offer ());
+  g_auto(Response) r = { 0 };
+
+  env_config_hook = one_setup_config;
+  if (!env_init (&env, MAIN_SETUP_TIMEOUT_S, &error))
+    {
+      g_test_skip (error->message);
+      return;
+    }
+  a = create_connection (&env, NULL);
+  http (&r, &env, "POST", "/api/v1/connections", "application/json", body);
+  if (check_error (&r, 429, "too_many"))
+    g_assert_nonnull (strstr (r.text, "being set up"));
+  delete_connection (&env, a);
+  g_free (create_connection (&env, NULL));
+  env_clear (&env);
+}
+
 /* After everything above, the shared server still serves. */
 static void
 test_still_serving (void)
@@ -2045,6 +2618,12 @@ main (int argc, char **argv)
   add_test ("/server/shutdown", test_shutdown);
   add_test ("/server/status-counters", test_status_counters);
   add_test ("/server/no-fd-leak", test_no_fd_leak);
+  add_test ("/server/token", test_token);
+  add_test ("/server/token-values", test_token_values);
+  add_test ("/server/fd-flat", test_fd_flat);
+  add_test ("/server/big-bodies", test_big_bodies);
+  add_test ("/server/http-timeouts", test_http_timeouts);
+  add_test ("/server/limit-setups", test_limit_setups);
   add_test ("/server/still-serving", test_still_serving);
   ret = g_test_run ();
 

@@ -461,7 +461,7 @@ run_measurement (int argc, char **argv, gboolean self_test)
   gboolean force = FALSE, quiet = FALSE, incomplete;
   gboolean opt_trace = FALSE, opt_mtu = FALSE, opt_streams = FALSE;
   int max_ttl = 16, rounds = 3, mtu_max = -1;    /* -1: not given */
-  g_autofree char *icmp_helper = NULL, *mtu_sizes = NULL;
+  g_autofree char *icmp_helper = NULL, *mtu_sizes = NULL, *token = NULL;
   guint flush_source, sigint, sigterm;
   GOptionEntry entries[] = {
     { "duration", 'd', 0, G_OPTION_ARG_DOUBLE, &duration, "Seconds of probe streams (default 10)", "S" },
@@ -485,6 +485,7 @@ run_measurement (int argc, char **argv, gboolean self_test)
     { "mtu-sizes", 0, 0, G_OPTION_ARG_STRING, &mtu_sizes, "MTU search: packet sizes tried first, before it narrows down to the byte (default 576,1280,1350,1400,1450,1472,1490,1500)", "LIST" },
     { "icmp-helper", 0, 0, G_OPTION_ARG_FILENAME, &icmp_helper, "Path of wifi-verify-icmp-helper", "PATH" },
     { "lost-timeout", 0, 0, G_OPTION_ARG_DOUBLE, &lost_timeout, "Seconds without anything from the server after which a connection is lost, 1-3600 (default 5)", "S" },
+    { "token", 0, 0, G_OPTION_ARG_STRING, &token, "The server's access token (default: the token=T of the URL)", "T" },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "No progress or summary on the terminal", NULL },
     { NULL }
   };
@@ -492,7 +493,14 @@ run_measurement (int argc, char **argv, gboolean self_test)
   ctx = g_option_context_new (self_test ? "- server and client in one process over loopback"
                                         : "URL - measure the path to a wifi-verify server");
   g_option_context_add_main_entries (ctx, entries, NULL);
-  g_option_context_set_description (ctx,
+  g_option_context_set_description (ctx, self_test ?
+    "Exit status: 0 when every connection finished with both ends' summaries; "
+    "3 when a connection was lost (nothing from the server for --lost-timeout) "
+    "or a summary lacks the other end's part; 1 on errors (nothing measured, "
+    "output not written); 2 on bad options; 130 when interrupted." :
+    "URL is what the server printed, with its token:\n"
+    "  http://192.0.2.10:8080/?token=T\n"
+    "(or the server's address with --token T).\n\n"
     "Exit status: 0 when every connection finished with both ends' summaries; "
     "3 when a connection was lost (nothing from the server for --lost-timeout) "
     "or a summary lacks the other end's part; 1 on errors (nothing measured, "
@@ -511,6 +519,7 @@ run_measurement (int argc, char **argv, gboolean self_test)
 
   wv_client_config_init (&config);
   config.url = self_test ? NULL : g_strdup (argv[1]);
+  config.token = self_test ? NULL : g_steal_pointer (&token);
   if (family == NULL || g_str_equal (family, "both"))
     config.ipv4 = config.ipv6 = TRUE;
   else if (g_str_equal (family, "4"))

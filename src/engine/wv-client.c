@@ -46,6 +46,7 @@ struct _WvClient
 
   WvClientConfig config;
   char *base_url;
+  char *token;               /* NULL: the server has no access control */
   char *session;
   WvServer *server;          /* self-test */
   SoupSession *http;
@@ -79,28 +80,64 @@ enum {
 
 static guint signals[N_SIGNALS];
 
+/* A query other than "token=T" (the page URL the server prints) is not
+ * one of ours. */
+static gboolean
+query_is_token_only (const char *query)
+{
+  g_autoptr(GHashTable) params = NULL;
+
+  if (query == NULL)
+    return TRUE;
+  params = g_uri_parse_params (query, -1, "&", G_URI_PARAMS_NONE, NULL);
+  return params && g_hash_table_size (params) == 1 && g_hash_table_contains (params, "token");
+}
+
 char *
 wv_api_base_url (const char *url, GError **error)
 {
-  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
-  g_autofree char *trimmed = NULL;
-  const char *path;
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_ENCODED, NULL);
+  g_autoptr(GUri) base = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *text = NULL;
 
   if (uri == NULL || (g_strcmp0 (g_uri_get_scheme (uri), "http") != 0 &&
                       g_strcmp0 (g_uri_get_scheme (uri), "https") != 0) ||
-      g_uri_get_host (uri) == NULL || g_uri_get_query (uri) || g_uri_get_fragment (uri))
+      g_uri_get_host (uri) == NULL || !query_is_token_only (g_uri_get_query (uri)) ||
+      g_uri_get_fragment (uri))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                    "\"%s\" is not an http:// or https:// URL of a wifi-verify server", url);
       return NULL;
     }
-  trimmed = g_strdup (url);
-  while (g_str_has_suffix (trimmed, "/"))
-    trimmed[strlen (trimmed) - 1] = '\0';
-  path = g_uri_get_path (uri);
-  if (g_str_has_suffix (path, WV_API_PREFIX) || g_str_has_suffix (path, WV_API_PREFIX "/"))
-    return g_steal_pointer (&trimmed);
-  return g_strconcat (trimmed, WV_API_PREFIX, NULL);
+  path = g_strdup (g_uri_get_path (uri));
+  while (g_str_has_suffix (path, "/"))
+    path[strlen (path) - 1] = '\0';
+  if (!g_str_has_suffix (path, WV_API_PREFIX))
+    {
+      char *with_api = g_strconcat (path, WV_API_PREFIX, NULL);
+
+      g_free (path);
+      path = with_api;
+    }
+  base = g_uri_build (G_URI_FLAGS_ENCODED, g_uri_get_scheme (uri), g_uri_get_userinfo (uri),
+                      g_uri_get_host (uri), g_uri_get_port (uri), path, NULL, NULL);
+  text = g_uri_to_string (base);
+  return g_steal_pointer (&text);
+}
+
+char *
+wv_api_token_from_url (const char *url, GError **error)
+{
+  g_autofree char *token = wv_api_url_token (url);
+
+  if (token != NULL && !wv_token_is_valid (token))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "the token in \"%s\" is not a wifi-verify access token", url);
+      return NULL;
+    }
+  return g_steal_pointer (&token);
 }
 
 const char *
@@ -145,6 +182,7 @@ void
 wv_client_config_clear (WvClientConfig *config)
 {
   g_clear_pointer (&config->url, g_free);
+  g_clear_pointer (&config->token, g_free);
   g_clear_pointer (&config->stun_uri, g_free);
   g_clear_pointer (&config->icmp_helper, g_free);
 }
@@ -208,6 +246,13 @@ json_request (WvClient *self, const char *method, const char *path, JsonNode *bo
 {
   g_autofree char *url = g_strconcat (self->base_url, path, NULL);
   SoupMessage *msg = soup_message_new (method, url);
+
+  if (msg && self->token)
+    {
+      g_autofree char *auth = g_strconcat ("Bearer ", self->token, NULL);
+
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+    }
 
   if (msg && body)
     {
@@ -279,9 +324,10 @@ finish_json (SoupSession *http, SoupMessage *msg, GAsyncResult *res, GError **er
     {
       JsonObject *o = json_node_get_object (json_parser_get_root (parser));
       const char *why = member_string (member_object (o, "error"), "message");
+      g_autofree char *quoted = wv_log_escape (why ? why : "no reason given", 200);
 
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "the server refused (HTTP %u): %.200s",
-                   status, why ? why : "no reason given");
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "the server refused (HTTP %u): %s",
+                   status, quoted);
       return NULL;
     }
   return json_node_copy (json_parser_get_root (parser));
@@ -897,6 +943,7 @@ wv_client_new (const WvClientConfig *config)
 
   self->config = *config;
   self->config.url = g_strdup (config->url);
+  self->config.token = g_strdup (config->token);
   self->config.stun_uri = g_strdup (config->stun_uri);
   self->config.icmp_helper = g_strdup (config->icmp_helper);
   return self;
@@ -933,6 +980,7 @@ wv_client_start (WvClient *self, GError **error)
         return FALSE;
       urls = wv_server_dup_urls (self->server);
       self->base_url = g_strconcat (urls[0], WV_API_PREFIX, NULL);
+      self->token = g_strdup (wv_server_get_token (self->server));
       if (v6 && !wv_have_ipv6 (TRUE))
         {
           message (self, "IPv6 left out: this host has no IPv6 loopback address");
@@ -944,6 +992,22 @@ wv_client_start (WvClient *self, GError **error)
       self->base_url = wv_api_base_url (self->config.url, error);
       if (self->base_url == NULL)
         return FALSE;
+      /* --token wins over the URL's. */
+      if (self->config.token)
+        self->token = g_strdup (self->config.token);
+      else
+        {
+          self->token = wv_api_token_from_url (self->config.url, error);
+          if (self->token == NULL && error && *error)
+            return FALSE;
+        }
+      if (self->token && !wv_token_is_valid (self->token))
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                       "the access token must be %d to %d characters of A-Z a-z 0-9 - . _ ~",
+                       WV_TOKEN_MIN_LEN, WV_TOKEN_MAX_LEN);
+          return FALSE;
+        }
       if (v6 && !self->config.ipv4 && !wv_have_ipv6 (FALSE))
         message (self, "this host seems to have no IPv6 route; trying anyway");
       else if (v6 && !wv_have_ipv6 (FALSE))
@@ -958,7 +1022,7 @@ wv_client_start (WvClient *self, GError **error)
       return FALSE;
     }
 
-  self->session = g_uuid_string_random ();
+  self->session = wv_random_uuid ();
   if (self->config.traceroute || self->config.mtu)
     {
       /* The helper adds ICMP errors from raw sockets; the socket error queue
@@ -1088,6 +1152,7 @@ wv_client_finalize (GObject *object)
   g_clear_pointer (&self->conns, g_ptr_array_unref);
   g_clear_object (&self->cancellable);
   g_free (self->base_url);
+  g_free (self->token);
   g_free (self->session);
   g_free (self->privilege_advice);
   wv_client_config_clear (&self->config);

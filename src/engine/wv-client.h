@@ -23,7 +23,8 @@ typedef enum {
 const char *wv_phase_to_string (WvPhase phase);
 
 typedef struct {
-  char *url;                /* server base URL; NULL = self-test over loopback */
+  char *url;                /* server URL, the page URL with ?token=T too; NULL = self-test */
+  char *token;              /* access token; NULL = the URL's (or none) */
   gboolean ipv4, ipv6;      /* families to measure */
   guint connections;        /* per family, 1..16 */
   WvMsgStreams streams;     /* rate, probe size, bulk, duration, classes */
@@ -68,9 +69,13 @@ char *wv_client_dup_privilege_advice (WvClient *self);
 
 gboolean wv_have_ipv6 (gboolean loopback);
 
-/* The API base (".../api/v1", no trailing slash) for a server URL given
- * with or without the API path; NULL and @error if it is not an http(s)
- * URL. */
+/* The API base (".../api/v1", no trailing slash, no query) for a server
+ * URL given with or without the API path, or for the page URL the server
+ * prints ("http://HOST:PORT/?token=T"); NULL and @error if it is not an
+ * http(s) URL or has another query. */
 char *wv_api_base_url (const char *url, GError **error);
+/* The URL's access token (its "token" query parameter), or NULL: without
+ * @error set when there is none, with it when it is not a valid token. */
+char *wv_api_token_from_url (const char *url, GError **error);
 
 G_END_DECLS

@@ -24,6 +24,7 @@
 #include "wv-clock-offset.h"
 #include "wv-connection.h"
 #include "wv-outage.h"
+#include "wv-log-limit.h"
 #include "wv-scheduler.h"
 #include "wv-stats.h"
 
@@ -38,6 +39,11 @@ static const guint windows_s[N_WINDOWS] = { 1, 10, 60 };
 #define BULK_PACKET_SIZE 1000
 #define BULK_MAX_BUFFERED (512 * 1024)
 #define LATE_BUCKETS 1000   /* 10 us each, up to 10 ms */
+/* Server: its streams pause while the client's own streams (probes, bulk)
+ * have not arrived for this long, and resume with the next one. */
+#define CLIENT_SILENCE_NS (3 * G_GINT64_CONSTANT (1000000000))
+/* Server: traceroute / MTU requests it runs per connection. */
+#define MAX_PATH_REQUESTS 8
 
 /* A stream this end sends, driven by the scheduler thread. */
 typedef struct {
@@ -56,6 +62,7 @@ typedef struct {
   guint64 late_hist[LATE_BUCKETS + 1];
   guint64 late_n;
   gboolean done;
+  gint paused;              /* atomic: count ticks as skipped, send nothing */
 } WvTxStream;
 
 typedef struct {
@@ -91,6 +98,7 @@ struct _WvConnection
   WvPeer *peer;
   WvConnState state;
   WvServerCaps caps;
+  guint64 granted_bps;        /* server: held in caps.budget while streaming */
   int owd_choice;
   double max_clock_error_ms;
   guint idle_timeout_s;
@@ -115,6 +123,7 @@ struct _WvConnection
   gint64 lost_ns;             /* CLOCK_REALTIME when the peer was declared lost */
   gint64 last_peer_real_ns;   /* CLOCK_REALTIME of the last arrival from the peer */
   gint64 streams_started_ns;
+  gint64 streams_started_mono_ns;
   gint64 streams_stopped_ns;
 
   /* echo rate limit */
@@ -131,6 +140,7 @@ struct _WvConnection
   gboolean path_for_peer;     /* server: the request came from the client */
   double testprobe_tokens;
   gint64 testprobe_refill_ns;
+  guint path_requests;
 
   guint stats_source;
   guint drain_source;
@@ -139,6 +149,9 @@ struct _WvConnection
   guint idle_source;
   guint watch_source;
   gint64 last_peer_activity_ns;
+  gint64 last_stream_rx_ns;   /* the peer's last probe or bulk packet */
+  gboolean tx_paused;
+  WvLogLimit *log_limit;
   gboolean own_final_sent;
   gboolean summaries_emitted;
   gboolean stop_requested;
@@ -147,6 +160,61 @@ struct _WvConnection
 };
 
 G_DEFINE_FINAL_TYPE (WvConnection, wv_connection, G_TYPE_OBJECT)
+
+/* --- the server's output budget ---------------------------------------- */
+
+struct _WvOutBudget {
+  gatomicrefcount ref;
+  guint64 total_bps;
+  guint64 used_bps;
+};
+
+WvOutBudget *
+wv_out_budget_new (guint64 total_bps)
+{
+  WvOutBudget *b = g_new0 (WvOutBudget, 1);
+
+  g_atomic_ref_count_init (&b->ref);
+  b->total_bps = total_bps;
+  return b;
+}
+
+WvOutBudget *
+wv_out_budget_ref (WvOutBudget *budget)
+{
+  g_atomic_ref_count_inc (&budget->ref);
+  return budget;
+}
+
+void
+wv_out_budget_unref (WvOutBudget *budget)
+{
+  if (budget && g_atomic_ref_count_dec (&budget->ref))
+    g_free (budget);
+}
+
+guint64
+wv_out_budget_get_total (WvOutBudget *budget)
+{
+  return budget->total_bps;
+}
+
+guint64
+wv_out_budget_get_used (WvOutBudget *budget)
+{
+  return budget->used_bps;
+}
+
+guint64
+wv_streams_out_bps (const WvMsgStreams *p)
+{
+  guint classes = MAX (p->classes.n_classes, 1);
+  double probes = (double) classes * p->rate_pps *
+                  (p->probe_size + WV_WIRE_OVERHEAD + WV_ECHO_SIZE + WV_WIRE_OVERHEAD) * 8;
+  double bulk = (double) p->bulk_bps * (BULK_PACKET_SIZE + WV_WIRE_OVERHEAD) / BULK_PACKET_SIZE;
+
+  return (guint64) ceil (probes + bulk);
+}
 
 enum {
   SIGNAL_STATE_CHANGED,
@@ -359,6 +427,14 @@ tx_stream_tick (gpointer data, guint64 tick, gint64 late_ns)
       g_mutex_unlock (&tx->lock);
       return TRUE;   /* the owner removes the task */
     }
+  if (g_atomic_int_get (&tx->paused))
+    {
+      /* The sequence goes on, so the peer counts what it missed as lost. */
+      tx->seq++;
+      tx->skipped++;
+      g_mutex_unlock (&tx->lock);
+      return TRUE;
+    }
   packet.kind = tx->kind;
   packet.class_index = tx->class_index;
   packet.seq = tx->seq;
@@ -444,6 +520,28 @@ stop_tx (WvConnection *self)
       self->bulk_task = NULL;
       self->bulk_tx = NULL;
     }
+  if (self->caps.budget && self->granted_bps > 0)
+    {
+      self->caps.budget->used_bps -= MIN (self->granted_bps, self->caps.budget->used_bps);
+      self->granted_bps = 0;
+    }
+}
+
+/* Server: pauses its streams while the client's stop arriving (see
+ * CLIENT_SILENCE_NS), resumes them at once when one arrives. */
+static void
+set_tx_paused (WvConnection *self, gboolean paused)
+{
+  if (self->tx_paused == paused)
+    return;
+  self->tx_paused = paused;
+  for (guint c = 0; c < self->n_classes; c++)
+    if (self->classes[c].tx)
+      g_atomic_int_set (&self->classes[c].tx->paused, paused);
+  if (self->bulk_tx)
+    g_atomic_int_set (&self->bulk_tx->paused, paused);
+  if (paused)
+    emit_error (self, "the client's streams stopped arriving: this end's streams pause");
 }
 
 static void
@@ -633,6 +731,12 @@ on_message (WvPeer *peer, guint channel, GBytes *bytes, const WvRecvInfo *info,
       self->counters.malformed++;
       g_debug ("connection %u: bad packet: %s", self->index, error->message);
       return;
+    }
+  if (p.kind == WV_PACKET_PROBE || p.kind == WV_PACKET_BULK)
+    {
+      self->last_stream_rx_ns = self->last_peer_activity_ns;
+      if (self->tx_paused)
+        set_tx_paused (self, FALSE);
     }
   switch (p.kind)
     {
@@ -834,7 +938,11 @@ stats_tick (gpointer data)
 {
   WvConnection *self = data;
   gint64 now = wv_now_ns ();
+  gint64 mono = wv_monotonic_ns ();
 
+  if (self->role == WV_ROLE_SERVER && self->state == WV_CONN_STREAMING &&
+      mono - MAX (self->last_stream_rx_ns, self->streams_started_mono_ns) > CLIENT_SILENCE_NS)
+    set_tx_paused (self, TRUE);
   update_offset (self);
   for (guint c = 0; c < self->n_classes; c++)
     for (guint w = 0; w < N_WINDOWS; w++)
@@ -1183,6 +1291,12 @@ begin_streaming (WvConnection *self)
                                           MAX (self->params.rate_pps, 1),
                                           self->n_classes);
   wv_outage_detector_start (self->outages, self->streams_started_ns);
+  self->streams_started_mono_ns = wv_monotonic_ns ();
+  if (self->role == WV_ROLE_SERVER && self->caps.budget)
+    {
+      self->granted_bps = wv_streams_out_bps (&self->params);
+      self->caps.budget->used_bps += self->granted_bps;
+    }
   start_tx (self);
   self->stats_source = g_timeout_add_seconds (1, stats_tick, self);
   /* Silence before the first probe counts from here. */
@@ -1190,6 +1304,53 @@ begin_streaming (WvConnection *self)
   if (self->watch_source == 0)
     self->watch_source = g_timeout_add (WATCH_MS, watch_tick, self);
   set_state (self, WV_CONN_STREAMING);
+}
+
+/* The output caps: the connection's own, and what the server's other
+ * connections leave of its total. Bulk traffic is lowered first, then the
+ * probe rate (to 1 per second and class at the least). */
+static void
+clamp_output (WvConnection *self, WvMsgStreams *p, GString *why)
+{
+  guint64 cap = self->caps.max_out_bps ? self->caps.max_out_bps : G_MAXUINT64;
+  guint64 want = wv_streams_out_bps (p);
+  gboolean server_total = FALSE;
+
+  if (self->caps.budget)
+    {
+      WvOutBudget *b = self->caps.budget;
+      guint64 left = b->total_bps > b->used_bps ? b->total_bps - b->used_bps : 0;
+
+      if (left < cap)
+        {
+          cap = left;
+          server_total = TRUE;
+        }
+    }
+  if (want <= cap)
+    return;
+  if (p->bulk_bps > 0)
+    {
+      WvMsgStreams probes_only = *p;
+      guint64 rest;
+
+      probes_only.bulk_bps = 0;
+      rest = wv_streams_out_bps (&probes_only);
+      p->bulk_bps = rest < cap ? (guint64) ((cap - rest) * (double) BULK_PACKET_SIZE /
+                                            (BULK_PACKET_SIZE + WV_WIRE_OVERHEAD)) : 0;
+    }
+  if (wv_streams_out_bps (p) > cap)
+    {
+      WvMsgStreams one = *p;
+      guint64 per_pps;
+
+      one.rate_pps = 1;
+      one.bulk_bps = 0;
+      per_pps = MAX (wv_streams_out_bps (&one), 1);
+      p->rate_pps = MAX (cap / per_pps, 1);
+    }
+  g_string_append_printf (why, "output %" G_GUINT64_FORMAT " > %" G_GUINT64_FORMAT " bit/s%s; ",
+                          want, cap, server_total ? " (the server's total)" : "");
 }
 
 /* The server clamps what a client asks for to its caps. */
@@ -1223,6 +1384,7 @@ clamp_streams (WvConnection *self, WvMsgStreams *p)
       g_string_append_printf (why, "duration limited to %.0f s; ", self->caps.max_duration_s);
       p->duration_s = self->caps.max_duration_s;
     }
+  clamp_output (self, p, why);
   p->capped = why->len > 0;
   g_strlcpy (p->reason, why->str, sizeof p->reason);
   g_string_free (why, TRUE);
@@ -1356,7 +1518,7 @@ handle_msg (WvConnection *self, const WvMsg *msg)
         /* The server traces toward the client when asked, once at a time,
          * within the protocol's bounds (wv_msg_parse checked them). */
         if (self->role != WV_ROLE_SERVER || self->state != WV_CONN_READY ||
-            self->path_local)
+            self->path_local || ++self->path_requests > MAX_PATH_REQUESTS)
           {
             WvMsgPathResult r = { WV_N_RECORD_TYPES };
 
@@ -1434,7 +1596,14 @@ on_text (WvPeer *peer, guint channel, const char *text, WvConnection *self)
         self->counters.unknown++;
       else
         self->counters.malformed++;
-      g_message ("connection %u: ignoring a control message: %s", self->index, error->message);
+      {
+        guint64 held = 0;
+
+        /* Rate-limited per reason; the codec's messages are printable. */
+        if (wv_log_limit_allow (self->log_limit, g_quark_to_string (error->domain), &held))
+          g_message ("connection %u: ignoring a control message: %s%s", self->index,
+                     error->message, held ? " (and more, not logged)" : "");
+      }
       if (g_error_matches (error, WV_PROTOCOL_ERROR, WV_PROTOCOL_ERROR_VERSION))
         wv_connection_abort (self, error->message);
       return;
@@ -1682,7 +1851,19 @@ wv_connection_get_counters (WvConnection *self, WvConnCounters *out)
 void
 wv_connection_set_caps (WvConnection *self, const WvServerCaps *caps)
 {
+  WvOutBudget *old = self->caps.budget;
+
+  g_return_if_fail (self->granted_bps == 0);
   self->caps = *caps;
+  if (self->caps.budget)
+    wv_out_budget_ref (self->caps.budget);
+  wv_out_budget_unref (old);
+}
+
+gboolean
+wv_connection_is_path_running (WvConnection *self)
+{
+  return self->path_local;
 }
 
 void
@@ -1814,6 +1995,8 @@ wv_connection_finalize (GObject *object)
   g_clear_pointer (&self->bulk_rx, wv_rx_stats_free);
   g_clear_pointer (&self->offset, wv_clock_offset_free);
   g_clear_pointer (&self->outages, wv_outage_detector_free);
+  g_clear_pointer (&self->log_limit, wv_log_limit_free);
+  g_clear_pointer (&self->caps.budget, wv_out_budget_unref);
   g_free (self->session);
   g_free (self->id);
   G_OBJECT_CLASS (wv_connection_parent_class)->finalize (object);
@@ -1865,5 +2048,6 @@ wv_connection_init (WvConnection *self)
   self->echo_refill_ns = wv_monotonic_ns ();
   self->testprobe_tokens = 200;
   self->testprobe_refill_ns = wv_monotonic_ns ();
+  self->log_limit = wv_log_limit_new (5, 10);
   wv_clock_get_info (&self->local_clock);
 }

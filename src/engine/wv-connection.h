@@ -37,15 +37,37 @@ gboolean wv_conn_state_is_final (WvConnState state);
 /* Default of wv_connection_set_lost_timeout(). */
 #define WV_LOST_TIMEOUT_DEFAULT_S 5
 
+/* The stream output (bit/s on the wire) a server's connections share: each
+ * streaming connection holds what it was granted until its streams stop. */
+typedef struct _WvOutBudget WvOutBudget;
+
+WvOutBudget *wv_out_budget_new (guint64 total_bps);
+WvOutBudget *wv_out_budget_ref (WvOutBudget *budget);
+void wv_out_budget_unref (WvOutBudget *budget);
+guint64 wv_out_budget_get_total (WvOutBudget *budget);
+guint64 wv_out_budget_get_used (WvOutBudget *budget);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (WvOutBudget, wv_out_budget_unref)
+
 /* What a server is willing to send for one connection. */
 typedef struct {
   guint max_rate_pps;
   guint max_probe_size;
   guint64 max_bulk_bps;
   double max_duration_s;
+  guint64 max_out_bps;      /* all stream output of the connection, bit/s on the wire; 0: none */
+  WvOutBudget *budget;      /* shared with the server's other connections, or NULL */
 } WvServerCaps;
 
-#define WV_SERVER_CAPS_DEFAULT { 1000, WV_PROBE_MAX_SIZE, 50 * 1000 * 1000, 3600 }
+#define WV_SERVER_CAPS_DEFAULT { 1000, WV_PROBE_MAX_SIZE, 50 * 1000 * 1000, 3600, \
+                                 60 * 1000 * 1000, NULL }
+
+/* Bytes of headers on the wire per data-channel message, counted by the
+ * output caps: IPv6 40, UDP 8, DTLS 37, SCTP common header and DATA chunk 28. */
+#define WV_WIRE_OVERHEAD 113
+
+/* Bit/s on the wire that one end sends for @p: its probes in every class,
+ * its echoes of the peer's probes and its bulk traffic. */
+guint64 wv_streams_out_bps (const WvMsgStreams *p);
 
 typedef struct {
   guint64 malformed;        /* control messages or packets that did not parse */
@@ -97,6 +119,8 @@ void wv_connection_set_icmp_helper (WvConnection *self, WvIcmpHelper *helper);
 gboolean wv_connection_run_path (WvConnection *self, const WvMsgPathRequest *request,
                                  GError **error);
 void wv_connection_get_path_counters (WvConnection *self, WvPathProbeCounters *out);
+/* Whether this end's traceroute or MTU search is running. */
+gboolean wv_connection_is_path_running (WvConnection *self);
 
 /* Stops the streams, waits for probes in flight, exchanges the summaries,
  * emits them and ends in WV_CONN_FINISHED. */

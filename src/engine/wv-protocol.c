@@ -1246,6 +1246,12 @@ check_json_tokens (const char *text, gsize len, GError **error)
   return TRUE;
 }
 
+gboolean
+wv_json_check_object (const char *text, gsize len, GError **error)
+{
+  return check_json_tokens (text, len, error);
+}
+
 /* --- control messages: duplicate members ----------------------------------- */
 
 /* json-glib keeps the last of two members with the same name. Another reader

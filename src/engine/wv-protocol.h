@@ -232,4 +232,9 @@ gboolean wv_msg_validate (const WvMsg *msg, GError **error);
  * WV_PROTOCOL_ERROR_UNKNOWN_TYPE, anything out of range is MALFORMED. */
 gboolean wv_msg_parse (const char *text, gsize len, WvMsg *out, GError **error);
 
+/* The token pass of wv_msg_parse() on its own, for other JSON objects a
+ * peer sends (the HTTP API's bodies): @text is one RFC 8259 object, nested
+ * at most 32 levels, with integers that fit 64 bits. Does not check UTF-8. */
+gboolean wv_json_check_object (const char *text, gsize len, GError **error);
+
 G_END_DECLS

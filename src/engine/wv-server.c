@@ -13,9 +13,17 @@
  *   GET    /api/v1/status                   diagnostics
  *
  * Bodies are JSON; every error is a 4xx/5xx with
- * {"error": {"code": "...", "message": "..."}}. Limits on body size,
- * concurrent connections overall and per client address, and set-up time
- * protect the server; a malformed request never disturbs anything else.
+ * {"error": {"code": "...", "message": "..."}}. Every API request carries
+ * the access token (Authorization: Bearer). The server is meant to face an
+ * untrusted network: every HTTP connection serves one request and is
+ * closed, whoever wrote the response (libsoup answers some requests by
+ * itself); a request's headers and body must arrive within a timeout; no
+ * body is read beyond max_body, whatever the method; open HTTP
+ * connections, connections and set-ups are limited per client (an IPv4
+ * address or an IPv6 /64) and in total; connectivity checks only go to
+ * candidates that belong to the client (wv_candidate_check()); a ready
+ * connection that measures nothing ends. A malformed request never
+ * disturbs anything else.
  */
 #define G_LOG_DOMAIN "wv-server"
 
@@ -27,10 +35,9 @@
 #include <libsoup/soup.h>
 
 #include "wv-clock.h"
+#include "wv-log-limit.h"
 #include "wv-server.h"
 
-#define MAX_CANDIDATES_PER_REQUEST WV_MAX_CANDIDATES_PER_POST
-#define MAX_CANDIDATE_LEN 512
 #define MAX_QUEUED_CANDIDATES 256
 #define LONG_POLL_S 5
 #define ANSWER_TIMEOUT_S 15
@@ -42,6 +49,7 @@ typedef struct {
   WvConnection *conn;
   char *id;
   char *client_host;
+  char *client_key;           /* wv_api_host_key (client_host) */
   GPtrArray *candidates;      /* ours, as JSON objects (JsonNode) */
   GPtrArray *waiters;         /* paused GET .../candidates (SoupServerMessage) */
   SoupServerMessage *answer_waiter;
@@ -49,9 +57,21 @@ typedef struct {
   guint setup_timeout;
   guint linger;
   guint close_grace;
+  guint ready_timeout;
   gint64 created_ns;
+  guint candidates_used;      /* remote candidates given to ICE */
+  guint candidates_ignored;   /* well formed, but not for checks (wv_candidate_check) */
+  WvLogLimit *log_limit;
   gboolean done;
 } Session;
+
+/* One HTTP connection (libsoup's, one request each), from accept on. */
+typedef struct {
+  WvServer *server;           /* not a ref */
+  char *key;                  /* client, wv_api_host_key() */
+  GSocket *socket;
+  guint timeout;              /* the request has not arrived in time */
+} HttpConn;
 
 struct _WvServer
 {
@@ -64,6 +84,15 @@ struct _WvServer
   guint64 requests;
   guint64 bad_requests;
   guint64 rejected_limits;
+  guint64 unauthorized;
+  guint64 http_refused;
+  guint64 http_timeouts;
+  guint64 candidates_ignored;
+  char *token;                /* NULL: no access control */
+  WvOutBudget *budget;
+  GHashTable *http_per_key;   /* client key -> open HTTP connections (GUINT) */
+  guint n_http;
+  WvLogLimit *log_limit;      /* for what is not one connection's */
   gint64 started_ns;
   guint expire_source;
   gboolean stopping;
@@ -80,8 +109,14 @@ wv_server_config_init (WvServerConfig *config)
   memset (config, 0, sizeof *config);
   config->max_connections = 64;
   config->max_per_client = 32;
+  config->max_setups_per_client = 32;
+  config->max_http = 64;
+  config->max_http_per_client = 16;
   config->max_body = 64 * 1024;
+  config->http_timeout_s = 10;
   config->setup_timeout_s = 30;
+  config->ready_timeout_s = 120;
+  config->max_total_out_bps = 250 * 1000 * 1000;
   config->caps = caps;
   config->socket_errors = TRUE;
 }
@@ -92,6 +127,7 @@ wv_server_config_clear (WvServerConfig *config)
   g_clear_pointer (&config->listen, g_strfreev);
   g_clear_pointer (&config->ice_addresses, g_strfreev);
   g_clear_pointer (&config->stun_uri, g_free);
+  g_clear_pointer (&config->token, g_free);
 }
 
 /* --- responses ---------------------------------------------------------- */
@@ -141,8 +177,10 @@ respond_error (WvServer *self, SoupServerMessage *msg, guint status, const char 
   va_start (args, format);
   text = g_strdup_vprintf (format, args);
   va_end (args);
-  /* Refusals for limits are counted apart (rejected_by_limits). */
-  if (status < 500 && status != 429)
+  /* Refusals for limits and for the token are counted apart. */
+  if (status == 401)
+    self->unauthorized++;
+  else if (status < 500 && status != 429)
     self->bad_requests++;
   root = error_json (code, text);
   respond_json (msg, status, root);
@@ -157,7 +195,7 @@ read_json_body (WvServer *self, SoupServerMessage *msg, JsonParser *parser)
   const char *type = soup_message_headers_get_content_type (headers, NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) bytes = NULL;
-  JsonNode *root;
+  JsonObject *o;
   gsize len;
   const char *data;
 
@@ -175,43 +213,35 @@ read_json_body (WvServer *self, SoupServerMessage *msg, JsonParser *parser)
                      " bytes", self->config.max_body);
       return NULL;
     }
-  if (len == 0 || !g_utf8_validate (data, len, NULL) ||
-      !json_parser_load_from_data (parser, data, len, &error))
-    {
-      respond_error (self, msg, 400, "bad_json", "the body is not valid JSON%s%s",
-                     error ? ": " : "", error ? error->message : "");
-      return NULL;
-    }
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    {
-      respond_error (self, msg, 400, "bad_json", "the body must be a JSON object");
-      return NULL;
-    }
-  return json_node_get_object (root);
+  o = wv_api_parse_object (parser, data, len, &error);
+  if (o == NULL)
+    respond_error (self, msg, 400, "bad_json", "%s", error->message);
+  return o;
 }
 
-static const char *
-get_string (JsonObject *o, const char *name, gsize max_len)
+static void
+respond_api_error (WvServer *self, SoupServerMessage *msg, const GError *error)
 {
-  JsonNode *n = json_object_get_member (o, name);
-  const char *s;
+  guint status = g_error_matches (error, WV_API_ERROR, WV_API_ERROR_TOO_LARGE) ? 413 : 400;
 
-  if (n == NULL || !JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_STRING)
-    return NULL;
-  s = json_node_get_string (n);
-  return s && strlen (s) <= max_len ? s : NULL;
+  respond_error (self, msg, status, wv_api_error_code (error->code), "%s", error->message);
 }
 
-static gboolean
-get_int (JsonObject *o, const char *name, gint64 min, gint64 max, gint64 *out)
+/* Logs a line about @s (at most a few per reason and connection, see
+ * WvLogLimit); @text is the server's, anything from the peer in it must
+ * have gone through wv_log_escape(). */
+static void
+session_log (Session *s, const char *reason, const char *text)
 {
-  JsonNode *n = json_object_get_member (o, name);
+  guint64 held = 0;
 
-  if (n == NULL || !JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_INT64)
-    return FALSE;
-  *out = json_node_get_int (n);
-  return *out >= min && *out <= max;
+  if (!s->server->config.log_sessions || !wv_log_limit_allow (s->log_limit, reason, &held))
+    return;
+  if (held)
+    g_message ("connection %s from %s: %s (%" G_GUINT64_FORMAT " more not logged)", s->id,
+               s->client_host, text, held);
+  else
+    g_message ("connection %s from %s: %s", s->id, s->client_host, text);
 }
 
 /* --- sessions ------------------------------------------------------------ */
@@ -266,6 +296,7 @@ session_free (Session *s)
   g_clear_handle_id (&s->setup_timeout, g_source_remove);
   g_clear_handle_id (&s->linger, g_source_remove);
   g_clear_handle_id (&s->close_grace, g_source_remove);
+  g_clear_handle_id (&s->ready_timeout, g_source_remove);
   session_release_requests (s);
   g_ptr_array_unref (s->waiters);
   g_ptr_array_unref (s->candidates);
@@ -276,23 +307,32 @@ session_free (Session *s)
       g_object_unref (s->conn);
     }
   g_free (s->client_host);
+  g_free (s->client_key);
+  wv_log_limit_free (s->log_limit);
   g_free (s->id);
   g_free (s);
 }
 
+/* Active connections of one client (@key), and how many of them are still
+ * being set up. */
 static guint
-count_client (WvServer *self, const char *host)
+count_client (WvServer *self, const char *key, guint *setups)
 {
   GHashTableIter iter;
   gpointer value;
   guint n = 0;
 
+  *setups = 0;
   g_hash_table_iter_init (&iter, self->sessions);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     {
       Session *s = value;
-      if (!s->done && g_strcmp0 (s->client_host, host) == 0)
-        n++;
+
+      if (!s->done && g_strcmp0 (s->client_key, key) == 0)
+        {
+          n++;
+          *setups += wv_connection_get_state (s->conn) == WV_CONN_CONNECTING;
+        }
     }
   return n;
 }
@@ -427,11 +467,47 @@ close_grace_done (gpointer data)
  * our last messages (the final statistics) may still sit in the SCTP
  * send queue when both ends finish, and closing would drop them. Either
  * way it stays visible in the status for a while. */
+static gboolean ready_timeout (gpointer data);
+
+/* A ready connection that neither streams nor traces ends after
+ * ready_timeout_s: it would hold a slot for ever otherwise. */
+static void
+arm_ready_timeout (Session *s)
+{
+  g_clear_handle_id (&s->ready_timeout, g_source_remove);
+  if (wv_connection_get_state (s->conn) == WV_CONN_READY && s->server->config.ready_timeout_s)
+    s->ready_timeout = g_timeout_add_seconds (s->server->config.ready_timeout_s, ready_timeout, s);
+}
+
+static gboolean
+ready_timeout (gpointer data)
+{
+  Session *s = data;
+  g_autofree char *why = NULL;
+
+  s->ready_timeout = 0;
+  if (wv_connection_is_path_running (s->conn))
+    {
+      arm_ready_timeout (s);
+      return G_SOURCE_REMOVE;
+    }
+  why = g_strdup_printf ("nothing measured for %u s", s->server->config.ready_timeout_s);
+  wv_connection_abort (s->conn, why);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_path_done (WvConnection *conn, Session *s)
+{
+  arm_ready_timeout (s);
+}
+
 static void
 on_conn_state (WvConnection *conn, guint state, Session *s)
 {
   if (state == WV_CONN_READY || state == WV_CONN_STREAMING)
     g_clear_handle_id (&s->setup_timeout, g_source_remove);
+  arm_ready_timeout (s);
   /* Candidates are over once the connection leaves "connecting": held
    * polls learn it now rather than at their timeout. */
   if (state != WV_CONN_CONNECTING && s->waiters->len > 0)
@@ -439,9 +515,7 @@ on_conn_state (WvConnection *conn, guint state, Session *s)
   if (wv_conn_state_is_final (state) && !s->done)
     {
       s->done = TRUE;
-      if (s->server->config.log_sessions)
-        g_message ("connection %s from %s: %s", s->id, s->client_host,
-                   wv_conn_state_to_string (state));
+      session_log (s, "state", wv_conn_state_to_string (state));
       if (s->answer_waiter)
         {
           /* Failed before an answer existed: the client learns it now. */
@@ -462,8 +536,15 @@ on_conn_state (WvConnection *conn, guint state, Session *s)
 static void
 on_conn_error (WvConnection *conn, const GError *error, Session *s)
 {
-  if (s->server->config.log_sessions)
-    g_message ("connection %s from %s: %s", s->id, s->client_host, error->message);
+  /* Errors may quote the peer ("the peer reports an error: ..."). The
+   * reason for the rate limit is the text up to the first quote or
+   * colon after the connection's name. */
+  g_autofree char *text = wv_log_escape (error->message, 300);
+  const char *body = strstr (text, "): ");
+  g_autofree char *reason = g_strndup (body ? body + 3 : text,
+                                       strcspn (body ? body + 3 : text, ":\"("));
+
+  session_log (s, reason, text);
 }
 
 static gboolean
@@ -494,37 +575,75 @@ setup_timeout (gpointer data)
 
 /* --- handlers --------------------------------------------------------------- */
 
+typedef struct {
+  Session *session;
+  int family;
+} SdpFilter;
+
+/* Whether ICE may use @candidate of @s (and counts it). */
+static gboolean
+use_candidate (Session *s, int family, const char *candidate)
+{
+  WvCandidate c;
+  WvCandidateVerdict v;
+
+  if (!wv_candidate_parse (candidate, &c))
+    v = WV_CANDIDATE_NAME;
+  else
+    v = wv_candidate_check (&c, family, s->client_host);
+  if (v == WV_CANDIDATE_USE && s->candidates_used < WV_MAX_REMOTE_CANDIDATES && !s->done)
+    {
+      s->candidates_used++;
+      return TRUE;
+    }
+  s->candidates_ignored++;
+  s->server->candidates_ignored++;
+  if (v != WV_CANDIDATE_NAME && v != WV_CANDIDATE_OTHER_FAMILY)
+    {
+      g_autofree char *quoted = wv_log_escape (candidate, 120);
+      g_autofree char *text = g_strdup_printf ("remote candidate ignored (%s): %s",
+                                               v == WV_CANDIDATE_USE ? "limit reached"
+                                                                     : wv_candidate_verdict_to_string (v),
+                                               quoted);
+      session_log (s, "candidate", text);
+    }
+  return FALSE;
+}
+
+static gboolean
+sdp_keep_candidate (const char *candidate, gpointer data)
+{
+  SdpFilter *f = data;
+
+  return use_candidate (f->session, f->family, candidate);
+}
+
 static void
 handle_create (WvServer *self, SoupServerMessage *msg)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) error = NULL;
   JsonObject *o = read_json_body (self, msg, parser);
-  const char *session_id, *sdp, *host;
-  gint64 family = 0, protocol = 0, index = 0;
+  const char *host;
+  g_autofree char *key = NULL;
+  g_autofree char *sdp = NULL;
+  WvApiOffer offer;
   WvPeerConfig pc = { 0 };
   g_autoptr(GPtrArray) addrs = NULL;
   Session *s;
-  g_autofree char *uuid = NULL;
+  SdpFilter filter;
+  guint n_client, n_setups, n_seen;
 
   if (o == NULL)
     return;
-  if (!get_int (o, "protocol", 1, 1000, &protocol) || protocol != WV_PROTOCOL_VERSION)
+  if (!wv_api_parse_offer (o, self->config.max_body, &offer, &error))
     {
-      respond_error (self, msg, 400, "protocol", "\"protocol\" must be %d", WV_PROTOCOL_VERSION);
-      return;
-    }
-  session_id = get_string (o, "session", WV_MAX_ID_LEN);
-  sdp = get_string (o, "sdp", self->config.max_body);
-  if (session_id == NULL || *session_id == '\0' || sdp == NULL ||
-      !get_int (o, "family", 4, 6, &family) || (family != 4 && family != 6) ||
-      !get_int (o, "index", 0, 1000, &index))
-    {
-      respond_error (self, msg, 400, "bad_request",
-                     "need \"session\" (string), \"family\" (4 or 6), \"index\" and \"sdp\"");
+      respond_api_error (self, msg, error);
       return;
     }
   host = soup_server_message_get_remote_host (msg);
+  key = wv_api_host_key (host);
+  n_client = count_client (self, key, &n_setups);
   if (count_active (self) >= self->config.max_connections)
     {
       self->rejected_limits++;
@@ -532,11 +651,18 @@ handle_create (WvServer *self, SoupServerMessage *msg)
                      self->config.max_connections);
       return;
     }
-  if (count_client (self, host) >= self->config.max_per_client)
+  if (n_client >= self->config.max_per_client)
     {
       self->rejected_limits++;
       respond_error (self, msg, 429, "too_many", "%u connections from %s already",
-                     self->config.max_per_client, host ? host : "?");
+                     self->config.max_per_client, key);
+      return;
+    }
+  if (n_setups >= self->config.max_setups_per_client)
+    {
+      self->rejected_limits++;
+      respond_error (self, msg, 429, "too_many", "%u connections from %s are being set up already",
+                     self->config.max_setups_per_client, key);
       return;
     }
 
@@ -545,20 +671,22 @@ handle_create (WvServer *self, SoupServerMessage *msg)
     g_ptr_array_add (addrs, self->config.ice_addresses[i]);
   g_ptr_array_add (addrs, NULL);
   pc.offerer = FALSE;
-  pc.family = family;
+  pc.family = offer.family;
   pc.local_addresses = self->config.ice_addresses ? (const char *const *) addrs->pdata : NULL;
   pc.stun_uri = self->config.stun_uri;
   pc.socket_errors = self->config.socket_errors;
 
-  uuid = g_uuid_string_random ();
   s = g_new0 (Session, 1);
   s->server = self;
-  s->id = g_strdup (uuid);
-  s->client_host = g_strdup (host);
+  s->id = wv_random_uuid ();
+  s->client_host = g_strdup (host ? host : "");
+  s->client_key = g_steal_pointer (&key);
   s->created_ns = wv_now_ns ();
+  s->log_limit = wv_log_limit_new (5, 10);
   s->candidates = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
   s->waiters = g_ptr_array_new_with_free_func (g_object_unref);
-  s->conn = wv_connection_new (WV_ROLE_SERVER, self->next_index++, session_id, s->id, &pc, &error);
+  s->conn = wv_connection_new (WV_ROLE_SERVER, self->next_index++, offer.session, s->id, &pc,
+                               &error);
   if (s->conn == NULL)
     {
       session_free (s);
@@ -566,14 +694,24 @@ handle_create (WvServer *self, SoupServerMessage *msg)
                      error->message);
       return;
     }
-  wv_connection_set_caps (s->conn, &self->config.caps);
+  {
+    WvServerCaps caps = self->config.caps;
+
+    caps.budget = self->budget;
+    wv_connection_set_caps (s->conn, &caps);
+  }
   g_signal_connect (s->conn, "state-changed", G_CALLBACK (on_conn_state), s);
   g_signal_connect (s->conn, "error", G_CALLBACK (on_conn_error), s);
+  g_signal_connect (s->conn, "path-done", G_CALLBACK (on_path_done), s);
   g_signal_connect (wv_connection_get_peer (s->conn), "local-candidate",
                     G_CALLBACK (on_local_candidate), s);
   g_signal_connect (wv_connection_get_peer (s->conn), "local-description",
                     G_CALLBACK (on_local_description), s);
 
+  /* Candidates in the offer itself go through the same rule as posted ones. */
+  filter.session = s;
+  filter.family = offer.family;
+  sdp = wv_sdp_filter_candidates (offer.sdp, sdp_keep_candidate, &filter, &n_seen);
   if (!wv_peer_set_remote_description (wv_connection_get_peer (s->conn), "offer", sdp, &error))
     {
       session_free (s);
@@ -582,8 +720,12 @@ handle_create (WvServer *self, SoupServerMessage *msg)
     }
   g_hash_table_insert (self->sessions, s->id, s);
   if (self->config.log_sessions)
-    g_message ("connection %s from %s: IPv%d, session %s", s->id, host ? host : "?",
-               (int) family, session_id);
+    {
+      g_autofree char *session = wv_log_escape (offer.session, WV_MAX_ID_LEN);
+      g_autofree char *text = g_strdup_printf ("IPv%d, session %s", offer.family, session);
+
+      session_log (s, "new", text);
+    }
 
   s->answer_waiter = g_object_ref (msg);
   soup_server_message_pause (msg);
@@ -595,48 +737,28 @@ static void
 handle_add_candidates (WvServer *self, SoupServerMessage *msg, Session *s)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
   JsonObject *o = read_json_body (self, msg, parser);
-  JsonNode *node;
-  JsonArray *list;
-  guint n, added = 0;
+  WvApiCandidateItem items[WV_API_MAX_CANDIDATES_PER_POST];
+  guint n_items, n_total;
+  int family = wv_connection_get_family (s->conn);
 
   if (o == NULL)
     return;
-  node = json_object_get_member (o, "candidates");
-  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+  if (!wv_api_parse_candidates (o, items, &n_items, &n_total, &error))
     {
-      respond_error (self, msg, 400, "bad_request", "need \"candidates\": [...]");
+      respond_api_error (self, msg, error);
       return;
     }
-  list = json_node_get_array (node);
-  n = json_array_get_length (list);
-  if (n > MAX_CANDIDATES_PER_REQUEST)
-    {
-      respond_error (self, msg, 413, "too_large", "at most %d candidates per request",
-                     MAX_CANDIDATES_PER_REQUEST);
-      return;
-    }
-  for (guint i = 0; i < n; i++)
-    {
-      JsonNode *item = json_array_get_element (list, i);
-      JsonObject *c;
-      const char *cand;
-      gint64 mline;
-
-      if (!JSON_NODE_HOLDS_OBJECT (item))
-        continue;
-      c = json_node_get_object (item);
-      cand = get_string (c, "candidate", MAX_CANDIDATE_LEN);
-      if (cand == NULL || !get_int (c, "mline", 0, 16, &mline))
-        continue;
-      added += wv_peer_add_remote_candidate (wv_connection_get_peer (s->conn), mline, cand);
-    }
-  if (added == 0 && n > 0)
-    {
-      respond_error (self, msg, 400, "bad_candidates",
-                     "none of the %u candidates is usable for this connection", n);
-      return;
-    }
+  /* Well-formed candidates that may not be used (a browser's mDNS name,
+   * another family, an address that is not the client's) are ignored:
+   * the client's own checks still reach us, and ICE learns its address
+   * from them (peer-reflexive). */
+  for (guint i = 0; i < n_items; i++)
+    if (use_candidate (s, family, items[i].candidate) &&
+        !wv_peer_add_remote_candidate (wv_connection_get_peer (s->conn), items[i].mline,
+                                       items[i].candidate))
+      s->candidates_used--;
   soup_server_message_set_status (msg, 204, NULL);
 }
 
@@ -650,10 +772,10 @@ static void
 handle_get_candidates (WvServer *self, SoupServerMessage *msg, Session *s, GHashTable *query)
 {
   const char *since_s = query ? g_hash_table_lookup (query, "since") : NULL;
-  guint64 since = 0;
+  guint since = 0;
   g_autoptr(JsonNode) reply = NULL;
 
-  if (since_s && (!g_ascii_string_to_unsigned (since_s, 10, 0, MAX_QUEUED_CANDIDATES, &since, NULL)))
+  if (!wv_api_parse_since (since_s, MAX_QUEUED_CANDIDATES, &since))
     {
       respond_error (self, msg, 400, "bad_request", "\"since\" must be a number from 0 to %d",
                      MAX_QUEUED_CANDIDATES);
@@ -667,7 +789,7 @@ handle_get_candidates (WvServer *self, SoupServerMessage *msg, Session *s, GHash
       return;
     }
   /* Long poll: answered when a candidate arrives or by the timeout below. */
-  g_object_set_data (G_OBJECT (msg), "since", GUINT_TO_POINTER ((guint) since));
+  g_object_set_data (G_OBJECT (msg), "since", GUINT_TO_POINTER (since));
   g_object_set_data_full (G_OBJECT (msg), "started", g_memdup2 (&(gint64) { wv_monotonic_ns () },
                                                                sizeof (gint64)), g_free);
   g_ptr_array_add (s->waiters, g_object_ref (msg));
@@ -752,83 +874,58 @@ server_callback (SoupServer *soup, SoupServerMessage *msg, const char *path,
 {
   WvServer *self = user_data;
   const char *method = soup_server_message_get_method (msg);
-  g_auto(GStrv) parts = NULL;
-  guint n;
+  char id[WV_MAX_ID_LEN + 1];
+  WvRoute route = wv_api_route (path, id);
+  Session *s = NULL;
 
   self->requests++;
-  /* One request per connection: libsoup 3.2 never closes a kept-alive
-   * connection the client has closed (it stays in CLOSE-WAIT), so a
-   * long-running server would run out of file descriptors. */
-  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-                                "Connection", "close");
-  if (!g_str_has_prefix (path, WV_API_PREFIX) ||
-      (path[strlen (WV_API_PREFIX)] != '\0' && path[strlen (WV_API_PREFIX)] != '/'))
+  if (route == WV_ROUTE_NONE || route == WV_ROUTE_NOT_FOUND)
     {
       respond_error (self, msg, 404, "not_found", "no such resource");
       return;
     }
-  parts = g_strsplit (path + strlen (WV_API_PREFIX), "/", 5);
-  n = g_strv_length (parts);
-  /* parts[0] is "" for a leading '/'. */
-  if (n <= 1 || (n == 2 && parts[1][0] == '\0'))
+  if (route == WV_ROUTE_CONNECTION || route == WV_ROUTE_CANDIDATES)
     {
-      if (strcmp (method, "GET") != 0)
-        respond_error (self, msg, 405, "method", "use GET");
-      else
-        handle_root (self, msg);
-      return;
-    }
-  if (n == 2 && strcmp (parts[1], "status") == 0)
-    {
-      if (strcmp (method, "GET") != 0)
-        respond_error (self, msg, 405, "method", "use GET");
-      else
-        handle_status (self, msg);
-      return;
-    }
-  if (strcmp (parts[1], "connections") == 0)
-    {
-      Session *s = NULL;
-
-      if (n == 2)
-        {
-          if (strcmp (method, "POST") != 0)
-            respond_error (self, msg, 405, "method", "use POST to create a connection");
-          else
-            handle_create (self, msg);
-          return;
-        }
-      s = g_hash_table_lookup (self->sessions, parts[2]);
+      s = id[0] ? g_hash_table_lookup (self->sessions, id) : NULL;
       if (s == NULL)
         {
-          respond_error (self, msg, 404, "not_found", "no connection \"%.64s\"", parts[2]);
-          return;
-        }
-      if (n == 3)
-        {
-          if (strcmp (method, "DELETE") != 0)
-            respond_error (self, msg, 405, "method", "use DELETE");
-          else
-            {
-              wv_connection_abort (s->conn, "the client closed the connection");
-              if (s->done)
-                session_close_peer (s);
-              soup_server_message_set_status (msg, 204, NULL);
-            }
-          return;
-        }
-      if (n == 4 && strcmp (parts[3], "candidates") == 0)
-        {
-          if (strcmp (method, "POST") == 0)
-            handle_add_candidates (self, msg, s);
-          else if (strcmp (method, "GET") == 0)
-            handle_get_candidates (self, msg, s, query);
-          else
-            respond_error (self, msg, 405, "method", "use GET or POST");
+          g_autofree char *quoted = wv_log_escape (id, WV_MAX_ID_LEN);
+
+          respond_error (self, msg, 404, "not_found", "no connection \"%s\"", quoted);
           return;
         }
     }
-  respond_error (self, msg, 404, "not_found", "no such resource");
+  if (!wv_api_method_allowed (route, method))
+    {
+      respond_error (self, msg, 405, "method", "use %s", wv_api_route_methods (route));
+      return;
+    }
+  switch (route)
+    {
+    case WV_ROUTE_ROOT:
+      handle_root (self, msg);
+      break;
+    case WV_ROUTE_STATUS:
+      handle_status (self, msg);
+      break;
+    case WV_ROUTE_CONNECTIONS:
+      handle_create (self, msg);
+      break;
+    case WV_ROUTE_CONNECTION:
+      wv_connection_abort (s->conn, "the client closed the connection");
+      if (s->done)
+        session_close_peer (s);
+      soup_server_message_set_status (msg, 204, NULL);
+      break;
+    case WV_ROUTE_CANDIDATES:
+      if (strcmp (method, "POST") == 0)
+        handle_add_candidates (self, msg, s);
+      else
+        handle_get_candidates (self, msg, s, query);
+      break;
+    default:
+      respond_error (self, msg, 404, "not_found", "no such resource");
+    }
 }
 
 /* --- refusing a body before it is read ---------------------------------- */
@@ -841,6 +938,9 @@ server_callback (SoupServer *soup, SoupServerMessage *msg, const char *path,
  * the connection, and the client might lose the answer), then closed. */
 
 #define REFUSE_DRAIN_MAX (16 * 1024 * 1024)
+#define BEARER_CHALLENGE "Bearer realm=\"wifi-verify\""
+#define UNAUTHORIZED_TEXT "send the server's access token: Authorization: Bearer TOKEN " \
+                          "(the token is in the URL the server printed)"
 #define REFUSE_DRAIN_MS 2000
 
 typedef struct {
@@ -928,10 +1028,14 @@ refuse_unread (WvServer *self, SoupServerMessage *msg, guint status, const char 
   g_autoptr(JsonGenerator) gen = json_generator_new ();
   g_autofree char *body = NULL;
   GSocket *socket = soup_server_message_get_socket (msg);
+  HttpConn *hc = g_object_get_data (G_OBJECT (msg), "wv-http");
   Refusal *r;
   gsize len;
 
   self->requests++;
+  /* The refusal has its own time limit (REFUSE_DRAIN_MS). */
+  if (hc)
+    g_clear_handle_id (&hc->timeout, g_source_remove);
   r = g_new0 (Refusal, 1);
   r->socket = socket ? g_object_ref (socket) : NULL;
   r->io = soup_server_message_steal_connection (msg);
@@ -942,20 +1046,26 @@ refuse_unread (WvServer *self, SoupServerMessage *msg, guint status, const char 
       respond_error (self, msg, status, code, "%s", text);
       return;
     }
-  self->bad_requests++;
+  if (status == 401)
+    self->unauthorized++;
+  else
+    self->bad_requests++;
   r->cancellable = g_cancellable_new ();
   json_generator_set_root (gen, node);
   body = json_generator_to_data (gen, &len);
   r->response = g_strdup_printf ("HTTP/1.1 %u %s\r\nServer: wifi-verify/" PACKAGE_VERSION "\r\n"
-                                 "Content-Type: application/json\r\nContent-Length: %"
+                                 "%sContent-Type: application/json\r\nContent-Length: %"
                                  G_GSIZE_FORMAT "\r\nConnection: close\r\n\r\n%s",
-                                 status, soup_status_get_phrase (status), len, body);
+                                 status, soup_status_get_phrase (status),
+                                 status == 401 ? "WWW-Authenticate: " BEARER_CHALLENGE "\r\n" : "",
+                                 len, body);
   g_output_stream_write_all_async (g_io_stream_get_output_stream (r->io), r->response,
                                    strlen (r->response), G_PRIORITY_DEFAULT, r->cancellable,
                                    refusal_written, r);
 }
 
-/* Refuses oversized or unsized bodies before they are read. */
+/* Before the body is read: refuses bodies that are too large or unsized
+ * (whatever the method and path), then API requests without the token. */
 static void
 early_callback (SoupServer *soup, SoupServerMessage *msg, const char *path,
                 GHashTable *query, gpointer user_data)
@@ -963,17 +1073,132 @@ early_callback (SoupServer *soup, SoupServerMessage *msg, const char *path,
   WvServer *self = user_data;
   SoupMessageHeaders *h = soup_server_message_get_request_headers (msg);
   const char *method = soup_server_message_get_method (msg);
+  SoupEncoding encoding = soup_message_headers_get_encoding (h);
+  gboolean needs_length = strcmp (method, "POST") == 0 || strcmp (method, "PUT") == 0;
+  gboolean has_body;
 
-  if (strcmp (method, "POST") != 0 && strcmp (method, "PUT") != 0)
-    return;
-  if (soup_message_headers_get_encoding (h) != SOUP_ENCODING_CONTENT_LENGTH)
-    refuse_unread (self, msg, 411, "length_required", "send a Content-Length");
-  else if (soup_message_headers_get_content_length (h) > (goffset) self->config.max_body)
+  if (encoding == SOUP_ENCODING_CHUNKED || encoding == SOUP_ENCODING_EOF ||
+      (needs_length && encoding != SOUP_ENCODING_CONTENT_LENGTH))
+    {
+      refuse_unread (self, msg, 411, "length_required", "send a Content-Length");
+      return;
+    }
+  if (encoding == SOUP_ENCODING_CONTENT_LENGTH &&
+      soup_message_headers_get_content_length (h) > (goffset) self->config.max_body)
     {
       g_autofree char *text = g_strdup_printf ("the body is larger than %" G_GSIZE_FORMAT " bytes",
                                                self->config.max_body);
       refuse_unread (self, msg, 413, "too_large", text);
+      return;
     }
+  if (self->token == NULL || wv_api_route (path, NULL) == WV_ROUTE_NONE ||
+      wv_api_authorized (soup_message_headers_get_one (h, "Authorization"), self->token))
+    return;
+  has_body = encoding == SOUP_ENCODING_CONTENT_LENGTH && soup_message_headers_get_content_length (h) > 0;
+  if (has_body)
+    {
+      refuse_unread (self, msg, 401, "unauthorized", UNAUTHORIZED_TEXT);
+      return;
+    }
+  /* Without a body, libsoup writes this answer without calling the
+   * handler. */
+  self->requests++;
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                "WWW-Authenticate", BEARER_CHALLENGE);
+  respond_error (self, msg, 401, "unauthorized", UNAUTHORIZED_TEXT);
+}
+
+/* --- HTTP connections ------------------------------------------------------- */
+
+static void
+http_conn_free (gpointer data)
+{
+  HttpConn *hc = data;
+  WvServer *self = hc->server;
+  guint n = GPOINTER_TO_UINT (g_hash_table_lookup (self->http_per_key, hc->key));
+
+  g_clear_handle_id (&hc->timeout, g_source_remove);
+  if (n <= 1)
+    g_hash_table_remove (self->http_per_key, hc->key);
+  else
+    g_hash_table_insert (self->http_per_key, g_strdup (hc->key), GUINT_TO_POINTER (n - 1));
+  if (self->n_http > 0)
+    self->n_http--;
+  g_clear_object (&hc->socket);
+  g_free (hc->key);
+  g_free (hc);
+}
+
+/* Shuts the connection down: libsoup's read or write then fails, and it
+ * closes the connection as when a client hangs up. */
+static gboolean
+http_conn_timeout (gpointer data)
+{
+  HttpConn *hc = data;
+
+  hc->timeout = 0;
+  hc->server->http_timeouts++;
+  if (hc->socket)
+    g_socket_shutdown (hc->socket, TRUE, TRUE, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+/* Every HTTP connection, when it is accepted (libsoup makes its first
+ * message at once), and every later message on it. */
+static void
+on_request_started (SoupServer *soup, SoupServerMessage *msg, WvServer *self)
+{
+  GSocket *socket = soup_server_message_get_socket (msg);
+  const char *host = soup_server_message_get_remote_host (msg);
+  g_autofree char *key = wv_api_host_key (host);
+  guint n = GPOINTER_TO_UINT (g_hash_table_lookup (self->http_per_key, key));
+  HttpConn *hc;
+
+  /* One request per connection, whoever writes the response (libsoup
+   * answers some requests by itself, "OPTIONS *" or a bad URI): libsoup
+   * 3.2 keeps a kept-alive connection in CLOSE-WAIT for ever once the
+   * client has closed it. */
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                "Connection", "close");
+  if (g_object_get_data (G_OBJECT (msg), "wv-http"))
+    return;
+  if (self->n_http >= self->config.max_http || n >= self->config.max_http_per_client)
+    {
+      /* Closed before a byte is read: the client sees the connection
+       * reset or closed, and may try again later. */
+      self->http_refused++;
+      if (socket)
+        g_socket_shutdown (socket, TRUE, TRUE, NULL);
+      if (wv_log_limit_allow (self->log_limit, "http", NULL))
+        g_message ("refusing an HTTP connection from %s: %s", key,
+                   n >= self->config.max_http_per_client ? "too many from this client"
+                                                         : "too many in all");
+      return;
+    }
+  hc = g_new0 (HttpConn, 1);
+  hc->server = self;
+  hc->key = g_steal_pointer (&key);
+  hc->socket = socket ? g_object_ref (socket) : NULL;
+  g_hash_table_insert (self->http_per_key, g_strdup (hc->key), GUINT_TO_POINTER (n + 1));
+  self->n_http++;
+  /* The whole request must have arrived within http_timeout_s; and any
+   * single read or write that waits a second longer fails (GSocket's
+   * timeout also applies to libsoup's non-blocking I/O: a client that
+   * does not read its answer). */
+  if (socket)
+    g_socket_set_timeout (socket, self->config.http_timeout_s + 1);
+  hc->timeout = g_timeout_add_seconds (self->config.http_timeout_s, http_conn_timeout, hc);
+  g_object_set_data_full (G_OBJECT (msg), "wv-http", hc, http_conn_free);
+}
+
+/* The whole request has arrived. */
+static void
+on_request_read (SoupServer *soup, SoupServerMessage *msg, WvServer *self)
+{
+  HttpConn *hc = g_object_get_data (G_OBJECT (msg), "wv-http");
+
+  if (hc)
+    g_clear_handle_id (&hc->timeout, g_source_remove);
 }
 
 /* --- public ------------------------------------------------------------------ */
@@ -987,6 +1212,13 @@ wv_server_new (const WvServerConfig *config)
   self->config.listen = g_strdupv (config->listen);
   self->config.ice_addresses = g_strdupv (config->ice_addresses);
   self->config.stun_uri = g_strdup (config->stun_uri);
+  self->config.token = g_strdup (config->token);
+  self->config.caps.budget = NULL;
+  self->config.http_timeout_s = MAX (self->config.http_timeout_s, 1);
+  if (!config->no_token)
+    self->token = config->token ? g_strdup (config->token) : wv_token_new ();
+  self->budget = wv_out_budget_new (config->max_total_out_bps ? config->max_total_out_bps
+                                                              : G_MAXUINT64);
   return self;
 }
 
@@ -1020,7 +1252,16 @@ wv_server_start (WvServer *self, GError **error)
                                                   : defaults;
   guint ok = 0;
 
+  if (self->token && !wv_token_is_valid (self->token))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "the access token must be %d to %d characters of A-Z a-z 0-9 - . _ ~",
+                   WV_TOKEN_MIN_LEN, WV_TOKEN_MAX_LEN);
+      return FALSE;
+    }
   self->soup = soup_server_new ("server-header", "wifi-verify/" PACKAGE_VERSION, NULL);
+  g_signal_connect (self->soup, "request-started", G_CALLBACK (on_request_started), self);
+  g_signal_connect (self->soup, "request-read", G_CALLBACK (on_request_read), self);
   soup_server_add_handler (self->soup, NULL, server_callback, self, NULL);
   soup_server_add_early_handler (self->soup, NULL, early_callback, self, NULL);
 
@@ -1091,6 +1332,31 @@ wv_server_dup_urls (WvServer *self)
   return (char **) g_ptr_array_free (out, FALSE);
 }
 
+char **
+wv_server_dup_page_urls (WvServer *self)
+{
+  g_auto(GStrv) urls = wv_server_dup_urls (self);
+  GStrvBuilder *b = g_strv_builder_new ();
+  char **out;
+
+  for (guint i = 0; urls[i]; i++)
+    {
+      g_autofree char *url = self->token ? g_strdup_printf ("%s/?token=%s", urls[i], self->token)
+                                         : g_strdup_printf ("%s/", urls[i]);
+
+      g_strv_builder_add (b, url);
+    }
+  out = g_strv_builder_end (b);
+  g_strv_builder_unref (b);
+  return out;
+}
+
+const char *
+wv_server_get_token (WvServer *self)
+{
+  return self->token;
+}
+
 guint
 wv_server_get_n_connections (WvServer *self)
 {
@@ -1119,12 +1385,26 @@ wv_server_describe (WvServer *self)
   json_builder_add_int_value (b, self->config.max_connections);
   json_builder_set_member_name (b, "max_per_client");
   json_builder_add_int_value (b, self->config.max_per_client);
+  json_builder_set_member_name (b, "max_setups_per_client");
+  json_builder_add_int_value (b, self->config.max_setups_per_client);
+  json_builder_set_member_name (b, "max_http");
+  json_builder_add_int_value (b, self->config.max_http);
+  json_builder_set_member_name (b, "max_http_per_client");
+  json_builder_add_int_value (b, self->config.max_http_per_client);
   json_builder_set_member_name (b, "max_rate_pps");
   json_builder_add_int_value (b, self->config.caps.max_rate_pps);
   json_builder_set_member_name (b, "max_bulk_bps");
   json_builder_add_int_value (b, self->config.caps.max_bulk_bps);
   json_builder_set_member_name (b, "max_duration_s");
   json_builder_add_double_value (b, self->config.caps.max_duration_s);
+  json_builder_set_member_name (b, "max_out_bps");
+  json_builder_add_int_value (b, self->config.caps.max_out_bps);
+  json_builder_set_member_name (b, "max_total_out_bps");
+  json_builder_add_int_value (b, self->config.max_total_out_bps);
+  json_builder_set_member_name (b, "ready_timeout_s");
+  json_builder_add_int_value (b, self->config.ready_timeout_s);
+  json_builder_set_member_name (b, "access_token");
+  json_builder_add_boolean_value (b, self->token != NULL);
   json_builder_end_object (b);
   json_builder_set_member_name (b, "counters");
   json_builder_begin_object (b);
@@ -1134,6 +1414,18 @@ wv_server_describe (WvServer *self)
   json_builder_add_int_value (b, self->bad_requests);
   json_builder_set_member_name (b, "rejected_by_limits");
   json_builder_add_int_value (b, self->rejected_limits);
+  json_builder_set_member_name (b, "unauthorized");
+  json_builder_add_int_value (b, self->unauthorized);
+  json_builder_set_member_name (b, "http_refused");
+  json_builder_add_int_value (b, self->http_refused);
+  json_builder_set_member_name (b, "http_timeouts");
+  json_builder_add_int_value (b, self->http_timeouts);
+  json_builder_set_member_name (b, "candidates_ignored");
+  json_builder_add_int_value (b, self->candidates_ignored);
+  json_builder_set_member_name (b, "out_bps_granted");
+  json_builder_add_int_value (b, wv_out_budget_get_used (self->budget));
+  json_builder_set_member_name (b, "http_open");
+  json_builder_add_int_value (b, self->n_http);
   json_builder_end_object (b);
   json_builder_set_member_name (b, "connections");
   json_builder_begin_array (b);
@@ -1145,6 +1437,10 @@ wv_server_describe (WvServer *self)
 
       json_object_set_string_member (json_node_get_object (conn), "client",
                                      s->client_host ? s->client_host : "");
+      json_object_set_int_member (json_node_get_object (conn), "candidates_used",
+                                  s->candidates_used);
+      json_object_set_int_member (json_node_get_object (conn), "candidates_ignored",
+                                  s->candidates_ignored);
       json_builder_add_value (b, conn);
     }
   json_builder_end_array (b);
@@ -1218,6 +1514,12 @@ wv_server_finalize (GObject *object)
   WvServer *self = WV_SERVER (object);
 
   g_clear_pointer (&self->sessions, g_hash_table_unref);
+  g_clear_pointer (&self->http_per_key, g_hash_table_unref);
+  g_clear_pointer (&self->budget, wv_out_budget_unref);
+  g_clear_pointer (&self->log_limit, wv_log_limit_free);
+  if (self->token)
+    memset (self->token, 0, strlen (self->token));
+  g_clear_pointer (&self->token, g_free);
   wv_server_config_clear (&self->config);
   G_OBJECT_CLASS (wv_server_parent_class)->finalize (object);
 }
@@ -1236,4 +1538,6 @@ wv_server_init (WvServer *self)
 {
   self->sessions = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                           (GDestroyNotify) session_free);
+  self->http_per_key = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->log_limit = wv_log_limit_new (5, 10);
 }

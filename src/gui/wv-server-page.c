@@ -229,11 +229,15 @@ emit_message (WvServerPage  *self,
  * wv_server_page_start:
  * @listen: HOST:PORT addresses (wv_gui_parse_listen())
  * @stun_uri: (nullable): stun://host:port for the clients' candidates
+ * @token: (nullable): the access token clients must send; NULL: a new one
+ *
+ * The page shows the URLs clients use, with the token in them.
  */
 gboolean
 wv_server_page_start (WvServerPage  *self,
                       char * const  *listen,
                       const char    *stun_uri,
+                      const char    *token,
                       GError       **error)
 {
   g_autoptr(WvServer) server = NULL;
@@ -252,14 +256,15 @@ wv_server_page_start (WvServerPage  *self,
   wv_server_config_init (&config);
   config.listen = (char **) listen;
   config.stun_uri = (char *) (stun_uri && *stun_uri ? stun_uri : NULL);
+  config.token = (char *) token;
   server = wv_server_new (&config);
   if (!wv_server_start (server, error))
     return FALSE;
 
   self->server = g_steal_pointer (&server);
-  urls = wv_server_dup_urls (self->server);
+  urls = wv_server_dup_page_urls (self->server);
   for (guint i = 0; urls && urls[i]; i++)
-    g_string_append_printf (text, "%s%s%s", i ? "\n" : "", urls[i], WV_API_PREFIX);
+    g_string_append_printf (text, "%s%s", i ? "\n" : "", urls[i]);
   gtk_label_set_text (self->status_label, _("Serving"));
   gtk_label_set_text (self->urls_label, text->str);
   gtk_widget_add_css_class (GTK_WIDGET (self->status_icon), "wv-accent");

@@ -30,6 +30,7 @@ GtkWidget  *wv_server_page_new         (void);
 gboolean    wv_server_page_start       (WvServerPage *self,
                                         char * const *listen,
                                         const char   *stun_uri,
+                                        const char   *token,
                                         GError      **error);
 void        wv_server_page_stop        (WvServerPage *self);
 gboolean    wv_server_page_get_running (WvServerPage *self);

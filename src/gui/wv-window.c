@@ -788,10 +788,19 @@ start_server (WvWindow *self)
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) listen = NULL;
   g_autofree char *stun = g_settings_get_string (self->settings, "stun-server");
+  g_autofree char *token = g_settings_get_string (self->settings, "server-token");
 
   hide_banner (self);
+  /* One token, kept: the URLs handed out stay good across restarts. */
+  if (!wv_token_is_valid (token))
+    {
+      g_free (token);
+      token = wv_token_new ();
+      g_settings_set_string (self->settings, "server-token", token);
+    }
   listen = wv_gui_parse_listen (gtk_editable_get_text (GTK_EDITABLE (self->listen_entry)), &error);
-  if (listen == NULL || !wv_server_page_start (self->server_page, listen, g_strstrip (stun), &error))
+  if (listen == NULL ||
+      !wv_server_page_start (self->server_page, listen, g_strstrip (stun), token, &error))
     {
       g_autofree char *msg = g_strdup_printf (_("The server could not start: %s"), error->message);
 

@@ -591,6 +591,14 @@ test_serve_start (void)
   g_assert_true (wv_window_start (window));
   g_assert_true (wv_window_get_running (window));
   g_assert_true (wv_server_page_get_running (page));
+  /* The access token is made once and kept for the next start. */
+  {
+    g_autofree char *token = g_settings_get_string (wv_application_get_settings (app),
+                                                    "server-token");
+
+    g_assert_true (wv_token_is_valid (token));
+    g_assert_cmpstr (wv_server_get_token (wv_server_page_get_server (page)), ==, token);
+  }
   /* The mode cannot change while serving. */
   g_assert_false (wv_gui_test_action_enabled (GTK_WIDGET (window), "win.mode"));
   wv_window_set_mode (window, WV_MODE_CONNECT);

@@ -82,14 +82,17 @@ t_setup() {
 
 # t_wv_serve: after lab_linear, starts `$WV_CLI serve` on the server's IPv4
 # and IPv6 addresses, port 8080, logging to serve.log, and waits until it
-# answers the client. Leaves its URL (IPv4) in T_URL and its pid in
-# T_SERVE_PID.
+# answers the client. The server's access token is fixed (T_TOKEN); its URL
+# (IPv4, with the token, as the server prints it) is left in T_URL and its
+# pid in T_SERVE_PID.
 t_wv_serve() {
   local v4 v6
   v4=$(lab_server_addr 4)
   v6=$(lab_server_addr 6)
-  T_URL="http://$v4:8080"
-  lab_spawn server serve.log "$WV_CLI" serve --listen "$v4:8080" --listen "[$v6]:8080"
+  T_TOKEN=lab-token-0123456789abcdef
+  T_URL="http://$v4:8080/?token=$T_TOKEN"
+  lab_spawn server serve.log "$WV_CLI" serve --listen "$v4:8080" --listen "[$v6]:8080" \
+    --token "$T_TOKEN"
   T_SERVE_PID=$LAB_LAST_PID
   for _ in $(seq 300); do
     lab_exec client "$WV_CLI" status "$T_URL" >/dev/null 2>&1 && return 0
