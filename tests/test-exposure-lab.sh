@@ -118,6 +118,14 @@ lab_spawn client hostile6 "$WV_HOSTILE" "$url6" --family 6 --hold 8 "${args6[@]}
 rc=0
 lab_exec client "$WV_CLI" run "$url" --streams --duration 3 --quiet >"$LAB_DIR/run.log" 2>&1 || rc=$?
 t_eq "a normal run with the printed URL exits" "$rc" 0
+# On a loaded machine the hostile clients' offers can come late (their
+# webrtcbin makes the offer): wait for their candidates to be posted, then
+# give the server's ICE agent time to check everything it was given.
+for _ in $(seq 300); do
+  grep -q "^candidates" "$LAB_DIR/hostile4.log" && grep -q "^candidates" "$LAB_DIR/hostile6.log" &&
+    break
+  sleep 0.1
+done
 sleep 6
 echo "# hostile IPv4 client: $(tr '\n' ' ' <"$LAB_DIR/hostile4.log")"
 echo "# hostile IPv6 client: $(tr '\n' ' ' <"$LAB_DIR/hostile6.log")"

@@ -557,17 +557,38 @@ test_duration_heavy (void)
   srv_free (srv);
 }
 
-/* A client that asks for streams and sends none of its own: the server's
- * streams pause after 3 s (CLIENT_SILENCE_NS) and come back with the
- * client's first probe. */
+/* The client's once-a-second stats, with nothing received: control
+ * traffic only, so the server does not declare the client lost (its 5 s
+ * lost timeout counts anything from the peer). */
+static gboolean
+stats_tick (gpointer data)
+{
+  Raw *raw = data;
+  WvMsg msg = { .type = WV_MSG_STATS };
+
+  msg.stats.time_ns = g_get_real_time () * 1000;
+  msg.stats.window_s = 1;
+  msg.stats.rx_dir = WV_DIR_S2C;
+  msg.stats.owd_mode = WV_OWD_OFFSET_ESTIMATED;
+  msg.stats.sched_err_p99_ms = -1;
+  msg.stats.rx.rx_ttl = msg.stats.rx.rx_tos = -1;
+  send_msg (raw, &msg);
+  return G_SOURCE_CONTINUE;
+}
+
+/* A client that asks for streams and sends none of its own (only its
+ * control messages): the server's streams pause after 3 s
+ * (CLIENT_SILENCE_NS) and come back with the client's first probe. */
 static void
 test_pause (void)
 {
   Srv *srv = srv_new (0, 0, 0);
   Raw *raw = raw_connect (srv);
   guint64 before;
+  guint keepalive;
 
   raw_start (raw, 1, 200, 500, 2 * 1000 * 1000, 30);
+  keepalive = g_timeout_add (1000, stats_tick, raw);
   raw->count_after_ns = raw->started_ns + 5 * G_GINT64_CONSTANT (1000000000);
   run_for (7000);
   g_test_message ("%.2f MB delivered, %" G_GUINT64_FORMAT " bytes after 5 s; the last %.2f s "
@@ -580,6 +601,7 @@ test_pause (void)
   raw->send_source = g_timeout_add (10, send_tick, raw);
   run_for (1000);
   g_assert_cmpuint (raw->rx_bytes - before, >, 2 * 1000 * 1000 / 8 / 4);
+  g_source_remove (keepalive);
   raw_free (raw);
   srv_free (srv);
 }

@@ -64,6 +64,8 @@ static GSubprocess *first_server;
 
 /* --- the server ------------------------------------------------------------ */
 
+#define SERVER_TOKEN "gui-lost-token-0123456789abcdef"
+
 static GSubprocess *
 start_server (char **url)
 {
@@ -75,12 +77,13 @@ start_server (char **url)
     {
       guint port = g_random_int_range (20000, 60000);
       g_autofree char *listen = g_strdup_printf ("127.0.0.1:%u", port);
-      g_autofree char *base = g_strdup_printf ("http://%s", listen);
+      /* The URL as the server prints it, with its access token. */
+      g_autofree char *base = g_strdup_printf ("http://%s/?token=%s", listen, SERVER_TOKEN);
       g_autoptr(GSubprocess) server = NULL;
       g_autoptr(GError) error = NULL;
 
       server = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error, cli, "serve",
-                                 "--listen", listen, NULL);
+                                 "--listen", listen, "--token", SERVER_TOKEN, NULL);
       g_assert_no_error (error);
       /* It answers status once it listens; it exits if the port is taken. */
       for (guint i = 0; i < 100; i++)
