@@ -225,6 +225,7 @@ make_stats_full (WvRecord *r)
   set_summary (&st->rx.ipdv_ms, -3.25, 0.0005, 2.75, 3.5, 0.000001, 99);
   st->rx.baseline_ms = 12.5;
   st->rx.jitter_ms = 0.75;
+  set_summary (&st->rx.jitter_d_ms, 0, 0.5, 2.5, 3.25, 0.75, 99);
   st->rx.loss_pct = 100.0 * 4 / 104;
   st->rx.reorder_pct = 2.0;
   st->rx.dup_pct = 1.0;
@@ -263,6 +264,7 @@ static const Field stats_full_fields[] = {
   { "owd_mode", "owd_mode", "\"synced\"" },
   { "clock_error_ms", "clock_error_ms", "0.25" },
   { "sched_err_p99_ms", "sched_err_p99_ms", "0.125" },
+  SUMMARY ("jitter_d", "0", "0.5", "2.5", "3.25", "0.75", "99"),
   END
 };
 
@@ -316,6 +318,7 @@ static const Field stats_empty_fields[] = {
   { "owd_mode", "owd_mode", "\"offset-estimated\"" },
   { "clock_error_ms", "clock_error_ms", "null" },
   { "sched_err_p99_ms", "sched_err_p99_ms", "null" },
+  NULL_SUMMARY ("jitter_d"),
   END
 };
 
@@ -343,6 +346,7 @@ make_summary (WvRecord *r)
   set_summary (&st->rx.ipdv_ms, -1, 0, 1, 1.5, 0, 359980);
   st->rx.baseline_ms = 1.0625;
   st->rx.jitter_ms = INFINITY;
+  set_summary (&st->rx.jitter_d_ms, 0, 0.25, 1, 2, 0.3125, 359980);
   st->rx.loss_pct = 100.0 * 10 / 360000;
   st->rx.reorder_pct = 0;
   st->rx.dup_pct = 0;
@@ -383,6 +387,7 @@ static const Field summary_fields[] = {
   { "owd_mode", "owd_mode", "\"offset-estimated\"" },
   { "clock_error_ms", "clock_error_ms", "0" },
   { "sched_err_p99_ms", "sched_err_p99_ms", "0.0625" },
+  SUMMARY ("jitter_d", "0", "0.25", "1", "2", "0.3125", "359980"),
   END
 };
 
@@ -830,7 +835,8 @@ test_json_exact (void)
                    "\"loss_pct\":null,\"reorder_pct\":null,\"dup_pct\":null,\"throughput_bps\":0,"
                    "\"rx_ttl\":null,\"rx_tos\":null,\"rx_dscp\":null,\"rx_dscp_name\":null,"
                    "\"dscp\":null,\"dscp_name\":null,\"remarked\":false,"
-                   "\"owd_mode\":\"offset-estimated\",\"clock_error_ms\":null,\"sched_err_p99_ms\":null}");
+                   "\"owd_mode\":\"offset-estimated\",\"clock_error_ms\":null,\"sched_err_p99_ms\":null,"
+                   "\"jitter_d_ms\":{\"min\":null,\"p50\":null,\"p99\":null,\"max\":null,\"mean\":null,\"n\":0}}");
 }
 
 static char *

@@ -119,6 +119,7 @@ assert_msg_equal (const WvMsg *a, const WvMsg *b)
       g_assert_cmpuint (a->stats.rx.bulk_bytes, ==, b->stats.rx.bulk_bytes);
       g_assert_cmpfloat (a->stats.rx.baseline_ms, ==, b->stats.rx.baseline_ms);
       g_assert_cmpint (a->stats.rx.last_rx_ns, ==, b->stats.rx.last_rx_ns);
+      assert_summary_equal (&a->stats.rx.jitter_d_ms, &b->stats.rx.jitter_d_ms);
       g_assert_cmpint (a->stats.owd_mode, ==, b->stats.owd_mode);
       assert_summary_equal (&a->stats.rtt_ms, &b->stats.rtt_ms);
       g_assert_cmpfloat (a->stats.sched_err_p99_ms, ==, b->stats.sched_err_p99_ms);
@@ -271,6 +272,7 @@ make_stats (WvMsg *m)
   s->rx.bulk_bytes = 2000000;
   s->rx.baseline_ms = 1.5;
   s->rx.last_rx_ns = G_GINT64_CONSTANT (1767225600120000000);
+  set_summary (&s->rx.jitter_d_ms, 0, 0.25, 1.5, 2.0, 0.40625, 996);
   s->owd_mode = WV_OWD_OFFSET_ESTIMATED;
   set_summary (&s->rtt_ms, 2.0, 3.0, 7.5, 8.25, 3.1415926535897931, 1000);
   s->sched_err_p99_ms = 0.05;
@@ -1110,6 +1112,17 @@ test_forward_compatible (void)
     g_assert_cmpuint (m.stats.rx.delay_dev_ms.n, ==, 0);
     g_assert_cmpfloat (m.stats.rx.delay_dev_ms.min, ==, 0);
     parse_ok (text2, &m);
+    g_assert_cmpfloat (m.stats.rx.jitter_ms, ==, 0.40625);
+  }
+
+  /* A peer from before jitter_d_ms: its stats still parse, with the
+   * summary empty. */
+  {
+    g_autofree char *text = mutate (WV_MSG_STATS, "rx.jitter_d_ms", NULL);
+
+    parse_ok (text, &m);
+    g_assert_cmpuint (m.stats.rx.jitter_d_ms.n, ==, 0);
+    g_assert_cmpfloat (m.stats.rx.jitter_d_ms.mean, ==, 0);
     g_assert_cmpfloat (m.stats.rx.jitter_ms, ==, 0.40625);
   }
 

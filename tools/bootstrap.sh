@@ -26,14 +26,15 @@ die() { printf '\033[1;31m[bootstrap] error:\033[0m %s\n' "$*" >&2; exit 1; }
 
 # Build tools, the libraries we link, and what the tests use (reference
 # tools, network lab, GUI under Xvfb, fuzzers, desktop file validators,
-# valgrind for the callgrind benchmark).
+# valgrind for the callgrind benchmark, irtt as the reference for delay and
+# jitter in the lab tests and benchmarks).
 packages=(
   build-essential meson ninja-build pkg-config dpkg-dev patch python3 git
   libglib2.0-dev libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   libssl-dev libsrtp2-dev libgnutls28-dev
   libsoup-3.0-dev libjson-glib-dev libgtk-4-dev
-  libcap2-bin iproute2 nftables iputils-ping iputils-tracepath mtr-tiny
+  libcap2-bin iproute2 nftables iputils-ping iputils-tracepath mtr-tiny irtt
   xvfb xauth dbus libglib2.0-bin procps desktop-file-utils appstream gettext
   clang libclang-rt-14-dev valgrind
 )

@@ -245,9 +245,10 @@ print_summary (Run *run)
     return;
   g_array_sort (run->summaries, cmp_record);
   clear_line (run);
-  fprintf (run->human, "\n%-4s %-4s %-4s %-6s %8s %7s %7s %17s %17s %9s %12s %4s %5s %s\n",
+  /* jitter: the mean |D| over the run and the 99th percentile of |D|. */
+  fprintf (run->human, "\n%-4s %-4s %-4s %-6s %8s %7s %7s %17s %17s %17s %12s %4s %5s %s\n",
            "conn", "ip", "dir", "dscp", "probes", "loss%", "reord%", "rtt p50/p99 ms",
-           "owd p50/p99 ms", "jitter", "bit/s", "ttl", "tos", "owd");
+           "owd p50/p99 ms", "jitter mean/p99", "bit/s", "ttl", "tos", "owd");
   for (guint i = 0; i < run->summaries->len; i++)
     {
       const WvRecord *r = &g_array_index (run->summaries, WvRecord, i);
@@ -256,7 +257,9 @@ print_summary (Run *run)
       g_autofree char *owd = fmt_ms (&s->rx.owd_ms);
       g_autofree char *loss = fmt_num (s->rx.loss_pct, "%.2f");
       g_autofree char *reord = fmt_num (s->rx.reorder_pct, "%.2f");
-      g_autofree char *jit = fmt_num (s->rx.jitter_ms, "%.3f");
+      g_autofree char *jit = s->rx.jitter_d_ms.n > 0
+                             ? g_strdup_printf ("%.3f/%.3f", s->rx.jitter_ms, s->rx.jitter_d_ms.p99)
+                             : fmt_num (s->rx.jitter_ms, "%.3f");
       g_autofree char *thr = fmt_num (s->rx.throughput_bps, "%.0f");
       g_autofree char *ttl = s->rx.rx_ttl >= 0 ? g_strdup_printf ("%d", s->rx.rx_ttl) : g_strdup ("-");
       g_autofree char *tos = s->rx.rx_tos >= 0 ? g_strdup_printf ("0x%02x%s", s->rx.rx_tos,
@@ -265,7 +268,7 @@ print_summary (Run *run)
       const char *dscp = s->dscp >= 0 ? wv_dscp_name (s->dscp) : "-";
 
       any_remarked |= s->remarked;
-      fprintf (run->human, "%-4u v%-3d %-4s %-6s %8u %7s %7s %17s %17s %9s %12s %4s %5s %s\n",
+      fprintf (run->human, "%-4u v%-3d %-4s %-6s %8u %7s %7s %17s %17s %17s %12s %4s %5s %s\n",
                r->conn, r->family, wv_direction_to_string (r->dir), dscp ? dscp : "?",
                s->rx.probes, loss, reord, rtt, owd, jit, thr, ttl, tos,
                s->owd_mode == WV_OWD_SYNCED ? "synced" : "estimated");

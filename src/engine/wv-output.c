@@ -367,6 +367,8 @@ emit_stats (Emit *e, const WvRecord *r)
   emit_double (e, "clock_error_ms", "clock_error_ms", st->clock_error_ms, st->clock_error_ms >= 0);
   emit_double (e, "sched_err_p99_ms", "sched_err_p99_ms", st->sched_err_p99_ms,
                st->sched_err_p99_ms >= 0);
+  /* Added later, so at the end: the |D| whose mean jitter_ms is. */
+  emit_summary (e, "jitter_d", "ms", &rx->jitter_d_ms);
 }
 
 /* r->type must be in range. */

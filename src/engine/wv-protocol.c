@@ -457,6 +457,7 @@ validate_stats (const WvMsgStats *s, GError **error)
       !check_summary (&r->ipdv_ms, rx, "ipdv_ms", error) ||
       !check_summary (&r->delay_dev_ms, rx, "delay_dev_ms", error) ||
       !check_measure (r->jitter_ms, 0, MAX_ABS_VALUE, rx, "jitter_ms", error) ||
+      !check_summary (&r->jitter_d_ms, rx, "jitter_d_ms", error) ||
       !check_measure (r->loss_pct, 0, 100, rx, "loss_pct", error) ||
       !check_measure (r->reorder_pct, 0, 100, rx, "reorder_pct", error) ||
       !check_measure (r->dup_pct, 0, 100, rx, "dup_pct", error) ||
@@ -762,6 +763,7 @@ build_stats (JsonBuilder *b, const WvMsgStats *s)
   add_uint64 (b, "bulk_bytes", r->bulk_bytes);
   add_double (b, "baseline_ms", r->baseline_ms);
   add_int (b, "last_rx_ns", r->last_rx_ns);
+  add_summary (b, "jitter_d_ms", &r->jitter_d_ms);
   json_builder_end_object (b);
   add_enum (b, "owd_mode", wv_owd_mode_to_string (s->owd_mode));
   add_summary (b, "rtt_ms", &s->rtt_ms);
@@ -1574,6 +1576,18 @@ owd_mode_name (int v)
   return wv_owd_mode_to_string ((WvOwdMode) v);
 }
 
+/* A summary added after the first version of the protocol: an older peer
+ * leaves it out, and then it is empty (n = 0). */
+static gboolean
+get_optional_summary (JsonObject *o, const char *where, const char *name, WvSummary *out,
+                      GError **error)
+{
+  memset (out, 0, sizeof *out);
+  if (!json_object_has_member (o, name))
+    return TRUE;
+  return get_summary (o, where, name, out, error);
+}
+
 static gboolean
 read_stats (JsonObject *o, WvMsgStats *s, GError **error)
 {
@@ -1606,7 +1620,8 @@ read_stats (JsonObject *o, WvMsgStats *s, GError **error)
       !get_small_int (rx, rxw, "rx_tos", &r->rx_tos, error) ||
       !get_uint64 (rx, rxw, "bulk_bytes", &r->bulk_bytes, error) ||
       !get_double (rx, rxw, "baseline_ms", &r->baseline_ms, error) ||
-      !get_int (rx, rxw, "last_rx_ns", G_MININT64, G_MAXINT64, &r->last_rx_ns, error))
+      !get_int (rx, rxw, "last_rx_ns", G_MININT64, G_MAXINT64, &r->last_rx_ns, error) ||
+      !get_optional_summary (rx, rxw, "jitter_d_ms", &r->jitter_d_ms, error))
     return FALSE;
   /* Implied by the window (G_MAXUINT s still fits in gint64 ns). */
   r->window_ns = (gint64) s->window_s * NS_PER_S;

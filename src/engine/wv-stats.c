@@ -539,7 +539,7 @@ typedef struct
   double owd_ms;       /* NAN for duplicates and unusable timestamps */
   double dev_ms;       /* NAN likewise */
   double ipdv_ms[2];   /* IPDV samples completed by this arrival, NAN if none */
-  double jitter_ms;    /* jitter after this arrival, NAN if it did not update it */
+  double abs_d_ms;     /* RFC 3550 |D| to the previous arrival, NAN if none */
   RxCum cum;           /* cumulative counters after this arrival */
   gint16 ttl, tos;
 } RxEntry;
@@ -586,10 +586,9 @@ struct _WvRxStats
 
   IpdvPartner *partners;
 
-  /* RFC 3550 jitter, in arrival order, on raw transit times. */
+  /* RFC 3550's D, in arrival order, on raw transit times. */
   gboolean have_transit;
   gint64 last_transit_ns;
-  double jitter_ms;
 
   /* Delay baseline. */
   guint64 base_n;
@@ -608,8 +607,10 @@ struct _WvRxStats
   gint64 last_probe_ns;
   gint last_ttl;
   gint last_tos;
+  guint64 ttl_count[256];   /* whole run, for the most frequent value */
+  guint64 tos_count[256];
 
-  WvHist h_owd, h_ipdv, h_dev;
+  WvHist h_owd, h_ipdv, h_dev, h_abs_d;
 
   double *scratch;
   guint scratch_cap;
@@ -630,6 +631,7 @@ wv_rx_stats_new (void)
   hist_init (&s->h_owd);
   hist_init (&s->h_ipdv);
   hist_init (&s->h_dev);
+  hist_init (&s->h_abs_d);
   return s;
 }
 
@@ -646,6 +648,7 @@ wv_rx_stats_free (WvRxStats *s)
   hist_clear (&s->h_owd);
   hist_clear (&s->h_ipdv);
   hist_clear (&s->h_dev);
+  hist_clear (&s->h_abs_d);
   g_free (s->scratch);
   g_free (s);
 }
@@ -860,12 +863,18 @@ wv_rx_stats_add_probe (WvRxStats *s,
   note_arrival (s, recv_ns);
   s->last_probe_ns = t;
   if (rx_ttl >= 0 && rx_ttl <= 255)
-    s->last_ttl = rx_ttl;
+    {
+      s->last_ttl = rx_ttl;
+      s->ttl_count[rx_ttl]++;
+    }
   if (rx_tos >= 0 && rx_tos <= 255)
-    s->last_tos = rx_tos;
+    {
+      s->last_tos = rx_tos;
+      s->tos_count[rx_tos]++;
+    }
 
   entry.t = t;
-  entry.owd_ms = entry.dev_ms = entry.jitter_ms = NAN;
+  entry.owd_ms = entry.dev_ms = entry.abs_d_ms = NAN;
   entry.ipdv_ms[0] = entry.ipdv_ms[1] = NAN;
   entry.ttl = (rx_ttl >= 0 && rx_ttl <= 255) ? (gint16) rx_ttl : -1;
   entry.tos = (rx_tos >= 0 && rx_tos <= 255) ? (gint16) rx_tos : -1;
@@ -884,18 +893,22 @@ wv_rx_stats_add_probe (WvRxStats *s,
 
   /* Jitter and IPDV use the raw transit time: the clock offset cancels in
    * the differences, and updates of the offset estimate do not show up as
-   * delay variation. */
+   * delay variation. Each |D| is kept as a sample: a span's jitter is their
+   * mean over the span, not the state of RFC 3550's running estimate after
+   * its last probe, which follows only the last ~16 arrivals. */
   if (s->have_transit)
     {
       gboolean ok;
       double d = transit_diff_ms (transit_ns, s->last_transit_ns, &ok);
 
       if (ok)
-        s->jitter_ms += (fabs (d) - s->jitter_ms) / 16.0;
+        {
+          entry.abs_d_ms = fabs (d);
+          hist_add (&s->h_abs_d, entry.abs_d_ms);
+        }
     }
   s->have_transit = TRUE;
   s->last_transit_ns = transit_ns;
-  entry.jitter_ms = s->jitter_ms;
 
   /* IPDV pairs consecutive sequence numbers, whichever arrives second. */
   {
@@ -1061,10 +1074,11 @@ static void
 summarise_delays (WvRxStats *s, guint i0, guint i1, WvRxRecord *out)
 {
   guint count = i1 - i0;
-  double *owd = scratch_reserve (&s->scratch, &s->scratch_cap, 4 * count);
+  double *owd = scratch_reserve (&s->scratch, &s->scratch_cap, 5 * count);
   double *dev = owd + count;
-  double *ipdv = dev + count;
-  guint n_owd = 0, n_dev = 0, n_ipdv = 0;
+  double *abs_d = dev + count;
+  double *ipdv = abs_d + count;
+  guint n_owd = 0, n_dev = 0, n_abs_d = 0, n_ipdv = 0;
 
   for (guint i = i0; i < i1; i++)
     {
@@ -1074,6 +1088,8 @@ summarise_delays (WvRxStats *s, guint i0, guint i1, WvRxRecord *out)
         owd[n_owd++] = e->owd_ms;
       if (!isnan (e->dev_ms))
         dev[n_dev++] = e->dev_ms;
+      if (!isnan (e->abs_d_ms))
+        abs_d[n_abs_d++] = e->abs_d_ms;
       if (!isnan (e->ipdv_ms[0]))
         ipdv[n_ipdv++] = e->ipdv_ms[0];
       if (!isnan (e->ipdv_ms[1]))
@@ -1082,6 +1098,51 @@ summarise_delays (WvRxStats *s, guint i0, guint i1, WvRxRecord *out)
   wv_summary_compute (owd, n_owd, &out->owd_ms);
   wv_summary_compute (dev, n_dev, &out->delay_dev_ms);
   wv_summary_compute (ipdv, n_ipdv, &out->ipdv_ms);
+  wv_summary_compute (abs_d, n_abs_d, &out->jitter_d_ms);
+  out->jitter_ms = out->jitter_d_ms.mean;
+}
+
+/* The most frequent of the values (0..255, -1 = unknown) of the entries
+ * [i0, i1), ties going to the newest; -1 if none is known. */
+static gint
+window_mode (WvRxStats *s, guint i0, guint i1, gsize field)
+{
+  guint counts[256] = { 0 };
+  guint best_count = 0;
+  gint best = -1;
+
+  for (guint i = i0; i < i1; i++)
+    {
+      gint16 v = G_STRUCT_MEMBER (gint16, ring_at (&s->rx, i), field);
+
+      if (v >= 0)
+        counts[v]++;
+    }
+  for (guint i = i1; i > i0; i--)
+    {
+      gint16 v = G_STRUCT_MEMBER (gint16, ring_at (&s->rx, i - 1), field);
+
+      if (v >= 0 && counts[v] > best_count)
+        {
+          best_count = counts[v];
+          best = v;
+        }
+    }
+  return best;
+}
+
+/* The same over the whole run; ties go to the newest value seen. */
+static gint
+total_mode (const guint64 counts[256], gint last)
+{
+  gint best = last;
+
+  if (last < 0)
+    return -1;
+  for (gint v = 0; v < 256; v++)
+    if (counts[v] > counts[best])
+      best = v;
+  return best;
 }
 
 void
@@ -1117,27 +1178,10 @@ wv_rx_stats_window (WvRxStats *s, gint64 now_ns, gint64 window_ns, WvRxRecord *o
 
   if (i1 > i0)
     {
-      gboolean have_jitter = FALSE;
-
       summarise_delays (s, i0, i1, out);
-
       out->last_rx_ns = ((const RxEntry *) ring_at (&s->rx, i1 - 1))->t;
-
-      /* Newest values in the window. */
-      for (guint i = i1; i > i0 && (!have_jitter || out->rx_ttl < 0 || out->rx_tos < 0); i--)
-        {
-          const RxEntry *e = ring_at (&s->rx, i - 1);
-
-          if (!have_jitter && !isnan (e->jitter_ms))
-            {
-              out->jitter_ms = e->jitter_ms;
-              have_jitter = TRUE;
-            }
-          if (out->rx_ttl < 0)
-            out->rx_ttl = e->ttl;
-          if (out->rx_tos < 0)
-            out->rx_tos = e->tos;
-        }
+      out->rx_ttl = window_mode (s, i0, i1, G_STRUCT_OFFSET (RxEntry, ttl));
+      out->rx_tos = window_mode (s, i0, i1, G_STRUCT_OFFSET (RxEntry, tos));
     }
 
   {
@@ -1167,9 +1211,10 @@ wv_rx_stats_total (WvRxStats *s, WvRxRecord *out)
   hist_summary (&s->h_owd, &out->owd_ms);
   hist_summary (&s->h_ipdv, &out->ipdv_ms);
   hist_summary (&s->h_dev, &out->delay_dev_ms);
-  out->jitter_ms = s->jitter_ms;
-  out->rx_ttl = s->last_ttl;
-  out->rx_tos = s->last_tos;
+  hist_summary (&s->h_abs_d, &out->jitter_d_ms);
+  out->jitter_ms = out->jitter_d_ms.mean;
+  out->rx_ttl = total_mode (s->ttl_count, s->last_ttl);
+  out->rx_tos = total_mode (s->tos_count, s->last_tos);
   out->last_rx_ns = s->last_probe_ns;
   out->bulk_bytes = s->bulk_total;
 
@@ -1217,6 +1262,7 @@ wv_rx_stats_get_memory_size (WvRxStats *s)
        + (gsize) s->rx.cap * s->rx.esize
        + (gsize) s->bulk.cap * s->bulk.esize
        + hist_memory (&s->h_owd) + hist_memory (&s->h_ipdv) + hist_memory (&s->h_dev)
+       + hist_memory (&s->h_abs_d)
        + (gsize) s->scratch_cap * sizeof (double);
   g_mutex_unlock (&s->lock);
   return size;

@@ -57,14 +57,18 @@ typedef struct
   guint probes;              /* distinct probes received in the window */
   guint64 expected;          /* RFC 3550 expected in the window */
   WvSummary owd_ms, ipdv_ms, delay_dev_ms;
-  double jitter_ms;          /* RFC 3550 jitter after the last probe in the window */
+  /* Jitter of the span: the mean of RFC 3550's |D| (transit-time difference
+   * of consecutive arrivals) over the probes of the window or run, the
+   * quantity RFC 3550's running estimate J tracks. 0 without any D. */
+  double jitter_ms;
   double loss_pct, reorder_pct, dup_pct;
   double throughput_bps;
-  gint rx_ttl, rx_tos;       /* -1 = unknown */
+  gint rx_ttl, rx_tos;       /* the most frequent in the span (ties: the newest); -1 = unknown */
   /* Additions beyond the agreed API. */
   guint64 bulk_bytes;        /* bulk bytes received in the window */
   double baseline_ms;        /* current delay baseline (0 before any sample) */
   gint64 last_rx_ns;         /* arrival of the newest probe in the window, 0 if none */
+  WvSummary jitter_d_ms;     /* |D| over the span; its mean is jitter_ms */
 } WvRxRecord;
 
 /* Whole-run counters, for logs and diagnostics. */
