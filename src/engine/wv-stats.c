@@ -540,6 +540,9 @@ typedef struct
   double dev_ms;       /* NAN likewise */
   double ipdv_ms[2];   /* IPDV samples completed by this arrival, NAN if none */
   double abs_d_ms;     /* RFC 3550 |D| to the previous arrival, NAN if none */
+  float stack_send_ms; /* NAN if unknown */
+  float stack_recv_ms;
+  gboolean wire;       /* the delay sample was timed wire to wire */
   RxCum cum;           /* cumulative counters after this arrival */
   gint16 ttl, tos;
 } RxEntry;
@@ -610,7 +613,8 @@ struct _WvRxStats
   guint64 ttl_count[256];   /* whole run, for the most frequent value */
   guint64 tos_count[256];
 
-  WvHist h_owd, h_ipdv, h_dev, h_abs_d;
+  WvHist h_owd, h_ipdv, h_dev, h_abs_d, h_stack_send, h_stack_recv;
+  guint64 wire_samples;
 
   double *scratch;
   guint scratch_cap;
@@ -632,6 +636,8 @@ wv_rx_stats_new (void)
   hist_init (&s->h_ipdv);
   hist_init (&s->h_dev);
   hist_init (&s->h_abs_d);
+  hist_init (&s->h_stack_send);
+  hist_init (&s->h_stack_recv);
   return s;
 }
 
@@ -649,6 +655,8 @@ wv_rx_stats_free (WvRxStats *s)
   hist_clear (&s->h_ipdv);
   hist_clear (&s->h_dev);
   hist_clear (&s->h_abs_d);
+  hist_clear (&s->h_stack_send);
+  hist_clear (&s->h_stack_recv);
   g_free (s->scratch);
   g_free (s);
 }
@@ -839,6 +847,25 @@ wv_rx_stats_add_probe (WvRxStats *s,
                        gint       rx_ttl,
                        gint       rx_tos)
 {
+  wv_rx_stats_add_probe_timed (s, seq, send_ns, recv_ns, rx_ttl, rx_tos, NULL);
+}
+
+/* A stack delay in ms, NAN unless it is a plausible one (0 to 10 s). */
+static float
+stack_ms (gint64 ns)
+{
+  return ns >= 0 && ns <= 10 * G_GINT64_CONSTANT (1000000000) ? (float) (ns / NS_PER_MS) : NAN;
+}
+
+void
+wv_rx_stats_add_probe_timed (WvRxStats           *s,
+                             guint32              seq,
+                             gint64               send_ns,
+                             gint64               recv_ns,
+                             gint                 rx_ttl,
+                             gint                 rx_tos,
+                             const WvProbeTiming *timing)
+{
   gboolean restart;
   gint64 t, transit_ns, owd_ns, limit;
   guint64 ext;
@@ -875,6 +902,13 @@ wv_rx_stats_add_probe (WvRxStats *s,
 
   entry.t = t;
   entry.owd_ms = entry.dev_ms = entry.abs_d_ms = NAN;
+  entry.stack_send_ms = stack_ms (timing ? timing->stack_send_ns : -1);
+  entry.stack_recv_ms = stack_ms (timing ? timing->stack_recv_ns : -1);
+  entry.wire = FALSE;
+  if (!isnan (entry.stack_send_ms))
+    hist_add (&s->h_stack_send, entry.stack_send_ms);
+  if (!isnan (entry.stack_recv_ms))
+    hist_add (&s->h_stack_recv, entry.stack_recv_ms);
   entry.ipdv_ms[0] = entry.ipdv_ms[1] = NAN;
   entry.ttl = (rx_ttl >= 0 && rx_ttl <= 255) ? (gint16) rx_ttl : -1;
   entry.tos = (rx_tos >= 0 && rx_tos <= 255) ? (gint16) rx_tos : -1;
@@ -890,6 +924,9 @@ wv_rx_stats_add_probe (WvRxStats *s,
     }
 
   entry.owd_ms = owd_ns / NS_PER_MS;
+  entry.wire = timing != NULL && timing->wire;
+  if (entry.wire)
+    s->wire_samples++;
 
   /* Jitter and IPDV use the raw transit time: the clock offset cancels in
    * the differences, and updates of the offset estimate do not show up as
@@ -1074,18 +1111,27 @@ static void
 summarise_delays (WvRxStats *s, guint i0, guint i1, WvRxRecord *out)
 {
   guint count = i1 - i0;
-  double *owd = scratch_reserve (&s->scratch, &s->scratch_cap, 5 * count);
+  double *owd = scratch_reserve (&s->scratch, &s->scratch_cap, 7 * count);
   double *dev = owd + count;
   double *abs_d = dev + count;
-  double *ipdv = abs_d + count;
-  guint n_owd = 0, n_dev = 0, n_abs_d = 0, n_ipdv = 0;
+  double *st_send = abs_d + count;
+  double *st_recv = st_send + count;
+  double *ipdv = st_recv + count;
+  guint n_owd = 0, n_dev = 0, n_abs_d = 0, n_ipdv = 0, n_send = 0, n_recv = 0;
 
   for (guint i = i0; i < i1; i++)
     {
       const RxEntry *e = ring_at (&s->rx, i);
 
       if (!isnan (e->owd_ms))
-        owd[n_owd++] = e->owd_ms;
+        {
+          owd[n_owd++] = e->owd_ms;
+          out->wire_samples += e->wire;
+        }
+      if (!isnan (e->stack_send_ms))
+        st_send[n_send++] = e->stack_send_ms;
+      if (!isnan (e->stack_recv_ms))
+        st_recv[n_recv++] = e->stack_recv_ms;
       if (!isnan (e->dev_ms))
         dev[n_dev++] = e->dev_ms;
       if (!isnan (e->abs_d_ms))
@@ -1099,6 +1145,8 @@ summarise_delays (WvRxStats *s, guint i0, guint i1, WvRxRecord *out)
   wv_summary_compute (dev, n_dev, &out->delay_dev_ms);
   wv_summary_compute (ipdv, n_ipdv, &out->ipdv_ms);
   wv_summary_compute (abs_d, n_abs_d, &out->jitter_d_ms);
+  wv_summary_compute (st_send, n_send, &out->stack_send_ms);
+  wv_summary_compute (st_recv, n_recv, &out->stack_recv_ms);
   out->jitter_ms = out->jitter_d_ms.mean;
 }
 
@@ -1212,6 +1260,9 @@ wv_rx_stats_total (WvRxStats *s, WvRxRecord *out)
   hist_summary (&s->h_ipdv, &out->ipdv_ms);
   hist_summary (&s->h_dev, &out->delay_dev_ms);
   hist_summary (&s->h_abs_d, &out->jitter_d_ms);
+  hist_summary (&s->h_stack_send, &out->stack_send_ms);
+  hist_summary (&s->h_stack_recv, &out->stack_recv_ms);
+  out->wire_samples = clamp_to_uint (s->wire_samples);
   out->jitter_ms = out->jitter_d_ms.mean;
   out->rx_ttl = total_mode (s->ttl_count, s->last_ttl);
   out->rx_tos = total_mode (s->tos_count, s->last_tos);
@@ -1262,7 +1313,7 @@ wv_rx_stats_get_memory_size (WvRxStats *s)
        + (gsize) s->rx.cap * s->rx.esize
        + (gsize) s->bulk.cap * s->bulk.esize
        + hist_memory (&s->h_owd) + hist_memory (&s->h_ipdv) + hist_memory (&s->h_dev)
-       + hist_memory (&s->h_abs_d)
+       + hist_memory (&s->h_abs_d) + hist_memory (&s->h_stack_send) + hist_memory (&s->h_stack_recv)
        + (gsize) s->scratch_cap * sizeof (double);
   g_mutex_unlock (&s->lock);
   return size;
@@ -1275,6 +1326,7 @@ typedef struct
 {
   gint64 t;
   double rtt_ms;
+  gboolean wire;
 } RttEntry;
 
 struct _WvRttStats
@@ -1284,6 +1336,7 @@ struct _WvRttStats
   WvHist hist;
   guint64 rejected;
   guint64 history_overflow;
+  guint64 wire;
   double *scratch;
   guint scratch_cap;
 };
@@ -1314,6 +1367,34 @@ wv_rtt_stats_free (WvRttStats *s)
 void
 wv_rtt_stats_add (WvRttStats *s, gint64 now_ns, gint64 rtt_ns)
 {
+  wv_rtt_stats_add_timed (s, now_ns, rtt_ns, FALSE);
+}
+
+guint
+wv_rtt_stats_count_wire (WvRttStats *s, gint64 now_ns, gint64 window_ns)
+{
+  guint n = 0;
+
+  g_return_val_if_fail (s != NULL, 0);
+
+  g_mutex_lock (&s->lock);
+  if (window_ns <= 0)
+    n = clamp_to_uint (s->wire);
+  else
+    {
+      guint i0 = ring_upper_bound (&s->ring, sat_sub (now_ns, MIN (window_ns, WV_STATS_MAX_WINDOW_NS)));
+      guint i1 = ring_upper_bound (&s->ring, now_ns);
+
+      for (guint i = i0; i < i1; i++)
+        n += ((const RttEntry *) ring_at (&s->ring, i))->wire;
+    }
+  g_mutex_unlock (&s->lock);
+  return n;
+}
+
+void
+wv_rtt_stats_add_timed (WvRttStats *s, gint64 now_ns, gint64 rtt_ns, gboolean wire)
+{
   gboolean restart;
   gint64 t, limit;
   RttEntry *e;
@@ -1341,6 +1422,8 @@ wv_rtt_stats_add (WvRttStats *s, gint64 now_ns, gint64 rtt_ns)
   e = ring_push (&s->ring);
   e->t = t;
   e->rtt_ms = rtt_ns / NS_PER_MS;
+  e->wire = wire;
+  s->wire += wire != FALSE;
   hist_add (&s->hist, e->rtt_ms);
 
   limit = sat_sub (t, HISTORY_RETAIN_NS);

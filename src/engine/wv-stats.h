@@ -69,7 +69,19 @@ typedef struct
   double baseline_ms;        /* current delay baseline (0 before any sample) */
   gint64 last_rx_ns;         /* arrival of the newest probe in the window, 0 if none */
   WvSummary jitter_d_ms;     /* |D| over the span; its mean is jitter_ms */
+  /* Our own stacks, not the path: the sender's application send call to
+   * the wire, and the wire to the receiving application (wire times). */
+  WvSummary stack_send_ms, stack_recv_ms;
+  guint wire_samples;        /* delay samples timed wire to wire (of owd_ms.n) */
 } WvRxRecord;
+
+/* Where a probe's two times come from (docs/statistics.md, "Wire times"). */
+typedef struct
+{
+  gboolean wire;             /* send and receive times are both wire times */
+  gint64 stack_send_ns;      /* sender: application send call to the wire, -1 unknown */
+  gint64 stack_recv_ns;      /* receiver: wire to the application, -1 unknown */
+} WvProbeTiming;
 
 /* Whole-run counters, for logs and diagnostics. */
 typedef struct
@@ -103,6 +115,10 @@ void       wv_rx_stats_set_offset   (WvRxStats *s, gint64 offset_ns);
  * time (CLOCK_REALTIME); rx_ttl / rx_tos are -1 when unknown. */
 void       wv_rx_stats_add_probe    (WvRxStats *s, guint32 seq, gint64 send_ns, gint64 recv_ns,
                                      gint rx_ttl, gint rx_tos);
+/* The same with the timing source and the stack delays; NULL = application
+ * times, stacks unknown. */
+void       wv_rx_stats_add_probe_timed (WvRxStats *s, guint32 seq, gint64 send_ns, gint64 recv_ns,
+                                        gint rx_ttl, gint rx_tos, const WvProbeTiming *timing);
 void       wv_rx_stats_add_bulk     (WvRxStats *s, gint64 recv_ns, guint bytes);
 /* Record over the arrivals in (now_ns - window_ns, now_ns]. window_ns is
  * clamped to WV_STATS_MAX_WINDOW_NS; window_ns <= 0 gives an empty record. */
@@ -121,6 +137,11 @@ WvRttStats *wv_rtt_stats_new     (void);
 void        wv_rtt_stats_free    (WvRttStats *s);
 /* now_ns is the local time of the measurement. Negative RTTs are rejected. */
 void        wv_rtt_stats_add     (WvRttStats *s, gint64 now_ns, gint64 rtt_ns);
+/* wire: t1 and t4 are this end's wire times and the peer's holding time was
+ * measured wire to wire. */
+void        wv_rtt_stats_add_timed (WvRttStats *s, gint64 now_ns, gint64 rtt_ns, gboolean wire);
+/* RTT samples timed wire to wire in the window (window_ns 0: the whole run). */
+guint       wv_rtt_stats_count_wire (WvRttStats *s, gint64 now_ns, gint64 window_ns);
 void        wv_rtt_stats_window  (WvRttStats *s, gint64 now_ns, gint64 window_ns, WvSummary *out);
 void        wv_rtt_stats_total   (WvRttStats *s, WvSummary *out);
 guint64     wv_rtt_stats_get_n_rejected (WvRttStats *s);
