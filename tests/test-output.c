@@ -226,6 +226,11 @@ make_stats_full (WvRecord *r)
   st->rx.baseline_ms = 12.5;
   st->rx.jitter_ms = 0.75;
   set_summary (&st->rx.jitter_d_ms, 0, 0.5, 2.5, 3.25, 0.75, 99);
+  set_summary (&st->rx.stack_send_ms, 0.01, 0.25, 1.5, 2, 0.3, 100);
+  set_summary (&st->rx.stack_recv_ms, 0.02, 0.125, 1, 4, 0.2, 100);
+  st->rx.wire_samples = 100;          /* all of owd_ms.n: "wire" */
+  st->rtt_wire_samples = 49;          /* one of rtt_ms.n left: "mixed" */
+  st->skew_ppm = -12.25;
   st->rx.loss_pct = 100.0 * 4 / 104;
   st->rx.reorder_pct = 2.0;
   st->rx.dup_pct = 1.0;
@@ -265,6 +270,13 @@ static const Field stats_full_fields[] = {
   { "clock_error_ms", "clock_error_ms", "0.25" },
   { "sched_err_p99_ms", "sched_err_p99_ms", "0.125" },
   SUMMARY ("jitter_d", "0", "0.5", "2.5", "3.25", "0.75", "99"),
+  { "timing", "timing", "\"wire\"" },
+  { "wire_samples", "wire_samples", "100" },
+  { "rtt_timing", "rtt_timing", "\"mixed\"" },
+  { "rtt_wire_samples", "rtt_wire_samples", "49" },
+  SUMMARY ("stack_send", "0.01", "0.25", "1.5", "2", "0.3", "100"),
+  SUMMARY ("stack_recv", "0.02", "0.125", "1", "4", "0.2", "100"),
+  { "skew_ppm", "skew_ppm", "-12.25" },
   END
 };
 
@@ -291,6 +303,7 @@ make_stats_empty (WvRecord *r)
   st->clock_error_ms = -1;
   st->dscp = -1;
   st->sched_err_p99_ms = -1;
+  st->skew_ppm = NAN;
 }
 
 static const Field stats_empty_fields[] = {
@@ -319,6 +332,13 @@ static const Field stats_empty_fields[] = {
   { "clock_error_ms", "clock_error_ms", "null" },
   { "sched_err_p99_ms", "sched_err_p99_ms", "null" },
   NULL_SUMMARY ("jitter_d"),
+  { "timing", "timing", "null" },
+  { "wire_samples", "wire_samples", "0" },
+  { "rtt_timing", "rtt_timing", "null" },
+  { "rtt_wire_samples", "rtt_wire_samples", "0" },
+  NULL_SUMMARY ("stack_send"),
+  NULL_SUMMARY ("stack_recv"),
+  { "skew_ppm", "skew_ppm", "null" },
   END
 };
 
@@ -347,6 +367,8 @@ make_summary (WvRecord *r)
   st->rx.baseline_ms = 1.0625;
   st->rx.jitter_ms = INFINITY;
   set_summary (&st->rx.jitter_d_ms, 0, 0.25, 1, 2, 0.3125, 359980);
+  st->rx.wire_samples = 0;            /* an older peer: "app" */
+  st->skew_ppm = INFINITY;
   st->rx.loss_pct = 100.0 * 10 / 360000;
   st->rx.reorder_pct = 0;
   st->rx.dup_pct = 0;
@@ -388,6 +410,13 @@ static const Field summary_fields[] = {
   { "clock_error_ms", "clock_error_ms", "0" },
   { "sched_err_p99_ms", "sched_err_p99_ms", "0.0625" },
   SUMMARY ("jitter_d", "0", "0.25", "1", "2", "0.3125", "359980"),
+  { "timing", "timing", "\"app\"" },
+  { "wire_samples", "wire_samples", "0" },
+  { "rtt_timing", "rtt_timing", "\"app\"" },
+  { "rtt_wire_samples", "rtt_wire_samples", "0" },
+  NULL_SUMMARY ("stack_send"),
+  NULL_SUMMARY ("stack_recv"),
+  { "skew_ppm", "skew_ppm", "null" },
   END
 };
 
@@ -836,7 +865,11 @@ test_json_exact (void)
                    "\"rx_ttl\":null,\"rx_tos\":null,\"rx_dscp\":null,\"rx_dscp_name\":null,"
                    "\"dscp\":null,\"dscp_name\":null,\"remarked\":false,"
                    "\"owd_mode\":\"offset-estimated\",\"clock_error_ms\":null,\"sched_err_p99_ms\":null,"
-                   "\"jitter_d_ms\":{\"min\":null,\"p50\":null,\"p99\":null,\"max\":null,\"mean\":null,\"n\":0}}");
+                   "\"jitter_d_ms\":{\"min\":null,\"p50\":null,\"p99\":null,\"max\":null,\"mean\":null,\"n\":0},"
+                   "\"timing\":null,\"wire_samples\":0,\"rtt_timing\":null,\"rtt_wire_samples\":0,"
+                   "\"stack_send_ms\":{\"min\":null,\"p50\":null,\"p99\":null,\"max\":null,\"mean\":null,\"n\":0},"
+                   "\"stack_recv_ms\":{\"min\":null,\"p50\":null,\"p99\":null,\"max\":null,\"mean\":null,\"n\":0},"
+                   "\"skew_ppm\":null}");
 }
 
 static char *

@@ -236,6 +236,37 @@ cmp_record (gconstpointer a, gconstpointer b)
   return (int) x->dir - (int) y->dir;
 }
 
+static const char *
+timing_label (guint wire, guint n)
+{
+  if (n == 0)
+    return "-";
+  return wire >= n ? "wire" : wire == 0 ? "app" : "mixed";
+}
+
+/* Our own software's share, which the path's figures above leave out:
+ * sender's application to the wire, wire to the receiver's application. */
+static void
+print_stack (Run *run)
+{
+  fprintf (run->human, "\nour own stack, not the path (ms p50/p99):\n%-4s %-4s %-4s %-6s %17s %17s %7s %7s %9s\n",
+           "conn", "ip", "dir", "dscp", "sender app->wire", "wire->receiver", "timing", "rtt", "skew ppm");
+  for (guint i = 0; i < run->summaries->len; i++)
+    {
+      const WvRecord *r = &g_array_index (run->summaries, WvRecord, i);
+      const WvStatsRecord *s = &r->stats;
+      g_autofree char *send = fmt_ms (&s->rx.stack_send_ms);
+      g_autofree char *recv = fmt_ms (&s->rx.stack_recv_ms);
+      g_autofree char *skew = fmt_num (s->skew_ppm, "%.2f");
+      const char *dscp = s->dscp >= 0 ? wv_dscp_name (s->dscp) : "-";
+
+      fprintf (run->human, "%-4u v%-3d %-4s %-6s %17s %17s %7s %7s %9s\n",
+               r->conn, r->family, wv_direction_to_string (r->dir), dscp ? dscp : "?",
+               send, recv, timing_label (s->rx.wire_samples, s->rx.owd_ms.n),
+               timing_label (s->rtt_wire_samples, s->rtt_ms.n), skew);
+    }
+}
+
 static void
 print_summary (Run *run)
 {
@@ -275,6 +306,7 @@ print_summary (Run *run)
     }
   if (any_remarked)
     fprintf (run->human, "(! after tos: the DSCP was re-marked on the way)\n");
+  print_stack (run);
   fflush (run->human);
 }
 

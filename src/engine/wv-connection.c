@@ -25,6 +25,7 @@
 #include "wv-connection.h"
 #include "wv-scheduler.h"
 #include "wv-stats.h"
+#include "wv-wire-time.h"
 
 #define N_WINDOWS 3
 static const guint windows_s[N_WINDOWS] = { 1, 10, 60 };
@@ -55,6 +56,11 @@ typedef struct {
   guint64 late_hist[LATE_BUCKETS + 1];
   guint64 late_n;
   gboolean done;
+  /* Wire times (docs/statistics.md): the reported send times of this
+   * stream's probes (owned by its WvClass; NULL for bulk), and whether the
+   * peer reads a follow-up packet after the last probe. */
+  WvWireTx *wire;
+  gboolean followup_at_end;
 } WvTxStream;
 
 typedef struct {
@@ -66,6 +72,12 @@ typedef struct {
   WvMsgStats peer[N_WINDOWS + 1];   /* latest from the peer; [N_WINDOWS] = summary */
   gboolean have_peer[N_WINDOWS + 1];
   WvMsgStats own_final;
+  /* Wire times: what the stack reported for our probes and echoes, and the
+   * received probes and echoes waiting for their follow-ups. */
+  WvWireTx *probe_wire;
+  WvWireTx *echo_wire;
+  WvTwoStep *rx_pending;
+  WvTwoStep *rtt_pending;
 } WvClass;
 
 struct _WvConnection
@@ -87,6 +99,7 @@ struct _WvConnection
   gboolean hello_received;
   WvClockInfo local_clock;
   WvClockInfo peer_clock;
+  gboolean peer_wire_times;   /* the peer's hello said wire_times */
   WvOwdMode owd_mode;
   double clock_error_ms;
 
@@ -245,6 +258,23 @@ tx_stream_free (gpointer data)
   g_free (tx);
 }
 
+/* After a stream's last probe: its follow-ups, which no later probe will
+ * carry (only to a peer that reads follow-up packets). */
+static void
+tx_stream_send_final_followup (WvTxStream *tx)
+{
+  guint8 buf[WV_FOLLOWUP_SIZE];
+  WvPacket packet = { .kind = WV_PACKET_FOLLOWUP };
+  g_autoptr(GBytes) bytes = NULL;
+
+  packet.class_index = tx->class_index;
+  wv_wire_tx_fill (tx->wire, &packet);
+  if (packet.n_followups == 0 || wv_packet_write (&packet, buf, sizeof buf) == 0)
+    return;
+  bytes = g_bytes_new (buf, sizeof buf);
+  wv_peer_send (tx->peer, tx->channel, bytes, NULL, NULL);
+}
+
 static gboolean
 tx_stream_tick (gpointer data, guint64 tick, gint64 late_ns)
 {
@@ -261,8 +291,12 @@ tx_stream_tick (gpointer data, guint64 tick, gint64 late_ns)
   tx->late_n++;
   if (tx->done || (tx->end_mono_ns > 0 && wv_monotonic_ns () >= tx->end_mono_ns))
     {
+      gboolean first = !tx->done;
+
       tx->done = TRUE;
       g_mutex_unlock (&tx->lock);
+      if (first && tx->followup_at_end && tx->wire)
+        tx_stream_send_final_followup (tx);
       return TRUE;   /* the owner removes the task */
     }
   packet.kind = tx->kind;
@@ -281,6 +315,13 @@ tx_stream_tick (gpointer data, guint64 tick, gint64 late_ns)
       return TRUE;
     }
 
+  /* The wire send times of earlier probes ride in this one's padding, and
+   * the probe id asks the stack for this one's. */
+  if (tx->wire)
+    {
+      wv_wire_tx_fill (tx->wire, &packet);
+      opts.probe_id = wv_wire_probe_id (FALSE, tx->class_index, packet.seq);
+    }
   packet.t1 = wv_now_ns ();
   if (wv_packet_write (&packet, buf, tx->size) == 0)
     return TRUE;
@@ -367,6 +408,8 @@ start_tx (WvConnection *self)
 
       k->tx = tx_stream_new (self->peer, WV_CHANNEL_PROBE, WV_PACKET_PROBE, c, k->dscp,
                              self->params.probe_size, end);
+      k->tx->wire = k->probe_wire;
+      k->tx->followup_at_end = self->peer_wire_times;
       /* Classes share the grid, offset a little so they do not leave in one burst. */
       k->task = wv_scheduler_add (sched, period, start + c * (period / (self->n_classes + 1)),
                                   tx_stream_tick, k->tx, tx_stream_free);
@@ -380,6 +423,145 @@ start_tx (WvConnection *self)
       self->bulk_task = wv_scheduler_add (sched, MAX (bulk_period, 10000), start,
                                           tx_stream_tick, self->bulk_tx, tx_stream_free);
     }
+}
+
+/* --- wire times ------------------------------------------------------------ */
+/*
+ * Every time that enters the path's figures is the datagram's own time at a
+ * socket: the send time the patched stack reports for it (just before
+ * sendmsg()) and the kernel's receive time. The time from the application's
+ * send call to the wire and from the wire to the application is our own
+ * stack's, reported apart (stack_send_ms, stack_recv_ms). Send times come a
+ * packet later as follow-ups (wv-wire-time.h); a sample without one falls
+ * back to the application's times and is counted as such.
+ */
+
+/* A released probe sample: t[0] the sender's application send time, t[1] the
+ * kernel receive time (0 unknown), t[2] our application's receive time. */
+static void
+wire_rx_complete (WvClass *k, const WvTwoStepSample *s)
+{
+  WvProbeTiming timing = { FALSE, -1, -1 };
+  gint64 recv = s->t[1] > 0 ? s->t[1] : s->t[2];
+  gint64 send = s->t[0];
+
+  if (s->wire_ns > 0)
+    {
+      timing.stack_send_ns = s->wire_ns - s->t[0];
+      send = s->wire_ns;
+    }
+  if (s->t[1] > 0)
+    timing.stack_recv_ns = s->t[2] - s->t[1];
+  timing.wire = s->wire_ns > 0 && s->t[1] > 0;
+  wv_rx_stats_add_probe_timed (k->rx, s->seq, send, recv, s->ttl, s->tos, &timing);
+}
+
+/* A released echo sample: t[0..3] are t1 (our application send time), t2
+ * (the peer's kernel receive time), t3 (the peer's application echo time)
+ * and t4 (our receive time, kernel if known); wire_ns is the echo's wire send
+ * time at the peer. With our probe's own wire send time the round trip is
+ * wire to wire, and the peer's turnaround is measured wire to wire too. */
+static void
+wire_rtt_complete (WvConnection *self, WvClass *k, const WvTwoStepSample *s, gboolean t4_kernel)
+{
+  gint64 t1w = wv_wire_tx_lookup (k->probe_wire, s->seq);
+  gboolean wire = t1w > 0 && s->wire_ns > 0 && t4_kernel;
+  gint64 t1 = wire ? t1w : s->t[0];
+  gint64 t3 = wire ? s->wire_ns : s->t[2];
+  gint64 rtt = (s->t[3] - t1) - (t3 - s->t[1]);
+
+  if (rtt < 0 || t3 < s->t[1])
+    {
+      self->counters.malformed++;
+      return;
+    }
+  wv_rtt_stats_add_timed (k->rtt, s->t[3], rtt, wire);
+  wv_clock_offset_add (self->offset, t1, s->t[1], t3, s->t[3]);
+}
+
+static void
+wire_rx_release (WvClass *k, GArray *done)
+{
+  for (guint i = 0; i < done->len; i++)
+    wire_rx_complete (k, &g_array_index (done, WvTwoStepSample, i));
+  g_array_set_size (done, 0);
+}
+
+static void
+wire_rtt_release (WvConnection *self, WvClass *k, GArray *done)
+{
+  for (guint i = 0; i < done->len; i++)
+    {
+      const WvTwoStepSample *s = &g_array_index (done, WvTwoStepSample, i);
+
+      /* ttl carries whether t4 was the kernel's time. */
+      wire_rtt_complete (self, k, s, s->ttl > 0);
+    }
+  g_array_set_size (done, 0);
+}
+
+static void
+wire_apply_followups (WvTwoStep *q, const WvPacket *p, GArray *done)
+{
+  for (guint i = 0; i < p->n_followups; i++)
+    wv_two_step_followup (q, p->followups[i].seq, p->followups[i].wire_ns, done);
+}
+
+static void
+wire_class_init (WvConnection *self, WvClass *k)
+{
+  if (k->probe_wire == NULL)
+    {
+      k->probe_wire = wv_wire_tx_new ();
+      k->echo_wire = wv_wire_tx_new ();
+      k->rx_pending = wv_two_step_new (self->peer_wire_times);
+      k->rtt_pending = wv_two_step_new (self->peer_wire_times);
+    }
+}
+
+static void
+wire_class_clear (WvClass *k)
+{
+  g_clear_pointer (&k->probe_wire, wv_wire_tx_free);
+  g_clear_pointer (&k->echo_wire, wv_wire_tx_free);
+  g_clear_pointer (&k->rx_pending, wv_two_step_free);
+  g_clear_pointer (&k->rtt_pending, wv_two_step_free);
+}
+
+/* The end of the streams: what still waits for a follow-up goes in with
+ * the times it has. */
+static void
+wire_flush (WvConnection *self)
+{
+  g_autoptr(GArray) done = g_array_new (FALSE, FALSE, sizeof (WvTwoStepSample));
+
+  for (guint c = 0; c < self->n_classes; c++)
+    {
+      WvClass *k = &self->classes[c];
+
+      if (k->rx_pending == NULL)
+        continue;
+      wv_two_step_flush (k->rx_pending, done);
+      wire_rx_release (k, done);
+      wv_two_step_flush (k->rtt_pending, done);
+      wire_rtt_release (self, k, done);
+    }
+}
+
+/* The stack's send report for one of our probes or echoes. */
+static void
+on_wire_report (WvPeer *peer, const WvSendReport *r, WvConnection *self)
+{
+  gboolean echo;
+  guint c;
+  guint32 seq;
+
+  if (!wv_wire_probe_id_parse (r->probe_id, &echo, &c, &seq) || c >= self->n_classes)
+    return;
+  if (!r->sent || r->send_time_ns <= 0 || self->classes[c].probe_wire == NULL)
+    return;
+  wv_wire_tx_note (echo ? self->classes[c].echo_wire : self->classes[c].probe_wire,
+                   seq, r->send_time_ns);
 }
 
 /* --- receiving ------------------------------------------------------------- */
@@ -405,16 +587,26 @@ handle_probe (WvConnection *self, const WvPacket *p, const WvRecvInfo *info)
   gint64 now = wv_now_ns ();
   gint64 t2 = info->receive_time_ns > 0 ? info->receive_time_ns : now;
   WvPacket echo = { 0 };
-  guint8 buf[WV_ECHO_SIZE];
+  guint8 buf[WV_ECHO_WIRE_SIZE];
+  gsize echo_size = self->peer_wire_times ? WV_ECHO_WIRE_SIZE : WV_ECHO_SIZE;
+  WvSendOptions opts = WV_SEND_OPTIONS_INIT;
   g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GArray) done = g_array_new (FALSE, FALSE, sizeof (WvTwoStepSample));
+  WvTwoStepSample sample = { .seq = p->seq, .ttl = info->ttl, .tos = info->tos };
+  WvClass *k;
 
   if (p->class_index >= self->n_classes)
     {
       self->counters.unexpected++;
       return;
     }
-  wv_rx_stats_add_probe (self->classes[p->class_index].rx, p->seq, p->t1, t2,
-                         info->ttl, info->tos);
+  k = &self->classes[p->class_index];
+  sample.t[0] = p->t1;
+  sample.t[1] = info->receive_time_ns > 0 ? info->receive_time_ns : 0;
+  sample.t[2] = now;
+  wv_two_step_add (k->rx_pending, &sample, done);
+  wire_apply_followups (k->rx_pending, p, done);
+  wire_rx_release (k, done);
 
   /* Echo so that the sender gets its RTT and clock offset; capped so that a
    * peer cannot make us send more than its negotiated rate. */
@@ -428,11 +620,17 @@ handle_probe (WvConnection *self, const WvPacket *p, const WvRecvInfo *info)
   echo.seq = p->seq;
   echo.t1 = p->t1;
   echo.t2 = t2;
+  if (self->peer_wire_times)
+    {
+      /* Our earlier echoes' wire send times, and a report for this one. */
+      wv_wire_tx_fill (k->echo_wire, &echo);
+      opts.probe_id = wv_wire_probe_id (TRUE, p->class_index, p->seq);
+    }
   echo.t3 = wv_now_ns ();
-  if (wv_packet_write (&echo, buf, WV_ECHO_SIZE) == 0)
+  if (wv_packet_write (&echo, buf, echo_size) == 0)
     return;
-  bytes = g_bytes_new (buf, WV_ECHO_SIZE);
-  if (!wv_peer_send (self->peer, WV_CHANNEL_PROBE, bytes, NULL, NULL))
+  bytes = g_bytes_new (buf, echo_size);
+  if (!wv_peer_send (self->peer, WV_CHANNEL_PROBE, bytes, &opts, NULL))
     self->counters.send_errors++;
 }
 
@@ -440,23 +638,44 @@ static void
 handle_echo (WvConnection *self, const WvPacket *p, const WvRecvInfo *info)
 {
   gint64 t4 = info->receive_time_ns > 0 ? info->receive_time_ns : wv_now_ns ();
-  gint64 rtt;
+  g_autoptr(GArray) done = g_array_new (FALSE, FALSE, sizeof (WvTwoStepSample));
+  WvTwoStepSample sample = { .seq = p->seq, .t = { p->t1, p->t2, p->t3, t4 } };
+  WvClass *k;
 
   if (p->class_index >= self->n_classes)
     {
       self->counters.unexpected++;
       return;
     }
-  /* The peer's processing time between receiving and echoing is not part
-   * of the path's round trip. */
-  rtt = (t4 - p->t1) - (p->t3 - p->t2);
-  if (rtt < 0 || p->t3 < p->t2)
+  /* The peer's holding time between receiving and echoing is not part of
+   * the path's round trip; wire_rtt_complete() takes it out. */
+  if (p->t3 < p->t2)
     {
       self->counters.malformed++;
       return;
     }
-  wv_rtt_stats_add (self->classes[p->class_index].rtt, t4, rtt);
-  wv_clock_offset_add (self->offset, p->t1, p->t2, p->t3, t4);
+  k = &self->classes[p->class_index];
+  sample.ttl = info->receive_time_ns > 0;
+  wv_two_step_add (k->rtt_pending, &sample, done);
+  wire_apply_followups (k->rtt_pending, p, done);
+  wire_rtt_release (self, k, done);
+}
+
+/* Follow-ups after the peer's last probe. */
+static void
+handle_followup (WvConnection *self, const WvPacket *p)
+{
+  g_autoptr(GArray) done = g_array_new (FALSE, FALSE, sizeof (WvTwoStepSample));
+  WvClass *k;
+
+  if (p->class_index >= self->n_classes)
+    {
+      self->counters.unexpected++;
+      return;
+    }
+  k = &self->classes[p->class_index];
+  wire_apply_followups (k->rx_pending, p, done);
+  wire_rx_release (k, done);
 }
 
 /* Acknowledges a test probe with the size and TTL it arrived with, within
@@ -540,6 +759,9 @@ on_message (WvPeer *peer, guint channel, GBytes *bytes, const WvRecvInfo *info,
     case WV_PACKET_ECHO:
       handle_echo (self, &p, info);
       break;
+    case WV_PACKET_FOLLOWUP:
+      handle_followup (self, &p);
+      break;
     case WV_PACKET_BULK:
       wv_rx_stats_add_bulk (self->bulk_rx,
                             info->receive_time_ns > 0 ? info->receive_time_ns : wv_now_ns (),
@@ -555,18 +777,34 @@ on_message (WvPeer *peer, guint channel, GBytes *bytes, const WvRecvInfo *info,
 static void
 update_offset (WvConnection *self)
 {
-  gint64 theta, err;
+  gint64 theta, ref, err;
+  double skew;
 
   if (self->owd_mode != WV_OWD_OFFSET_ESTIMATED)
     return;
-  /* theta is peer minus local; the receive side wants receiver (local)
-   * minus sender (peer). */
-  if (wv_clock_offset_get (self->offset, &theta, &err))
+  /* theta(t) = theta + skew * (t - ref) is peer minus local; the receive
+   * side wants receiver (local) minus sender (peer). The skew follows the
+   * clocks' drift between the once-a-second updates (docs/statistics.md). */
+  if (wv_clock_offset_get_model (self->offset, &ref, &theta, &skew, &err))
     {
       for (guint c = 0; c < self->n_classes; c++)
-        wv_rx_stats_set_offset (self->classes[c].rx, -theta);
+        wv_rx_stats_set_offset_model (self->classes[c].rx, -theta, ref, -skew);
       self->clock_error_ms = err / 1e6;
     }
+}
+
+/* The skew in ppm as the records give it: the server's clock against the
+ * client's, the same figure at both ends; NaN until it is estimated (and in
+ * synced mode, where no offset is estimated). */
+static double
+record_skew_ppm (WvConnection *self)
+{
+  double ppm;
+
+  if (self->owd_mode != WV_OWD_OFFSET_ESTIMATED || !wv_clock_offset_get_skew (self->offset, &ppm))
+    return NAN;
+  /* The estimate is peer minus local. */
+  return self->role == WV_ROLE_CLIENT ? ppm : -ppm;
 }
 
 static void
@@ -599,6 +837,8 @@ fill_own_stats (WvConnection *self, guint c, guint w, gint64 now, WvMsgStats *m)
   m->class_index = c;
   m->rx_dir = rx_direction (self);
   m->owd_mode = self->owd_mode;
+  m->skew_ppm = record_skew_ppm (self);
+  m->rtt_wire_samples = wv_rtt_stats_count_wire (k->rtt, now, (gint64) w * G_GINT64_CONSTANT (1000000000));
   if (w == 0)
     {
       wv_rx_stats_total (k->rx, &m->rx);
@@ -666,9 +906,11 @@ emit_pair (WvConnection *self, guint c, const WvMsgStats *own, const WvMsgStats 
         r.stats.rx = rx_part->rx;
       else
         rx_record_init (&r.stats.rx);
+      r.stats.skew_ppm = record_skew_ppm (self);
       if (tx_part)
         {
           r.stats.rtt_ms = tx_part->rtt_ms;
+          r.stats.rtt_wire_samples = tx_part->rtt_wire_samples;
           r.stats.sched_err_p99_ms = tx_part->sched_err_p99_ms;
           r.stats.probes_sent = tx_part->probes_sent;
         }
@@ -781,6 +1023,7 @@ drain_done (gpointer data)
 
   self->drain_source = 0;
   g_clear_handle_id (&self->stats_source, g_source_remove);
+  wire_flush (self);
   send_final_stats (self);
   return G_SOURCE_REMOVE;
 }
@@ -997,6 +1240,7 @@ send_hello (WvConnection *self)
   g_strlcpy (msg.hello.session, self->session, sizeof msg.hello.session);
   g_strlcpy (msg.hello.conn, self->id, sizeof msg.hello.conn);
   msg.hello.clock = self->local_clock;
+  msg.hello.wire_times = TRUE;
   if (send_msg (self, &msg))
     self->hello_sent = TRUE;
 }
@@ -1015,6 +1259,7 @@ setup_classes (WvConnection *self, const WvClasses *classes)
           k->rx = wv_rx_stats_new ();
           k->rtt = wv_rtt_stats_new ();
         }
+      wire_class_init (self, k);
     }
   self->echo_rate = 2.0 * self->params.rate_pps * self->n_classes + 20;
   self->echo_tokens = self->echo_rate / 2;
@@ -1093,6 +1338,7 @@ handle_msg (WvConnection *self, const WvMsg *msg)
           }
         self->hello_received = TRUE;
         self->peer_clock = msg->hello.clock;
+        self->peer_wire_times = msg->hello.wire_times;
         if (self->owd_choice == WV_OWD_AUTO)
           self->owd_mode = wv_clock_choose_mode (&self->local_clock, &self->peer_clock,
                                                  self->max_clock_error_ms,
@@ -1340,6 +1586,7 @@ wv_connection_new (WvRole role, guint index, const char *session, const char *id
   g_signal_connect (self->peer, "message", G_CALLBACK (on_message), self);
   g_signal_connect (self->peer, "text", G_CALLBACK (on_text), self);
   g_signal_connect (self->peer, "error", G_CALLBACK (on_peer_error), self);
+  g_signal_connect (self->peer, "send-report", G_CALLBACK (on_wire_report), self);
   self->idle_source = g_timeout_add_seconds (1, idle_check, self);
   return g_steal_pointer (&self);
 }
@@ -1584,6 +1831,7 @@ wv_connection_finalize (GObject *object)
     {
       g_clear_pointer (&self->classes[c].rx, wv_rx_stats_free);
       g_clear_pointer (&self->classes[c].rtt, wv_rtt_stats_free);
+      wire_class_clear (&self->classes[c]);
     }
   g_clear_pointer (&self->bulk_rx, wv_rx_stats_free);
   g_clear_pointer (&self->offset, wv_clock_offset_free);

@@ -318,6 +318,18 @@ emit_summary (Emit *e, const char *prefix, const char *unit, const WvSummary *s)
   emit_uint (e, NULL, name, s->n);
 }
 
+/* "wire" when every sample was timed wire to wire, "app" when none was,
+ * "mixed" otherwise; unknown without samples. */
+static const char *
+timing_name (guint wire, guint n)
+{
+  if (n == 0)
+    return NULL;
+  if (wire >= n)
+    return "wire";
+  return wire == 0 ? "app" : "mixed";
+}
+
 static void
 emit_stats (Emit *e, const WvRecord *r)
 {
@@ -369,6 +381,14 @@ emit_stats (Emit *e, const WvRecord *r)
                st->sched_err_p99_ms >= 0);
   /* Added later, so at the end: the |D| whose mean jitter_ms is. */
   emit_summary (e, "jitter_d", "ms", &rx->jitter_d_ms);
+  /* Where the delay samples' times come from, and our own stacks apart. */
+  emit_string (e, "timing", "timing", timing_name (rx->wire_samples, rx->owd_ms.n));
+  emit_uint (e, "wire_samples", "wire_samples", rx->wire_samples);
+  emit_string (e, "rtt_timing", "rtt_timing", timing_name (st->rtt_wire_samples, st->rtt_ms.n));
+  emit_uint (e, "rtt_wire_samples", "rtt_wire_samples", st->rtt_wire_samples);
+  emit_summary (e, "stack_send", "ms", &rx->stack_send_ms);
+  emit_summary (e, "stack_recv", "ms", &rx->stack_recv_ms);
+  emit_double (e, "skew_ppm", "skew_ppm", st->skew_ppm, isfinite (st->skew_ppm));
 }
 
 /* r->type must be in range. */

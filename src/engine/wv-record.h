@@ -53,6 +53,9 @@ typedef struct {
   gboolean remarked;        /* received TOS differs from what was sent */
   double sched_err_p99_ms;  /* sender's probe scheduling error p99, -1 unknown */
   guint64 probes_sent;      /* summary: probes the sender sent */
+  guint rtt_wire_samples;   /* of rtt_ms.n, the RTTs timed wire to wire */
+  double skew_ppm;          /* estimated rate of the receiver's clock against the
+                             * sender's, ppm (offset-estimated mode); NaN unknown */
 } WvStatsRecord;
 
 /* WV_RECORD_HOP: one traceroute probe's answer. */

@@ -572,6 +572,8 @@ struct _WvRxStats
   GMutex lock;
 
   gint64 offset_ns;
+  gint64 offset_ref_ns;
+  double offset_rate;
 
   /* Sequence tracking (RFC 3550 appendix A.1, with 32-bit numbers). */
   gboolean seq_init;
@@ -661,16 +663,41 @@ wv_rx_stats_free (WvRxStats *s)
   g_free (s);
 }
 
+/* The offset in force for a probe received at t. */
+static gint64
+offset_at (const WvRxStats *s, gint64 t)
+{
+  double d;
+
+  if (s->offset_rate == 0)
+    return s->offset_ns;
+  d = s->offset_rate * ((double) t - (double) s->offset_ref_ns);
+  /* A rate is a few hundred ppm at most; anything that would not fit is
+   * left out rather than wrapped. */
+  if (!(fabs (d) < 1e15))
+    return s->offset_ns;
+  return s->offset_ns + (gint64) llround (d);
+}
+
 void
 wv_rx_stats_set_offset (WvRxStats *s, gint64 offset_ns)
 {
+  wv_rx_stats_set_offset_model (s, offset_ns, 0, 0);
+}
+
+void
+wv_rx_stats_set_offset_model (WvRxStats *s, gint64 offset_ns, gint64 ref_ns, double rate)
+{
   guint64 change;
+  gint64 before;
 
   g_return_if_fail (s != NULL);
 
   g_mutex_lock (&s->lock);
-  change = offset_ns > s->offset_ns ? (guint64) offset_ns - (guint64) s->offset_ns
-                                    : (guint64) s->offset_ns - (guint64) offset_ns;
+  /* Compared where the two models meet new samples: at the reference. */
+  before = offset_at (s, ref_ns);
+  change = offset_ns > before ? (guint64) offset_ns - (guint64) before
+                              : (guint64) before - (guint64) offset_ns;
   /* The baseline is a mean of one-way delays; mixing samples taken with a
    * clearly different offset (typically 0 before the first estimate) would
    * leave it wrong for the rest of the run. */
@@ -680,6 +707,8 @@ wv_rx_stats_set_offset (WvRxStats *s, gint64 offset_ns)
       s->base_sum = 0.0;
     }
   s->offset_ns = offset_ns;
+  s->offset_ref_ns = ref_ns;
+  s->offset_rate = isfinite (rate) ? rate : 0;
   g_mutex_unlock (&s->lock);
 }
 
@@ -917,7 +946,7 @@ wv_rx_stats_add_probe_timed (WvRxStats           *s,
     goto record;
 
   if (__builtin_sub_overflow (recv_ns, send_ns, &transit_ns) ||
-      __builtin_sub_overflow (transit_ns, s->offset_ns, &owd_ns))
+      __builtin_sub_overflow (transit_ns, offset_at (s, recv_ns), &owd_ns))
     {
       s->bad_time++;
       goto record;

@@ -111,6 +111,9 @@ void       wv_rx_stats_free         (WvRxStats *s);
  * estimator in wv-clock-offset.h running on the same host for its own
  * outgoing stream, this is MINUS the value wv_clock_offset_get() returns. */
 void       wv_rx_stats_set_offset   (WvRxStats *s, gint64 offset_ns);
+/* The same with drift: the offset at receive time t is
+ * offset_ns + rate * (t - ref_ns) (wv_clock_offset_get_model(), negated). */
+void       wv_rx_stats_set_offset_model (WvRxStats *s, gint64 offset_ns, gint64 ref_ns, double rate);
 /* send_ns is the sender's CLOCK_REALTIME stamp, recv_ns the local arrival
  * time (CLOCK_REALTIME); rx_ttl / rx_tos are -1 when unknown. */
 void       wv_rx_stats_add_probe    (WvRxStats *s, guint32 seq, gint64 send_ns, gint64 recv_ns,
