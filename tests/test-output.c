@@ -272,6 +272,7 @@ static const Field stats_full_fields[] = {
   SUMMARY ("jitter_d", "0", "0.5", "2.5", "3.25", "0.75", "99"),
   { "timing", "timing", "\"wire\"" },
   { "wire_samples", "wire_samples", "100" },
+  { "untimed", "untimed", "0" },
   { "rtt_timing", "rtt_timing", "\"mixed\"" },
   { "rtt_wire_samples", "rtt_wire_samples", "49" },
   SUMMARY ("stack_send", "0.01", "0.25", "1.5", "2", "0.3", "100"),
@@ -334,6 +335,7 @@ static const Field stats_empty_fields[] = {
   NULL_SUMMARY ("jitter_d"),
   { "timing", "timing", "null" },
   { "wire_samples", "wire_samples", "0" },
+  { "untimed", "untimed", "0" },
   { "rtt_timing", "rtt_timing", "null" },
   { "rtt_wire_samples", "rtt_wire_samples", "0" },
   NULL_SUMMARY ("stack_send"),
@@ -412,6 +414,7 @@ static const Field summary_fields[] = {
   SUMMARY ("jitter_d", "0", "0.25", "1", "2", "0.3125", "359980"),
   { "timing", "timing", "\"app\"" },
   { "wire_samples", "wire_samples", "0" },
+  { "untimed", "untimed", "0" },
   { "rtt_timing", "rtt_timing", "\"app\"" },
   { "rtt_wire_samples", "rtt_wire_samples", "0" },
   NULL_SUMMARY ("stack_send"),
@@ -866,7 +869,7 @@ test_json_exact (void)
                    "\"dscp\":null,\"dscp_name\":null,\"remarked\":false,"
                    "\"owd_mode\":\"offset-estimated\",\"clock_error_ms\":null,\"sched_err_p99_ms\":null,"
                    "\"jitter_d_ms\":{\"min\":null,\"p50\":null,\"p99\":null,\"max\":null,\"mean\":null,\"n\":0},"
-                   "\"timing\":null,\"wire_samples\":0,\"rtt_timing\":null,\"rtt_wire_samples\":0,"
+                   "\"timing\":null,\"wire_samples\":0,\"untimed\":0,\"rtt_timing\":null,\"rtt_wire_samples\":0,"
                    "\"stack_send_ms\":{\"min\":null,\"p50\":null,\"p99\":null,\"max\":null,\"mean\":null,\"n\":0},"
                    "\"stack_recv_ms\":{\"min\":null,\"p50\":null,\"p99\":null,\"max\":null,\"mean\":null,\"n\":0},"
                    "\"skew_ppm\":null}");

@@ -124,6 +124,7 @@ assert_msg_equal (const WvMsg *a, const WvMsg *b)
       assert_summary_equal (&a->stats.rx.stack_send_ms, &b->stats.rx.stack_send_ms);
       assert_summary_equal (&a->stats.rx.stack_recv_ms, &b->stats.rx.stack_recv_ms);
       g_assert_cmpuint (a->stats.rx.wire_samples, ==, b->stats.rx.wire_samples);
+      g_assert_cmpuint (a->stats.rx.untimed, ==, b->stats.rx.untimed);
       g_assert_cmpuint (a->stats.rtt_wire_samples, ==, b->stats.rtt_wire_samples);
       if (!(isnan (a->stats.skew_ppm) && isnan (b->stats.skew_ppm)))
         g_assert_cmpfloat (a->stats.skew_ppm, ==, b->stats.skew_ppm);
@@ -283,6 +284,7 @@ make_stats (WvMsg *m)
   set_summary (&s->rx.stack_send_ms, 0.01, 0.05, 0.5, 2.0, 0.0625, 997);
   set_summary (&s->rx.stack_recv_ms, 0.005, 0.02, 0.25, 1.0, 0.03125, 997);
   s->rx.wire_samples = 990;
+  s->rx.untimed = 3;
   s->rtt_wire_samples = 985;
   s->skew_ppm = -12.5;
   s->owd_mode = WV_OWD_OFFSET_ESTIMATED;

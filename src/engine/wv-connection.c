@@ -439,9 +439,9 @@ start_tx (WvConnection *self)
 /* A released probe sample: t[0] the sender's application send time, t[1] the
  * kernel receive time (0 unknown), t[2] our application's receive time. */
 static void
-wire_rx_complete (WvClass *k, const WvTwoStepSample *s)
+wire_rx_complete (WvConnection *self, WvClass *k, const WvTwoStepSample *s)
 {
-  WvProbeTiming timing = { FALSE, -1, -1 };
+  WvProbeTiming timing = { FALSE, -1, -1, FALSE };
   gint64 recv = s->t[1] > 0 ? s->t[1] : s->t[2];
   gint64 send = s->t[0];
 
@@ -453,6 +453,10 @@ wire_rx_complete (WvClass *k, const WvTwoStepSample *s)
   if (s->t[1] > 0)
     timing.stack_recv_ns = s->t[2] - s->t[1];
   timing.wire = s->wire_ns > 0 && s->t[1] > 0;
+  /* A peer that sends wire times had none for this probe: the stack held
+   * it back (SCTP congestion control) or bundled it, and its application
+   * time would count that queue as path delay. Count it, take no delay. */
+  timing.untimed = self->peer_wire_times && s->wire_ns <= 0;
   wv_rx_stats_add_probe_timed (k->rx, s->seq, send, recv, s->ttl, s->tos, &timing);
 }
 
@@ -475,15 +479,22 @@ wire_rtt_complete (WvConnection *self, WvClass *k, const WvTwoStepSample *s, gbo
       self->counters.malformed++;
       return;
     }
+  /* As for probes: with a peer that sends wire times, a round trip without
+   * them (our probe or its echo held back in a stack) is left out. */
+  if (self->peer_wire_times && !wire)
+    {
+      self->counters.rtt_untimed++;
+      return;
+    }
   wv_rtt_stats_add_timed (k->rtt, s->t[3], rtt, wire);
   wv_clock_offset_add (self->offset, t1, s->t[1], t3, s->t[3]);
 }
 
 static void
-wire_rx_release (WvClass *k, GArray *done)
+wire_rx_release (WvConnection *self, WvClass *k, GArray *done)
 {
   for (guint i = 0; i < done->len; i++)
-    wire_rx_complete (k, &g_array_index (done, WvTwoStepSample, i));
+    wire_rx_complete (self, k, &g_array_index (done, WvTwoStepSample, i));
   g_array_set_size (done, 0);
 }
 
@@ -542,7 +553,7 @@ wire_flush (WvConnection *self)
       if (k->rx_pending == NULL)
         continue;
       wv_two_step_flush (k->rx_pending, done);
-      wire_rx_release (k, done);
+      wire_rx_release (self, k, done);
       wv_two_step_flush (k->rtt_pending, done);
       wire_rtt_release (self, k, done);
     }
@@ -606,7 +617,7 @@ handle_probe (WvConnection *self, const WvPacket *p, const WvRecvInfo *info)
   sample.t[2] = now;
   wv_two_step_add (k->rx_pending, &sample, done);
   wire_apply_followups (k->rx_pending, p, done);
-  wire_rx_release (k, done);
+  wire_rx_release (self, k, done);
 
   /* Echo so that the sender gets its RTT and clock offset; capped so that a
    * peer cannot make us send more than its negotiated rate. */
@@ -675,7 +686,7 @@ handle_followup (WvConnection *self, const WvPacket *p)
     }
   k = &self->classes[p->class_index];
   wire_apply_followups (k->rx_pending, p, done);
-  wire_rx_release (k, done);
+  wire_rx_release (self, k, done);
 }
 
 /* Acknowledges a test probe with the size and TTL it arrived with, within
@@ -1789,6 +1800,7 @@ wv_connection_describe (WvConnection *self)
   COUNTER (echoes_limited);
   COUNTER (bulk_skipped);
   COUNTER (send_errors);
+  COUNTER (rtt_untimed);
 #undef COUNTER
   json_builder_end_object (b);
   json_builder_end_object (b);

@@ -384,6 +384,7 @@ emit_stats (Emit *e, const WvRecord *r)
   /* Where the delay samples' times come from, and our own stacks apart. */
   emit_string (e, "timing", "timing", timing_name (rx->wire_samples, rx->owd_ms.n));
   emit_uint (e, "wire_samples", "wire_samples", rx->wire_samples);
+  emit_uint (e, "untimed", "untimed", rx->untimed);
   emit_string (e, "rtt_timing", "rtt_timing", timing_name (st->rtt_wire_samples, st->rtt_ms.n));
   emit_uint (e, "rtt_wire_samples", "rtt_wire_samples", st->rtt_wire_samples);
   emit_summary (e, "stack_send", "ms", &rx->stack_send_ms);

@@ -847,6 +847,7 @@ build_stats (JsonBuilder *b, const WvMsgStats *s)
   add_summary (b, "stack_send_ms", &r->stack_send_ms);
   add_summary (b, "stack_recv_ms", &r->stack_recv_ms);
   add_int (b, "wire_samples", r->wire_samples);
+  add_int (b, "untimed", r->untimed);
   json_builder_end_object (b);
   add_enum (b, "owd_mode", wv_owd_mode_to_string (s->owd_mode));
   add_summary (b, "rtt_ms", &s->rtt_ms);
@@ -1723,7 +1724,8 @@ read_stats (JsonObject *o, WvMsgStats *s, GError **error)
       !get_optional_summary (rx, rxw, "jitter_d_ms", &r->jitter_d_ms, error) ||
       !get_optional_summary (rx, rxw, "stack_send_ms", &r->stack_send_ms, error) ||
       !get_optional_summary (rx, rxw, "stack_recv_ms", &r->stack_recv_ms, error) ||
-      !get_optional_uint (rx, rxw, "wire_samples", &r->wire_samples, error))
+      !get_optional_uint (rx, rxw, "wire_samples", &r->wire_samples, error) ||
+      !get_optional_uint (rx, rxw, "untimed", &r->untimed, error))
     return FALSE;
   /* Implied by the window (G_MAXUINT s still fits in gint64 ns). */
   r->window_ns = (gint64) s->window_s * NS_PER_S;

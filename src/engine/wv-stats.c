@@ -543,6 +543,7 @@ typedef struct
   float stack_send_ms; /* NAN if unknown */
   float stack_recv_ms;
   gboolean wire;       /* the delay sample was timed wire to wire */
+  gboolean untimed;    /* counted, no delay taken (WvProbeTiming.untimed) */
   RxCum cum;           /* cumulative counters after this arrival */
   gint16 ttl, tos;
 } RxEntry;
@@ -617,6 +618,7 @@ struct _WvRxStats
 
   WvHist h_owd, h_ipdv, h_dev, h_abs_d, h_stack_send, h_stack_recv;
   guint64 wire_samples;
+  guint64 untimed;
 
   double *scratch;
   guint scratch_cap;
@@ -934,6 +936,7 @@ wv_rx_stats_add_probe_timed (WvRxStats           *s,
   entry.stack_send_ms = stack_ms (timing ? timing->stack_send_ns : -1);
   entry.stack_recv_ms = stack_ms (timing ? timing->stack_recv_ns : -1);
   entry.wire = FALSE;
+  entry.untimed = FALSE;
   if (!isnan (entry.stack_send_ms))
     hist_add (&s->h_stack_send, entry.stack_send_ms);
   if (!isnan (entry.stack_recv_ms))
@@ -944,6 +947,13 @@ wv_rx_stats_add_probe_timed (WvRxStats           *s,
 
   if (kind == SEQ_DUPLICATE)
     goto record;
+
+  if (timing != NULL && timing->untimed)
+    {
+      entry.untimed = TRUE;
+      s->untimed++;
+      goto record;
+    }
 
   if (__builtin_sub_overflow (recv_ns, send_ns, &transit_ns) ||
       __builtin_sub_overflow (transit_ns, offset_at (s, recv_ns), &owd_ns))
@@ -1157,6 +1167,7 @@ summarise_delays (WvRxStats *s, guint i0, guint i1, WvRxRecord *out)
           owd[n_owd++] = e->owd_ms;
           out->wire_samples += e->wire;
         }
+      out->untimed += e->untimed;
       if (!isnan (e->stack_send_ms))
         st_send[n_send++] = e->stack_send_ms;
       if (!isnan (e->stack_recv_ms))
@@ -1292,6 +1303,7 @@ wv_rx_stats_total (WvRxStats *s, WvRxRecord *out)
   hist_summary (&s->h_stack_send, &out->stack_send_ms);
   hist_summary (&s->h_stack_recv, &out->stack_recv_ms);
   out->wire_samples = clamp_to_uint (s->wire_samples);
+  out->untimed = clamp_to_uint (s->untimed);
   out->jitter_ms = out->jitter_d_ms.mean;
   out->rx_ttl = total_mode (s->ttl_count, s->last_ttl);
   out->rx_tos = total_mode (s->tos_count, s->last_tos);

@@ -73,6 +73,8 @@ typedef struct
    * the wire, and the wire to the receiving application (wire times). */
   WvSummary stack_send_ms, stack_recv_ms;
   guint wire_samples;        /* delay samples timed wire to wire (of owd_ms.n) */
+  guint untimed;             /* probes counted (loss, order) but left out of the
+                              * delay figures: their sender had no wire time */
 } WvRxRecord;
 
 /* Where a probe's two times come from (docs/statistics.md, "Wire times"). */
@@ -81,6 +83,11 @@ typedef struct
   gboolean wire;             /* send and receive times are both wire times */
   gint64 stack_send_ns;      /* sender: application send call to the wire, -1 unknown */
   gint64 stack_recv_ns;      /* receiver: wire to the application, -1 unknown */
+  /* Count the probe (sequence, loss, TTL/TOS) but take no delay from it:
+   * its sender reports wire times but had none for it (SCTP held it back
+   * or bundled it), so its application time would put our stack's queue
+   * into the path's figures. */
+  gboolean untimed;
 } WvProbeTiming;
 
 /* Whole-run counters, for logs and diagnostics. */
