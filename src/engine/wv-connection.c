@@ -127,6 +127,10 @@ struct _WvConnection
   gboolean path_for_peer;     /* server: the request came from the client */
   double testprobe_tokens;
   gint64 testprobe_refill_ns;
+  /* Our acks waiting for their send report, to send their wire time
+   * (ACK_WIRE) to a peer that said wire_times. */
+  guint32 ack_counter;
+  struct { guint32 n; guint64 probe_id; } ack_wire[64];
 
   guint stats_source;
   guint drain_source;
@@ -559,6 +563,29 @@ wire_flush (WvConnection *self)
     }
 }
 
+/* A test probe ack of ours left: its wire send time follows it, so the
+ * prober at the other end takes our turnaround wire to wire. */
+static void
+wire_send_ack_wire (WvConnection *self, guint32 n, const WvSendReport *r)
+{
+  WvTestProbe aw = { WV_TESTPROBE_ACK_WIRE };
+  guint8 buf[WV_TESTPROBE_SIZE];
+  g_autoptr(GBytes) bytes = NULL;
+  guint slot = n % G_N_ELEMENTS (self->ack_wire);
+
+  if (self->ack_wire[slot].n != n || self->ack_wire[slot].probe_id == 0 ||
+      !r->sent || r->send_time_ns <= 0)
+    return;
+  aw.probe_id = self->ack_wire[slot].probe_id;
+  aw.t1 = r->send_time_ns;
+  self->ack_wire[slot].probe_id = 0;
+  if (wv_testprobe_write (&aw, buf, sizeof buf) == 0)
+    return;
+  bytes = g_bytes_new (buf, sizeof buf);
+  if (!wv_peer_send (self->peer, WV_CHANNEL_TESTPROBE, bytes, NULL, NULL))
+    self->counters.send_errors++;
+}
+
 /* The stack's send report for one of our probes or echoes. */
 static void
 on_wire_report (WvPeer *peer, const WvSendReport *r, WvConnection *self)
@@ -567,7 +594,14 @@ on_wire_report (WvPeer *peer, const WvSendReport *r, WvConnection *self)
   guint c;
   guint32 seq;
 
-  if (!wv_wire_probe_id_parse (r->probe_id, &echo, &c, &seq) || c >= self->n_classes)
+  if (!wv_wire_probe_id_parse (r->probe_id, &echo, &c, &seq))
+    return;
+  if (echo && c == WV_WIRE_ACK_CLASS)
+    {
+      wire_send_ack_wire (self, seq, r);
+      return;
+    }
+  if (c >= self->n_classes)
     return;
   if (!r->sent || r->send_time_ns <= 0 || self->classes[c].probe_wire == NULL)
     return;
@@ -695,6 +729,7 @@ static void
 handle_testprobe (WvConnection *self, const guint8 *data, gsize len, const WvRecvInfo *info)
 {
   WvTestProbe tp, ack = { WV_TESTPROBE_ACK };
+  WvSendOptions ack_opts = WV_SEND_OPTIONS_INIT;
   guint8 buf[WV_TESTPROBE_ACK_SIZE];
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GError) error = NULL;
@@ -709,6 +744,12 @@ handle_testprobe (WvConnection *self, const guint8 *data, gsize len, const WvRec
     {
       if (self->prober)
         wv_path_probe_handle_ack (self->prober, &tp, info);
+      return;
+    }
+  if (tp.kind == WV_TESTPROBE_ACK_WIRE)
+    {
+      if (self->prober)
+        wv_path_probe_handle_ack_wire (self->prober, &tp);
       return;
     }
   self->testprobe_tokens = MIN (self->testprobe_tokens +
@@ -726,10 +767,20 @@ handle_testprobe (WvConnection *self, const guint8 *data, gsize len, const WvRec
   ack.udp_length = info->length;
   ack.rx_ttl = info->ttl;
   ack.t2 = info->receive_time_ns > 0 ? info->receive_time_ns : wv_now_ns ();
+  if (self->peer_wire_times)
+    {
+      /* Ask for the ack's send report; its wire time follows (ACK_WIRE). */
+      guint32 n = ++self->ack_counter;
+      guint slot = n % G_N_ELEMENTS (self->ack_wire);
+
+      self->ack_wire[slot].n = n;
+      self->ack_wire[slot].probe_id = tp.probe_id;
+      ack_opts.probe_id = wv_wire_probe_id (TRUE, WV_WIRE_ACK_CLASS, n);
+    }
   ack.t3 = wv_now_ns ();
   wv_testprobe_write (&ack, buf, sizeof buf);
   bytes = g_bytes_new (buf, sizeof buf);
-  if (!wv_peer_send (self->peer, WV_CHANNEL_TESTPROBE, bytes, NULL, NULL))
+  if (!wv_peer_send (self->peer, WV_CHANNEL_TESTPROBE, bytes, &ack_opts, NULL))
     self->counters.send_errors++;
 }
 
@@ -1168,6 +1219,7 @@ start_local_path (WvConnection *self, GError **error)
       g_signal_connect (self->prober, "done", G_CALLBACK (on_probe_done), self);
       g_signal_connect (self->prober, "error", G_CALLBACK (on_probe_error), self);
     }
+  wv_path_probe_set_peer_wire_times (self->prober, self->peer_wire_times);
   if (self->path.trace)
     {
       WvTraceParams tp = WV_TRACE_PARAMS_DEFAULT;

@@ -90,6 +90,9 @@ gboolean wv_packet_parse (const guint8 *data, gsize len, WvPacket *out, GError *
 typedef enum {
   WV_TESTPROBE = 4,
   WV_TESTPROBE_ACK = 5,
+  /* After an ack, to a peer that said wire_times: the ack's wire send time
+   * (in t1), so the prober takes the turnaround wire to wire. */
+  WV_TESTPROBE_ACK_WIRE = 6,
 } WvTestProbeKind;
 
 #define WV_TESTPROBE_SIZE 20      /* before padding */

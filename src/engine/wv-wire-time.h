@@ -71,6 +71,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (WvWireTx, wv_wire_tx_free)
 /* Probe ids of the probes and echoes a connection sends, for their send
  * reports; they never collide with the path prober's (below 2^57). */
 guint64  wv_wire_probe_id       (gboolean echo, guint class_index, guint32 seq);
+/* The class index that marks a test probe ack (echo TRUE, seq a counter). */
+#define WV_WIRE_ACK_CLASS 0xff
 gboolean wv_wire_probe_id_parse (guint64 id, gboolean *echo, guint *class_index, guint32 *seq);
 
 G_END_DECLS
