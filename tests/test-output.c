@@ -525,6 +525,7 @@ static const Field path_mtu_fields[] = {
   HEAD ("path_mtu", "1700000005.123", "2023-11-14 22:13:25.123", "1", "6", "c2s"),
   { "mtu", "mtu_bytes", "1472" },
   { "confirmed", "confirmed", "true" },
+  { "at_least", "at_least", "false" },
   END
 };
 
@@ -852,7 +853,7 @@ test_json_exact (void)
   path_mtu = wv_record_to_json (&r);
   g_assert_cmpstr (path_mtu, ==,
                    "{\"type\":\"path_mtu\",\"time\":1700000005.123,\"conn\":1,\"family\":6,"
-                   "\"dir\":\"c2s\",\"mtu\":1472,\"confirmed\":true}");
+                   "\"dir\":\"c2s\",\"mtu\":1472,\"confirmed\":true,\"at_least\":false}");
 
   make_stats_empty (&r);
   empty = wv_record_to_json (&r);
@@ -1005,7 +1006,7 @@ test_json_invalid (void)
     make_path_mtu (&r);
     r.path_mtu.mtu = 0;
     path_mtu = wv_record_to_json (&r);
-    g_assert_true (g_str_has_suffix (path_mtu, ",\"mtu\":null,\"confirmed\":true}"));
+    g_assert_true (g_str_has_suffix (path_mtu, ",\"mtu\":null,\"confirmed\":true,\"at_least\":false}"));
   }
 
   /* Control characters in a string are escaped. */

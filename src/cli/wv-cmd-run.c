@@ -358,7 +358,8 @@ print_path (Run *run)
             }
         }
       if (path_mtu)
-        fprintf (run->human, "  path MTU %u%s\n", path_mtu,
+        fprintf (run->human, "  path MTU %s%u%s\n",
+                 wv_trace_table_get_path_mtu_at_least (table, p) ? "at least " : "", path_mtu,
                  confirmed ? " (confirmed by the peer)" : " (not confirmed)");
     }
   fflush (run->human);

@@ -888,6 +888,25 @@ rx_record_init (WvRxRecord *r)
   r->throughput_bps = NAN;
 }
 
+/* Bulk throughput of a window over the part of it when the streams ran:
+ * the windows of the drain after the streams stopped (and the long ones
+ * just after they started) would otherwise read too low, down to 0 at the
+ * last point of every run. Unknown when the streams ran for less than a
+ * tenth of the window. */
+static double
+window_throughput (WvConnection *self, const WvRxRecord *b, gint64 now, gint64 window_ns)
+{
+  gint64 start = now - window_ns, end = now;
+
+  if (self->streams_started_ns > start)
+    start = self->streams_started_ns;
+  if (self->streams_stopped_ns > 0 && self->streams_stopped_ns < end)
+    end = self->streams_stopped_ns;
+  if (end - start < window_ns / 10)
+    return NAN;
+  return (double) b->bulk_bytes * 8e9 / (double) (end - start);
+}
+
 static void
 fill_own_stats (WvConnection *self, guint c, guint w, gint64 now, WvMsgStats *m)
 {
@@ -918,6 +937,7 @@ fill_own_stats (WvConnection *self, guint c, guint w, gint64 now, WvMsgStats *m)
 
           wv_rx_stats_total (self->bulk_rx, &b);
           m->rx.throughput_bps = b.throughput_bps;
+          m->rx.bulk_bytes = b.bulk_bytes;
         }
     }
   else
@@ -933,7 +953,8 @@ fill_own_stats (WvConnection *self, guint c, guint w, gint64 now, WvMsgStats *m)
           WvRxRecord b;
 
           wv_rx_stats_window (self->bulk_rx, now, wns, &b);
-          m->rx.throughput_bps = b.throughput_bps;
+          m->rx.throughput_bps = window_throughput (self, &b, now, wns);
+          m->rx.bulk_bytes = b.bulk_bytes;
         }
     }
 }

@@ -428,6 +428,7 @@ emit_record (Emit *e, const WvRecord *r)
     case WV_RECORD_PATH_MTU:
       emit_int (e, "mtu", "mtu_bytes", r->path_mtu.mtu, r->path_mtu.mtu > 0);
       emit_bool (e, "confirmed", "confirmed", r->path_mtu.confirmed);
+      emit_bool (e, "at_least", "at_least", r->path_mtu.at_least);
       break;
 
     case WV_N_RECORD_TYPES:

@@ -712,7 +712,11 @@ mtu_confirm_hops (WvPathProbe *self)
 static void
 finish_mtu (WvPathProbe *self)
 {
-  WvPathMtuRecord pm = { self->path_mtu, self->path_confirmed };
+  WvPathMtuRecord pm = { self->path_mtu, self->path_confirmed, FALSE };
+
+  /* Nothing larger was refused: the largest size tried is a lower bound
+   * (1500 on a loopback whose MTU is 65536). */
+  pm.at_least = self->path_confirmed && self->hi == 0;
 
   for (guint i = 0; i < self->round_probes->len; i++)
     {

@@ -617,7 +617,8 @@ validate_path_result (const WvMsgPathResult *r, GError **error)
              check_uint (r->mtu.mtu, 0, WV_MTU_MAX, where, "mtu", error);
     case WV_RECORD_PATH_MTU:
       return check_uint (r->path_mtu.mtu, 0, WV_MTU_MAX, where, "mtu", error) &&
-             check_bool (r->path_mtu.confirmed, where, "confirmed", error);
+             check_bool (r->path_mtu.confirmed, where, "confirmed", error) &&
+             check_bool (r->path_mtu.at_least, where, "at_least", error);
     case WV_N_RECORD_TYPES:
       return check_text (r->error, sizeof r->error, where, "error", error);
     case WV_RECORD_STATS:
@@ -922,6 +923,9 @@ build_path_result (JsonBuilder *b, const WvMsgPathResult *r)
     case WV_RECORD_PATH_MTU:
       add_int (b, "mtu", r->path_mtu.mtu);
       add_bool (b, "confirmed", r->path_mtu.confirmed);
+      /* Optional: said only when true. */
+      if (r->path_mtu.at_least)
+        add_bool (b, "at_least", TRUE);
       break;
     case WV_N_RECORD_TYPES:
       add_text (b, "error", r->error, sizeof r->error);
@@ -1798,7 +1802,9 @@ read_path_result (JsonObject *o, WvMsgPathResult *r, GError **error)
              get_uint (o, where, "mtu", &r->mtu.mtu, error);
     case WV_RECORD_PATH_MTU:
       return get_uint (o, where, "mtu", &r->path_mtu.mtu, error) &&
-             get_bool (o, where, "confirmed", &r->path_mtu.confirmed, error);
+             get_bool (o, where, "confirmed", &r->path_mtu.confirmed, error) &&
+             (!json_object_has_member (o, "at_least") ||
+              get_bool (o, where, "at_least", &r->path_mtu.at_least, error));
     case WV_N_RECORD_TYPES:
       return get_string (o, where, "error", r->error, sizeof r->error, error);
     case WV_RECORD_STATS:

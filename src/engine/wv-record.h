@@ -77,6 +77,8 @@ typedef struct {
 typedef struct {
   guint mtu;
   gboolean confirmed;       /* the peer received a probe of this size */
+  gboolean at_least;        /* the largest size tried got through: the path
+                             * MTU is this or more (no larger probe failed) */
 } WvPathMtuRecord;
 
 typedef struct {
