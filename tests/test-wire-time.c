@@ -10,10 +10,16 @@
 
 #define WIRE(seq) (G_GINT64_CONSTANT (1700000000000000000) + (gint64) (seq) * 10000000 + 12345)
 
+/* Arrivals 10 ms apart: a sample gives up once both WV_TWO_STEP_HORIZON
+ * later sequence numbers and 0.5 s (50 arrivals) have passed. */
+#define GIVE_UP_AFTER (MAX (WV_TWO_STEP_HORIZON, WV_TWO_STEP_HORIZON_NS / 10000000) + 1)
+
 static void
 add (WvTwoStep *q, guint32 seq, GArray *out)
 {
-  WvTwoStepSample s = { .seq = seq, .t = { seq * 10, seq * 10 + 1, seq * 10 + 2, 0 } };
+  static gint64 clock_ns;
+  WvTwoStepSample s = { .seq = seq, .arrival_ns = clock_ns += 10000000,
+                        .t = { seq * 10, seq * 10 + 1, seq * 10 + 2, 0 } };
 
   wv_two_step_add (q, &s, out);
 }
@@ -71,12 +77,12 @@ test_lost_carrier (void)
   wv_two_step_followup (q, 1, WIRE (1), out);
   /* 0 still waits and blocks the release of 1 (arrival order). */
   g_assert_cmpuint (out->len, ==, 0);
-  for (guint32 seq = 4; seq < 4 + WV_TWO_STEP_HORIZON; seq++)
+  for (guint32 seq = 4; seq < 4 + GIVE_UP_AFTER; seq++)
     {
       add (q, seq, out);
       wv_two_step_followup (q, seq - 1, WIRE (seq - 1), out);
     }
-  /* seq 8 >= 0 + horizon: 0 gave up, then 1, 3, 4 ... followed. */
+  /* 0 gave up, then 1, 3, 4 ... followed. */
   g_assert_cmpuint (out->len, >=, 3);
   g_assert_cmpuint (at (out, 0)->seq, ==, 0);
   g_assert_cmpint (at (out, 0)->wire_ns, ==, 0);
@@ -165,11 +171,16 @@ test_wrap (void)
   add (q, 0, out);
   wv_two_step_followup (q, G_MAXUINT32, WIRE (1), out);
   g_assert_cmpuint (out->len, ==, 1);
-  for (guint32 seq = 1; seq <= WV_TWO_STEP_HORIZON; seq++)
+  for (guint32 seq = 1; seq < GIVE_UP_AFTER - 2; seq++)
     add (q, seq, out);
-  /* 0 gave up once seq 8 arrived, across the wrap. */
-  g_assert_cmpuint (out->len, ==, 2);
+  /* Not yet: 0.5 s have not passed since 0 arrived. */
+  g_assert_cmpuint (out->len, ==, 1);
+  add (q, GIVE_UP_AFTER - 2, out);
+  add (q, GIVE_UP_AFTER - 1, out);
+  /* 0 gave up, across the wrap. */
+  g_assert_cmpuint (out->len, >=, 2);
   g_assert_cmpuint (at (out, 1)->seq, ==, 0);
+  g_assert_cmpint (at (out, 1)->wire_ns, ==, 0);
 }
 
 /* The sender's book of reported wire times. */
@@ -184,15 +195,43 @@ test_wire_tx (void)
 
   wv_wire_tx_fill (w, &p);
   g_assert_cmpuint (p.n_followups, ==, 0);
+
+  /* Steady state: each packet carries the new one and the previous. */
   wv_wire_tx_note (w, 1, WIRE (1));
+  wv_wire_tx_fill (w, &p);
+  g_assert_cmpuint (p.n_followups, ==, 1);
+  g_assert_cmpuint (p.followups[0].seq, ==, 1);
   wv_wire_tx_note (w, 2, WIRE (2));
-  wv_wire_tx_note (w, 0, WIRE (0));   /* late report: looked up, not carried */
   wv_wire_tx_fill (w, &p);
   g_assert_cmpuint (p.n_followups, ==, 2);
   g_assert_cmpuint (p.followups[0].seq, ==, 2);
   g_assert_cmpuint (p.followups[1].seq, ==, 1);
+  g_assert_cmpint (p.followups[1].wire_ns, ==, WIRE (1));
+
+  /* A burst of late reports (a busy stack): two a packet, oldest first,
+   * none skipped, until the backlog is gone. */
+  for (guint32 s = 3; s < 8; s++)
+    wv_wire_tx_note (w, s, WIRE (s));
+  wv_wire_tx_fill (w, &p);
+  g_assert_cmpuint (p.followups[0].seq, ==, 3);
+  g_assert_cmpuint (p.followups[1].seq, ==, 4);
+  wv_wire_tx_note (w, 8, WIRE (8));
+  wv_wire_tx_fill (w, &p);
+  g_assert_cmpuint (p.followups[0].seq, ==, 5);
+  g_assert_cmpuint (p.followups[1].seq, ==, 6);
+  wv_wire_tx_fill (w, &p);
+  g_assert_cmpuint (p.followups[0].seq, ==, 7);
+  g_assert_cmpuint (p.followups[1].seq, ==, 8);
+  /* Nothing new: the last one again (the follow-up packet after a stream). */
+  wv_wire_tx_fill (w, &p);
+  g_assert_cmpuint (p.n_followups, ==, 1);
+  g_assert_cmpuint (p.followups[0].seq, ==, 8);
+
+  wv_wire_tx_note (w, 0, WIRE (0));   /* a late report is carried too */
+  wv_wire_tx_fill (w, &p);
+  g_assert_cmpuint (p.followups[0].seq, ==, 0);
   g_assert_cmpint (wv_wire_tx_lookup (w, 0), ==, WIRE (0));
-  g_assert_cmpint (wv_wire_tx_lookup (w, 7), ==, 0);
+  g_assert_cmpint (wv_wire_tx_lookup (w, 99), ==, 0);
 
   g_assert_true (wv_wire_probe_id_parse (wv_wire_probe_id (TRUE, 7, 0xfffffffe), &echo, &cls, &seq));
   g_assert_true (echo);

@@ -131,6 +131,9 @@ struct _WvConnection
    * (ACK_WIRE) to a peer that said wire_times. */
   guint32 ack_counter;
   struct { guint32 n; guint64 probe_id; } ack_wire[64];
+  /* Guards the classes' WvWireTx pointers for wire_note_report(), which
+   * runs in the stack's streaming threads. */
+  GMutex wire_lock;
 
   guint stats_source;
   guint drain_source;
@@ -527,11 +530,39 @@ wire_class_init (WvConnection *self, WvClass *k)
 {
   if (k->probe_wire == NULL)
     {
+      g_mutex_lock (&self->wire_lock);
       k->probe_wire = wv_wire_tx_new ();
       k->echo_wire = wv_wire_tx_new ();
+      g_mutex_unlock (&self->wire_lock);
       k->rx_pending = wv_two_step_new (self->peer_wire_times);
       k->rtt_pending = wv_two_step_new (self->peer_wire_times);
     }
+}
+
+/* A send report, in the streaming thread that made it: our probes' and
+ * echoes' wire times go straight to the stream's book, so the next packet
+ * carries them even when the main loop is busy (then reports reach the
+ * owner's context late, in bursts). */
+static gboolean
+wire_note_report (const WvSendReport *r, gpointer data)
+{
+  WvConnection *self = data;
+  gboolean echo;
+  guint c;
+  guint32 seq;
+
+  /* Not ours (the path prober's), or a test probe ack's: the main loop. */
+  if (!wv_wire_probe_id_parse (r->probe_id, &echo, &c, &seq) || c >= WV_MAX_CLASSES)
+    return FALSE;
+  if (r->sent && r->send_time_ns > 0)
+    {
+      g_mutex_lock (&self->wire_lock);
+      if (self->classes[c].probe_wire)
+        wv_wire_tx_note (echo ? self->classes[c].echo_wire : self->classes[c].probe_wire,
+                         seq, r->send_time_ns);
+      g_mutex_unlock (&self->wire_lock);
+    }
+  return TRUE;
 }
 
 static void
@@ -541,6 +572,15 @@ wire_class_clear (WvClass *k)
   g_clear_pointer (&k->echo_wire, wv_wire_tx_free);
   g_clear_pointer (&k->rx_pending, wv_two_step_free);
   g_clear_pointer (&k->rtt_pending, wv_two_step_free);
+}
+
+/* Where a window of statistics fed through @q ends at @now. */
+static gint64
+wire_window_end (WvTwoStep *q, gint64 now)
+{
+  gint64 oldest = q ? wv_two_step_get_oldest_arrival (q) : 0;
+
+  return oldest > 0 && oldest <= now ? oldest - 1 : now;
 }
 
 /* The end of the streams: what still waits for a follow-up goes in with
@@ -586,7 +626,8 @@ wire_send_ack_wire (WvConnection *self, guint32 n, const WvSendReport *r)
     self->counters.send_errors++;
 }
 
-/* The stack's send report for one of our probes or echoes. */
+/* The stack's send report for one of our test probe acks, in our context
+ * (probes and echoes: wire_note_report()). */
 static void
 on_wire_report (WvPeer *peer, const WvSendReport *r, WvConnection *self)
 {
@@ -594,19 +635,8 @@ on_wire_report (WvPeer *peer, const WvSendReport *r, WvConnection *self)
   guint c;
   guint32 seq;
 
-  if (!wv_wire_probe_id_parse (r->probe_id, &echo, &c, &seq))
-    return;
-  if (echo && c == WV_WIRE_ACK_CLASS)
-    {
-      wire_send_ack_wire (self, seq, r);
-      return;
-    }
-  if (c >= self->n_classes)
-    return;
-  if (!r->sent || r->send_time_ns <= 0 || self->classes[c].probe_wire == NULL)
-    return;
-  wv_wire_tx_note (echo ? self->classes[c].echo_wire : self->classes[c].probe_wire,
-                   seq, r->send_time_ns);
+  if (wv_wire_probe_id_parse (r->probe_id, &echo, &c, &seq) && echo && c == WV_WIRE_ACK_CLASS)
+    wire_send_ack_wire (self, seq, r);
 }
 
 /* --- receiving ------------------------------------------------------------- */
@@ -649,6 +679,7 @@ handle_probe (WvConnection *self, const WvPacket *p, const WvRecvInfo *info)
   sample.t[0] = p->t1;
   sample.t[1] = info->receive_time_ns > 0 ? info->receive_time_ns : 0;
   sample.t[2] = now;
+  sample.arrival_ns = t2;
   wv_two_step_add (k->rx_pending, &sample, done);
   wire_apply_followups (k->rx_pending, p, done);
   wire_rx_release (self, k, done);
@@ -684,7 +715,7 @@ handle_echo (WvConnection *self, const WvPacket *p, const WvRecvInfo *info)
 {
   gint64 t4 = info->receive_time_ns > 0 ? info->receive_time_ns : wv_now_ns ();
   g_autoptr(GArray) done = g_array_new (FALSE, FALSE, sizeof (WvTwoStepSample));
-  WvTwoStepSample sample = { .seq = p->seq, .t = { p->t1, p->t2, p->t3, t4 } };
+  WvTwoStepSample sample = { .seq = p->seq, .arrival_ns = t4, .t = { p->t1, p->t2, p->t3, t4 } };
   WvClass *k;
 
   if (p->class_index >= self->n_classes)
@@ -944,8 +975,12 @@ fill_own_stats (WvConnection *self, guint c, guint w, gint64 now, WvMsgStats *m)
     {
       gint64 wns = (gint64) w * G_GINT64_CONSTANT (1000000000);
 
-      wv_rx_stats_window (k->rx, now, wns, &m->rx);
-      wv_rtt_stats_window (k->rtt, now, wns, &m->rtt_ms);
+      /* Samples still waiting for their wire times would be missing from
+       * the window and then from every later one: the windows end just
+       * before the oldest of them (normally a packet interval ago). */
+      wv_rx_stats_window (k->rx, wire_window_end (k->rx_pending, now), wns, &m->rx);
+      wv_rtt_stats_window (k->rtt, wire_window_end (k->rtt_pending, now), wns, &m->rtt_ms);
+      m->rtt_wire_samples = wv_rtt_stats_count_wire (k->rtt, wire_window_end (k->rtt_pending, now), wns);
       m->sched_err_p99_ms = tx_stream_late_p99_ms (k->tx, &m->probes_sent);
       m->rx.throughput_bps = NAN;
       if (c == 0 && self->params.bulk_bps > 0)
@@ -1671,6 +1706,7 @@ wv_connection_new (WvRole role, guint index, const char *session, const char *id
   g_signal_connect (self->peer, "text", G_CALLBACK (on_text), self);
   g_signal_connect (self->peer, "error", G_CALLBACK (on_peer_error), self);
   g_signal_connect (self->peer, "send-report", G_CALLBACK (on_wire_report), self);
+  wv_peer_set_report_func (self->peer, wire_note_report, self);
   self->idle_source = g_timeout_add_seconds (1, idle_check, self);
   return g_steal_pointer (&self);
 }
@@ -1900,6 +1936,8 @@ wv_connection_dispose (GObject *object)
   g_clear_handle_id (&self->idle_source, g_source_remove);
   if (self->peer)
     {
+      /* Waits for a report being noted in a streaming thread. */
+      wv_peer_set_report_func (self->peer, NULL, NULL);
       g_signal_handlers_disconnect_by_data (self->peer, self);
       wv_peer_close (self->peer);
       g_clear_object (&self->peer);
@@ -1922,6 +1960,7 @@ wv_connection_finalize (GObject *object)
   g_clear_pointer (&self->offset, wv_clock_offset_free);
   g_free (self->session);
   g_free (self->id);
+  g_mutex_clear (&self->wire_lock);
   G_OBJECT_CLASS (wv_connection_parent_class)->finalize (object);
 }
 
@@ -1958,6 +1997,7 @@ wv_connection_init (WvConnection *self)
 
   self->state = WV_CONN_CONNECTING;
   self->caps = caps;
+  g_mutex_init (&self->wire_lock);
   self->owd_choice = WV_OWD_AUTO;
   self->max_clock_error_ms = 1.0;
   self->idle_timeout_s = 20;

@@ -33,6 +33,7 @@ struct _WvTwoStep {
   GQueue held;              /* WvTwoStepSample *, oldest first */
   gboolean any_seq;
   guint32 newest_seq;
+  gint64 newest_arrival_ns;
   Known known[KNOWN];
 };
 
@@ -58,8 +59,11 @@ wv_two_step_free (WvTwoStep *q)
 static gboolean
 given_up (const WvTwoStep *q, const WvTwoStepSample *s)
 {
-  /* Signed 32-bit distance, as for the sequence numbers in wv-stats. */
-  return (gint32) (q->newest_seq - s->seq) >= WV_TWO_STEP_HORIZON;
+  /* Signed 32-bit distance, as for the sequence numbers in wv-stats; and
+   * time, so that a sender whose follow-ups come late in bursts is waited
+   * for. */
+  return (gint32) (q->newest_seq - s->seq) >= WV_TWO_STEP_HORIZON &&
+         q->newest_arrival_ns - s->arrival_ns >= WV_TWO_STEP_HORIZON_NS;
 }
 
 static void
@@ -100,6 +104,7 @@ wv_two_step_add (WvTwoStep *q, const WvTwoStepSample *s, GArray *out)
       q->newest_seq = s->seq;
       q->any_seq = TRUE;
     }
+  q->newest_arrival_ns = MAX (q->newest_arrival_ns, s->arrival_ns);
   g_queue_push_tail (&q->held, copy);
   release (q, out, FALSE);
 }
@@ -140,14 +145,29 @@ wv_two_step_get_held (WvTwoStep *q)
   return q->held.length;
 }
 
+gint64
+wv_two_step_get_oldest_arrival (WvTwoStep *q)
+{
+  const WvTwoStepSample *s;
+
+  g_return_val_if_fail (q != NULL, 0);
+  s = g_queue_peek_head (&q->held);
+  return s ? s->arrival_ns : 0;
+}
+
 /* --- the sender's reported wire times ------------------------------------- */
 
 /* Enough for an echo's turnaround to be looked up well after its probe. */
 #define TX_HISTORY 4096
 
+/* Reported wire times not yet carried. */
+#define TX_QUEUE 256
+
 struct _WvWireTx {
   GMutex lock;
-  Known newest[WV_MAX_FOLLOWUPS];   /* newest first */
+  Known queue[TX_QUEUE];    /* ring, oldest at head */
+  guint head, len;
+  Known last_carried;
   Known history[TX_HISTORY];
 };
 
@@ -178,13 +198,14 @@ wv_wire_tx_note (WvWireTx *w, guint32 seq, gint64 wire_ns)
 
   g_mutex_lock (&w->lock);
   w->history[seq % TX_HISTORY] = (Known) { seq, wire_ns };
-  /* Reports normally come in order; one that lags behind a newer one is
-   * kept for lookups but not carried in place of the newer. */
-  if (w->newest[0].wire_ns == 0 || (gint32) (seq - w->newest[0].seq) > 0)
+  /* A backlog this long is stale for the receiver anyway: drop the oldest. */
+  if (w->len == TX_QUEUE)
     {
-      memmove (w->newest + 1, w->newest, (WV_MAX_FOLLOWUPS - 1) * sizeof w->newest[0]);
-      w->newest[0] = (Known) { seq, wire_ns };
+      w->head = (w->head + 1) % TX_QUEUE;
+      w->len--;
     }
+  w->queue[(w->head + w->len) % TX_QUEUE] = (Known) { seq, wire_ns };
+  w->len++;
   g_mutex_unlock (&w->lock);
 }
 
@@ -193,14 +214,26 @@ wv_wire_tx_fill (WvWireTx *w, WvPacket *packet)
 {
   g_return_if_fail (w != NULL && packet != NULL);
 
+  /* The oldest reported times not carried yet, two a packet while there is
+   * a backlog (it drains twice as fast as it grows); in the steady state,
+   * one new and the previous one again, so one lost carrier loses nothing. */
   g_mutex_lock (&w->lock);
   packet->n_followups = 0;
-  for (guint i = 0; i < WV_MAX_FOLLOWUPS && w->newest[i].wire_ns != 0; i++)
+  while (packet->n_followups < WV_MAX_FOLLOWUPS && w->len > 0)
     {
-      packet->followups[i].seq = w->newest[i].seq;
-      packet->followups[i].wire_ns = w->newest[i].wire_ns;
-      packet->n_followups++;
+      Known k = w->queue[w->head];
+
+      w->head = (w->head + 1) % TX_QUEUE;
+      w->len--;
+      packet->followups[packet->n_followups++] = (WvFollowUp) { k.seq, k.wire_ns };
+      if (packet->n_followups == 1 && w->len == 0 && w->last_carried.wire_ns != 0)
+        packet->followups[packet->n_followups++] =
+          (WvFollowUp) { w->last_carried.seq, w->last_carried.wire_ns };
+      w->last_carried = k;
     }
+  if (packet->n_followups == 0 && w->last_carried.wire_ns != 0)
+    packet->followups[packet->n_followups++] =
+      (WvFollowUp) { w->last_carried.seq, w->last_carried.wire_ns };
   g_mutex_unlock (&w->lock);
 }
 

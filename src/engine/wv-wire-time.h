@@ -26,14 +26,20 @@ G_BEGIN_DECLS
 typedef struct {
   guint32 seq;
   gint64 wire_ns;           /* from the follow-up; 0 = none (yet) */
+  gint64 arrival_ns;        /* local receive time, for giving up */
   gint64 t[4];
   gint ttl, tos;
 } WvTwoStepSample;
 
 /* How many later sequence numbers may arrive before a sample gives up
- * waiting: each packet carries the two newest wire times its sender knows,
- * so a follow-up survives one lost carrier and a report that lags a tick. */
-#define WV_TWO_STEP_HORIZON 8
+ * waiting. Each packet carries the oldest wire times its sender has not
+ * sent yet, two while they pile up, else one new and the previous again (so
+ * a follow-up survives one lost carrier): this leaves room for a sender
+ * whose reports lag a few packets behind. */
+#define WV_TWO_STEP_HORIZON 32
+/* ... and how long after it arrived (a busy stack sends follow-ups late,
+ * in bursts; a lost one holds the samples behind it back this long). */
+#define WV_TWO_STEP_HORIZON_NS (2 * G_GINT64_CONSTANT (1000000000))
 
 typedef struct _WvTwoStep WvTwoStep;
 
@@ -50,6 +56,9 @@ void       wv_two_step_followup  (WvTwoStep *q, guint32 seq, gint64 wire_ns, GAr
 /* Releases everything held (the end of a stream). */
 void       wv_two_step_flush     (WvTwoStep *q, GArray *out);
 guint      wv_two_step_get_held  (WvTwoStep *q);
+/* Arrival time of the oldest sample held, 0 if none: statistics up to just
+ * before it are complete. */
+gint64     wv_two_step_get_oldest_arrival (WvTwoStep *q);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WvTwoStep, wv_two_step_free)
 
@@ -61,7 +70,9 @@ typedef struct _WvWireTx WvWireTx;
 WvWireTx *wv_wire_tx_new          (void);
 void      wv_wire_tx_free         (WvWireTx *w);
 void      wv_wire_tx_note         (WvWireTx *w, guint32 seq, gint64 wire_ns);
-/* The (up to WV_MAX_FOLLOWUPS) newest reported wire times, newest first. */
+/* Up to WV_MAX_FOLLOWUPS reported wire times for the next packet: the
+ * oldest not carried yet (two while they pile up), else the newest one
+ * again. */
 void      wv_wire_tx_fill         (WvWireTx *w, WvPacket *packet);
 /* The wire send time of @seq if it was reported recently, else 0. */
 gint64    wv_wire_tx_lookup       (WvWireTx *w, guint32 seq);
