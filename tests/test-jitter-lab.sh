@@ -19,10 +19,13 @@
 # Truth: for delays uniform in d +- J, D = X1 - X2 is triangular on
 # [-2J, 2J] and E|D| = 2J/3: 2 ms for +-3 ms, 5.333 ms for +-8 ms (with
 # reordering, consecutive arrivals give about 2 % more at +-8 ms). The
-# summary's jitter (mean |D| over the run) must be within 10 % of E|D| and of
-# irtt's IPDV mean for the same family and direction, and its mean one-way
-# delay within 0.5 ms of irtt's send/receive delay (all namespaces read one
-# kernel clock: "synced").
+# summary's jitter (mean |D| over the run) must be within 10 % of E|D|, its
+# mean one-way delay within 0.5 ms of the injected 20 ms (all namespaces
+# read one kernel clock: "synced"), and both within 10 % / 0.5 ms of irtt's
+# IPDV mean and send/receive delay for the same family and direction
+# whenever irtt's own figures are within 20 % / 1 ms of the truth (irtt
+# stamps in user space and drifts off on a loaded machine; then that
+# comparison is skipped, saying so, and the checks against the truth stand).
 #
 # Issue 15: the summary used to report RFC 3550's running J after the last
 # probe, about twice the truth here; the old test accepted 1.5 to 6.5 ms for
@@ -54,6 +57,12 @@ for _ in $(seq 300); do
   sleep 0.1
 done
 t_true "server answers its status" lab_exec client "$WV_CLI" status "http://$server4:8080"
+
+# t_skip <what> <why>: a TAP skip, counted, never a failure.
+t_skip() {
+  T_COUNT=$((T_COUNT + 1))
+  echo "ok $T_COUNT - $1 # SKIP $2"
+}
 
 # Prints "family dir jitter owd_mean owd_mode probes" per summary of ours,
 # then "irtt family dir ipdv_mean owd_mean n" per irtt result (ms).
@@ -116,15 +125,22 @@ run_round() {
       t_range "$name IPv$fam $dir probes" "${probes:-0}" $((DURATION * 95)) $((DURATION * 100))
       t_range "$name IPv$fam $dir summary jitter ms (E|D| = $truth, +-$j ms uniform)" "${jit:-nan}" \
         "$(awk -v t="$truth" 'BEGIN { print t * 0.9 }')" "$(awk -v t="$truth" 'BEGIN { print t * 1.1 }')"
-      # The reference's own sanity (user-space timestamps: wider).
-      t_range "$name IPv$fam $dir irtt IPDV mean ms (reference)" "${ijit:-nan}" \
-        "$(awk -v t="$truth" 'BEGIN { print t * 0.8 }')" "$(awk -v t="$truth" 'BEGIN { print t * 1.2 }')"
-      t_range "$name IPv$fam $dir summary jitter / irtt IPDV mean" \
-        "$(awk -v a="${jit:-nan}" -v b="${ijit:-nan}" 'BEGIN { if (b > 0) printf "%.4f", a / b; else print "nan" }')" 0.9 1.1
       t_range "$name IPv$fam $dir mean one-way delay ms (injected $DELAY)" "${owd:-nan}" \
         "$(awk -v d="$DELAY" 'BEGIN { print d - 0.5 }')" "$(awk -v d="$DELAY" 'BEGIN { print d + 0.5 }')"
-      t_range "$name IPv$fam $dir mean one-way delay - irtt's ms" \
-        "$(awk -v a="${owd:-nan}" -v b="${iowd:-nan}" 'BEGIN { printf "%.4f", a - b }')" -0.5 0.5
+      # irtt stamps its packets in user space: on a loaded machine its own
+      # figures drift from the truth (seen: IPDV 3.8 ms and delay 22.4 ms
+      # for 2 and 20 under a load average of 12, while ours stayed within
+      # 3 %). It judges us only when it measured the lab right itself.
+      if [[ "$(awk -v i="${ijit:-nan}" -v t="$truth" -v o="${iowd:-nan}" -v d="$DELAY" \
+            'BEGIN { print (i >= 0.8 * t && i <= 1.2 * t && o >= d - 1 && o <= d + 1) ? "sane" : "off" }')" == sane ]]; then
+        t_range "$name IPv$fam $dir summary jitter / irtt IPDV mean" \
+          "$(awk -v a="${jit:-nan}" -v b="${ijit:-nan}" 'BEGIN { if (b > 0) printf "%.4f", a / b; else print "nan" }')" 0.9 1.1
+        t_range "$name IPv$fam $dir mean one-way delay - irtt's ms" \
+          "$(awk -v a="${owd:-nan}" -v b="${iowd:-nan}" 'BEGIN { printf "%.4f", a - b }')" -0.5 0.5
+      else
+        t_skip "$name IPv$fam $dir comparison with irtt" \
+          "irtt itself is off the truth (IPDV ${ijit:-nan} ms for $truth, delay ${iowd:-nan} ms for $DELAY): the machine is loaded"
+      fi
     done
   done
 }
