@@ -64,7 +64,7 @@ t_skip() {
   echo "ok $T_COUNT - $1 # SKIP $2"
 }
 
-# Prints "family dir jitter owd_mean owd_mode probes" per summary of ours,
+# Prints "family dir jitter owd_mean owd_mode probes sent" per summary of ours,
 # then "irtt family dir ipdv_mean owd_mean n" per irtt result (ms).
 read_results() {
   python3 - "$@" <<'PY'
@@ -76,7 +76,7 @@ for line in open(ours):
         continue
     owd = r["owd_ms"]["mean"]
     print(r["family"], r["dir"], r["jitter_ms"] if r["jitter_ms"] is not None else "nan",
-          owd if owd is not None else "nan", r["owd_mode"], r["probes"])
+          owd if owd is not None else "nan", r["owd_mode"], r["probes"], r["probes_sent"])
 for fam, path in (("4", irtt4), ("6", irtt6)):
     try:
         st = json.load(open(path))["stats"]
@@ -117,22 +117,28 @@ run_round() {
   for fam in 4 6; do
     for dir in c2s s2c; do
       local jit owd mode probes ijit iowd
-      read -r _ _ jit owd mode probes <<<"$(echo "$results" | awk -v f="$fam" -v d="$dir" '$1 == f && $2 == d')"
+      read -r _ _ jit owd mode probes sent <<<"$(echo "$results" | awk -v f="$fam" -v d="$dir" '$1 == f && $2 == d')"
       read -r _ _ _ ijit iowd _ <<<"$(echo "$results" | awk -v f="$fam" -v d="$dir" '$1 == "irtt" && $2 == f && $3 == d')"
       j=$([[ $dir == c2s ]] && echo "$jc" || echo "$js")
       truth=$(awk -v j="$j" 'BEGIN { printf "%.4f", 2 * j / 3 }')
       t_eq "$name IPv$fam $dir one-way delay mode" "${mode:-missing}" synced
-      t_range "$name IPv$fam $dir probes" "${probes:-0}" $((DURATION * 95)) $((DURATION * 100))
+      # 1 % loss; the sender may fall behind its schedule on a loaded
+      # machine, so what it sent is the base.
+      t_range "$name IPv$fam $dir probes sent" "${sent:-0}" $((DURATION * 90)) $((DURATION * 100))
+      t_range "$name IPv$fam $dir probes received of those sent" \
+        "$(awk -v r="${probes:-0}" -v s="${sent:-0}" 'BEGIN { if (s > 0) printf "%.4f", r / s; else print "nan" }')" 0.95 1
       t_range "$name IPv$fam $dir summary jitter ms (E|D| = $truth, +-$j ms uniform)" "${jit:-nan}" \
         "$(awk -v t="$truth" 'BEGIN { print t * 0.9 }')" "$(awk -v t="$truth" 'BEGIN { print t * 1.1 }')"
       t_range "$name IPv$fam $dir mean one-way delay ms (injected $DELAY)" "${owd:-nan}" \
         "$(awk -v d="$DELAY" 'BEGIN { print d - 0.5 }')" "$(awk -v d="$DELAY" 'BEGIN { print d + 0.5 }')"
       # irtt stamps its packets in user space: on a loaded machine its own
       # figures drift from the truth (seen: IPDV 3.8 ms and delay 22.4 ms
-      # for 2 and 20 under a load average of 12, while ours stayed within
-      # 3 %). It judges us only when it measured the lab right itself.
+      # for 2 and 20 under a load average of 12, 2.32 for 2 under 10, while
+      # ours stayed within 3 %). It judges us only when it measured the lab
+      # right itself: within 5 % and 0.5 ms of the truth (it does on an
+      # idle machine: 2.05, 2.09, 5.42, 5.35 for 2 and 5.33).
       if [[ "$(awk -v i="${ijit:-nan}" -v t="$truth" -v o="${iowd:-nan}" -v d="$DELAY" \
-            'BEGIN { print (i >= 0.8 * t && i <= 1.2 * t && o >= d - 1 && o <= d + 1) ? "sane" : "off" }')" == sane ]]; then
+            'BEGIN { print (i >= 0.95 * t && i <= 1.05 * t && o >= d - 0.5 && o <= d + 0.5) ? "sane" : "off" }')" == sane ]]; then
         t_range "$name IPv$fam $dir summary jitter / irtt IPDV mean" \
           "$(awk -v a="${jit:-nan}" -v b="${ijit:-nan}" 'BEGIN { if (b > 0) printf "%.4f", a / b; else print "nan" }')" 0.9 1.1
         t_range "$name IPv$fam $dir mean one-way delay - irtt's ms" \
@@ -163,7 +169,7 @@ results=$(read_results "$out" /dev/null /dev/null)
 echo "$results" | sed "s/^/# c: /"
 for fam in 4 6; do
   for dir in c2s s2c; do
-    read -r _ _ jit owd mode probes <<<"$(echo "$results" | awk -v f="$fam" -v d="$dir" '$1 == f && $2 == d')"
+    read -r _ _ jit owd mode _ _ <<<"$(echo "$results" | awk -v f="$fam" -v d="$dir" '$1 == f && $2 == d')"
     t_eq "c IPv$fam $dir one-way delay mode" "${mode:-missing}" offset-estimated
     t_range "c IPv$fam $dir mean one-way delay ms (injected $DELAY, estimated offset)" "${owd:-nan}" \
       $((DELAY - 1)) $((DELAY + 1))

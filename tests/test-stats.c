@@ -754,6 +754,40 @@ test_rx_ttl_tos (void)
   g_assert_cmpint (r.rx_tos, ==, 0);
 }
 
+/* Wire timing: the stack delays are summarised apart, wire samples
+ * counted; an untimed probe counts for loss and order but gives no delay,
+ * and RFC 3550's D skips it like a lost probe. */
+static void
+test_rx_timing (void)
+{
+  g_autoptr (WvRxStats) s = wv_rx_stats_new ();
+  WvProbeTiming wire = { TRUE, 250 * US, 500 * US, FALSE };
+  WvProbeTiming untimed = { FALSE, -1, 125 * US, TRUE };
+  WvRxRecord r;
+
+  wv_rx_stats_add_probe_timed (s, 0, T0 - 20 * MS, T0, -1, -1, &wire);
+  wv_rx_stats_add_probe_timed (s, 1, T0 - 10 * MS, T0 + 10 * MS + 50 * MS, -1, -1, &untimed);
+  wv_rx_stats_add_probe_timed (s, 2, T0, T0 + 24 * MS, -1, -1, &wire);
+  wv_rx_stats_add_probe (s, 3, T0 + 10 * MS, T0 + 30 * MS, -1, -1);
+
+  wv_rx_stats_window (s, T0 + SEC, 10 * SEC, &r);
+  g_assert_cmpuint (r.probes, ==, 4);
+  g_assert_cmpfloat_with_epsilon (r.loss_pct, 0, EPS);
+  g_assert_cmpuint (r.untimed, ==, 1);
+  g_assert_cmpuint (r.wire_samples, ==, 2);
+  /* Delays 20, 24, 20: the untimed probe's 60 ms is not among them. */
+  assert_summary (&r.owd_ms, 20, 20, 24, 24, 64.0 / 3.0, 3);
+  /* D across the untimed probe: 24 - 20, then 20 - 24. */
+  assert_summary (&r.jitter_d_ms, 4, 4, 4, 4, 4, 2);
+  assert_summary (&r.stack_send_ms, 0.25, 0.25, 0.25, 0.25, 0.25, 2);
+  assert_summary (&r.stack_recv_ms, 0.125, 0.5, 0.5, 0.5, 0.375, 3);
+
+  wv_rx_stats_total (s, &r);
+  g_assert_cmpuint (r.untimed, ==, 1);
+  g_assert_cmpuint (r.wire_samples, ==, 2);
+  g_assert_cmpuint (r.owd_ms.n, ==, 3);
+}
+
 typedef struct
 {
   guint32 seq;
@@ -1173,6 +1207,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/stats/rx/loss-gaps", test_rx_loss_gaps);
   g_test_add_func ("/stats/rx/jitter", test_rx_jitter);
   g_test_add_func ("/stats/rx/jitter-atypical-tail", test_rx_jitter_atypical_tail);
+  g_test_add_func ("/stats/rx/timing", test_rx_timing);
   g_test_add_func ("/stats/rx/ipdv-gap", test_rx_ipdv_gap);
   g_test_add_func ("/stats/rx/reorder", test_rx_reorder);
   g_test_add_func ("/stats/rx/duplicates", test_rx_duplicates);
