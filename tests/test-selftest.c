@@ -8,7 +8,7 @@
  * per-second statistics for every connection, direction and window, and a
  * summary for every connection and direction, with no loss and an RTT
  * between 0 and 5 ms, timed wire to wire (our own stack reported apart),
- * 1 Mbit/s of bulk traffic measured as such up to the last second, and a
+ * 200 kbit/s of bulk traffic measured as such up to the last second, and a
  * path MTU on loopback (MTU 65536) given as "at least" the largest size
  * tried.
  */
@@ -65,7 +65,7 @@ test_self_test (void)
   g_autofree char *duration = g_strdup_printf ("%d", DURATION);
   g_autofree char *conns = g_strdup_printf ("%d", CONNS);
   const char *argv[] = { cli_path, "self-test", "--duration", duration, "--connections", conns,
-                         "--bulk", "1000000", "--json", json, "--csv", csv, NULL };
+                         "--bulk", "200000", "--json", json, "--csv", csv, NULL };
   guint path_mtus = 0;
   double last_thr[4][2] = { { 0 } };
   gboolean ipv6 = wv_test_have_ipv6_loopback ();
@@ -159,9 +159,10 @@ test_self_test (void)
                            >=, probes * 9 / 10);
           g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (o, "stack_recv_ms"), "n"),
                            >=, probes * 9 / 10);
-          /* 1 Mbit/s of bulk each way, averaged over the run. */
-          g_assert_cmpfloat (member_double (o, "throughput_bps"), >, 0.8e6);
-          g_assert_cmpfloat (member_double (o, "throughput_bps"), <, 1.2e6);
+          /* 200 kbit/s of bulk each way (25 packets/s, light enough not to
+           * starve the probes on a loaded machine), averaged over the run. */
+          g_assert_cmpfloat (member_double (o, "throughput_bps"), >, 0.16e6);
+          g_assert_cmpfloat (member_double (o, "throughput_bps"), <, 0.24e6);
         }
     }
 
