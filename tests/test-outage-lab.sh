@@ -18,9 +18,10 @@
 # the outage lasts about 2.2 s here); the probes in flight when the path
 # went dark are lost, and those sent later wait in the SCTP send queue (the
 # congestion window is full) and arrive when the path is back, late by up
-# to the outage's length. So an outage's probes_lost is what the receiver's
-# sequence numbers say was lost across it, which is also all the run's loss,
-# and the largest one-way delay is about the outage's length.
+# to the outage's length when timed by the application (wire timestamps time
+# them from when they really left). So an outage's probes_lost is what the
+# receiver's sequence numbers say was lost across it, which is also all the
+# run's loss.
 
 source "$(dirname "${BASH_SOURCE[0]}")/lab/lab-test.sh"
 t_setup
@@ -95,7 +96,9 @@ while read -r conn dir n length lost run_lost owd_max complete peer_lost from; d
   t_range "conn $conn $dir: probes lost in the outage" "$lost" 1 "$(awk -v l="$length" -v r="$RATE" 'BEGIN { print int(l * r) }')"
   # nothing else was lost in this lab: the run's loss is the outage's
   t_range "conn $conn $dir: the run's lost probes" "$run_lost" "$(awk -v x="$lost" 'BEGIN { print x * 0.8 }')" "$(awk -v x="$lost" 'BEGIN { print x * 1.2 + 1 }')"
-  t_range "conn $conn $dir: largest one-way delay s, per outage length" "$(awk -v a="$owd_max" -v l="$length" 'BEGIN { printf "%.3f", a / l }')" 0.4 1.1
+  # (The probes SCTP held back while the path was dark are timed at the
+  # wire since issue 10: they leave when the path returns, so they add no
+  # one-way delay; they count as untimed instead.)
   t_eq "conn $conn $dir: complete" "$complete" True
   t_eq "conn $conn $dir: peer lost" "$peer_lost" False
   t_eq "conn $conn $dir: expected from" "$from" sender

@@ -225,6 +225,12 @@ make_stats_full (WvRecord *r)
   set_summary (&st->rx.ipdv_ms, -3.25, 0.0005, 2.75, 3.5, 0.000001, 99);
   st->rx.baseline_ms = 12.5;
   st->rx.jitter_ms = 0.75;
+  set_summary (&st->rx.jitter_d_ms, 0, 0.5, 2.5, 3.25, 0.75, 99);
+  set_summary (&st->rx.stack_send_ms, 0.01, 0.25, 1.5, 2, 0.3, 100);
+  set_summary (&st->rx.stack_recv_ms, 0.02, 0.125, 1, 4, 0.2, 100);
+  st->rx.wire_samples = 100;          /* all of owd_ms.n: "wire" */
+  st->rtt_wire_samples = 49;          /* one of rtt_ms.n left: "mixed" */
+  st->skew_ppm = -12.25;
   st->rx.loss_pct = 100.0 * 4 / 104;
   st->rx.reorder_pct = 2.0;
   st->rx.dup_pct = 1.0;
@@ -263,6 +269,15 @@ static const Field stats_full_fields[] = {
   { "owd_mode", "owd_mode", "\"synced\"" },
   { "clock_error_ms", "clock_error_ms", "0.25" },
   { "sched_err_p99_ms", "sched_err_p99_ms", "0.125" },
+  SUMMARY ("jitter_d", "0", "0.5", "2.5", "3.25", "0.75", "99"),
+  { "timing", "timing", "\"wire\"" },
+  { "wire_samples", "wire_samples", "100" },
+  { "untimed", "untimed", "0" },
+  { "rtt_timing", "rtt_timing", "\"mixed\"" },
+  { "rtt_wire_samples", "rtt_wire_samples", "49" },
+  SUMMARY ("stack_send", "0.01", "0.25", "1.5", "2", "0.3", "100"),
+  SUMMARY ("stack_recv", "0.02", "0.125", "1", "4", "0.2", "100"),
+  { "skew_ppm", "skew_ppm", "-12.25" },
   END
 };
 
@@ -289,6 +304,7 @@ make_stats_empty (WvRecord *r)
   st->clock_error_ms = -1;
   st->dscp = -1;
   st->sched_err_p99_ms = -1;
+  st->skew_ppm = NAN;
 }
 
 static const Field stats_empty_fields[] = {
@@ -316,6 +332,15 @@ static const Field stats_empty_fields[] = {
   { "owd_mode", "owd_mode", "\"offset-estimated\"" },
   { "clock_error_ms", "clock_error_ms", "null" },
   { "sched_err_p99_ms", "sched_err_p99_ms", "null" },
+  NULL_SUMMARY ("jitter_d"),
+  { "timing", "timing", "null" },
+  { "wire_samples", "wire_samples", "0" },
+  { "untimed", "untimed", "0" },
+  { "rtt_timing", "rtt_timing", "null" },
+  { "rtt_wire_samples", "rtt_wire_samples", "0" },
+  NULL_SUMMARY ("stack_send"),
+  NULL_SUMMARY ("stack_recv"),
+  { "skew_ppm", "skew_ppm", "null" },
   END
 };
 
@@ -343,6 +368,9 @@ make_summary (WvRecord *r)
   set_summary (&st->rx.ipdv_ms, -1, 0, 1, 1.5, 0, 359980);
   st->rx.baseline_ms = 1.0625;
   st->rx.jitter_ms = INFINITY;
+  set_summary (&st->rx.jitter_d_ms, 0, 0.25, 1, 2, 0.3125, 359980);
+  st->rx.wire_samples = 0;            /* an older peer: "app" */
+  st->skew_ppm = INFINITY;
   st->rx.loss_pct = 100.0 * 10 / 360000;
   st->rx.reorder_pct = 0;
   st->rx.dup_pct = 0;
@@ -384,6 +412,15 @@ static const Field summary_fields[] = {
   { "owd_mode", "owd_mode", "\"offset-estimated\"" },
   { "clock_error_ms", "clock_error_ms", "0" },
   { "sched_err_p99_ms", "sched_err_p99_ms", "0.0625" },
+  SUMMARY ("jitter_d", "0", "0.25", "1", "2", "0.3125", "359980"),
+  { "timing", "timing", "\"app\"" },
+  { "wire_samples", "wire_samples", "0" },
+  { "untimed", "untimed", "0" },
+  { "rtt_timing", "rtt_timing", "\"app\"" },
+  { "rtt_wire_samples", "rtt_wire_samples", "0" },
+  NULL_SUMMARY ("stack_send"),
+  NULL_SUMMARY ("stack_recv"),
+  { "skew_ppm", "skew_ppm", "null" },
   { "peer_lost", "peer_lost", "false" },
   { "complete", "complete", "true" },
   { "expected_from", "expected_from", "\"sender\"" },
@@ -492,6 +529,7 @@ static const Field path_mtu_fields[] = {
   HEAD ("path_mtu", "1700000005.123", "2023-11-14 22:13:25.123", "1", "6", "c2s"),
   { "mtu", "mtu_bytes", "1472" },
   { "confirmed", "confirmed", "true" },
+  { "at_least", "at_least", "false" },
   END
 };
 
@@ -880,7 +918,7 @@ test_json_exact (void)
   path_mtu = wv_record_to_json (&r);
   g_assert_cmpstr (path_mtu, ==,
                    "{\"type\":\"path_mtu\",\"time\":1700000005.123,\"conn\":1,\"family\":6,"
-                   "\"dir\":\"c2s\",\"mtu\":1472,\"confirmed\":true}");
+                   "\"dir\":\"c2s\",\"mtu\":1472,\"confirmed\":true,\"at_least\":false}");
 
   make_stats_empty (&r);
   empty = wv_record_to_json (&r);
@@ -895,7 +933,12 @@ test_json_exact (void)
                    "\"loss_pct\":null,\"reorder_pct\":null,\"dup_pct\":null,\"throughput_bps\":0,"
                    "\"rx_ttl\":null,\"rx_tos\":null,\"rx_dscp\":null,\"rx_dscp_name\":null,"
                    "\"dscp\":null,\"dscp_name\":null,\"remarked\":false,"
-                   "\"owd_mode\":\"offset-estimated\",\"clock_error_ms\":null,\"sched_err_p99_ms\":null}");
+                   "\"owd_mode\":\"offset-estimated\",\"clock_error_ms\":null,\"sched_err_p99_ms\":null,"
+                   "\"jitter_d_ms\":{\"min\":null,\"p50\":null,\"p99\":null,\"max\":null,\"mean\":null,\"n\":0},"
+                   "\"timing\":null,\"wire_samples\":0,\"untimed\":0,\"rtt_timing\":null,\"rtt_wire_samples\":0,"
+                   "\"stack_send_ms\":{\"min\":null,\"p50\":null,\"p99\":null,\"max\":null,\"mean\":null,\"n\":0},"
+                   "\"stack_recv_ms\":{\"min\":null,\"p50\":null,\"p99\":null,\"max\":null,\"mean\":null,\"n\":0},"
+                   "\"skew_ppm\":null}");
 }
 
 static char *
@@ -1028,7 +1071,7 @@ test_json_invalid (void)
     make_path_mtu (&r);
     r.path_mtu.mtu = 0;
     path_mtu = wv_record_to_json (&r);
-    g_assert_true (g_str_has_suffix (path_mtu, ",\"mtu\":null,\"confirmed\":true}"));
+    g_assert_true (g_str_has_suffix (path_mtu, ",\"mtu\":null,\"confirmed\":true,\"at_least\":false}"));
   }
 
   /* Control characters in a string are escaped. */

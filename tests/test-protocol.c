@@ -85,6 +85,7 @@ assert_msg_equal (const WvMsg *a, const WvMsg *b)
       g_assert_cmpint (a->hello.clock.synced, ==, b->hello.clock.synced);
       g_assert_cmpfloat (a->hello.clock.error_ms, ==, b->hello.clock.error_ms);
       g_assert_cmpstr (a->hello.clock.boot_id, ==, b->hello.clock.boot_id);
+      g_assert_cmpint (a->hello.wire_times, ==, b->hello.wire_times);
       break;
     case WV_MSG_START_STREAMS:
     case WV_MSG_STREAMS_STARTED:
@@ -119,6 +120,14 @@ assert_msg_equal (const WvMsg *a, const WvMsg *b)
       g_assert_cmpuint (a->stats.rx.bulk_bytes, ==, b->stats.rx.bulk_bytes);
       g_assert_cmpfloat (a->stats.rx.baseline_ms, ==, b->stats.rx.baseline_ms);
       g_assert_cmpint (a->stats.rx.last_rx_ns, ==, b->stats.rx.last_rx_ns);
+      assert_summary_equal (&a->stats.rx.jitter_d_ms, &b->stats.rx.jitter_d_ms);
+      assert_summary_equal (&a->stats.rx.stack_send_ms, &b->stats.rx.stack_send_ms);
+      assert_summary_equal (&a->stats.rx.stack_recv_ms, &b->stats.rx.stack_recv_ms);
+      g_assert_cmpuint (a->stats.rx.wire_samples, ==, b->stats.rx.wire_samples);
+      g_assert_cmpuint (a->stats.rx.untimed, ==, b->stats.rx.untimed);
+      g_assert_cmpuint (a->stats.rtt_wire_samples, ==, b->stats.rtt_wire_samples);
+      if (!(isnan (a->stats.skew_ppm) && isnan (b->stats.skew_ppm)))
+        g_assert_cmpfloat (a->stats.skew_ppm, ==, b->stats.skew_ppm);
       g_assert_cmpint (a->stats.owd_mode, ==, b->stats.owd_mode);
       assert_summary_equal (&a->stats.rtt_ms, &b->stats.rtt_ms);
       g_assert_cmpfloat (a->stats.sched_err_p99_ms, ==, b->stats.sched_err_p99_ms);
@@ -277,6 +286,13 @@ make_stats (WvMsg *m)
   s->rx.bulk_bytes = 2000000;
   s->rx.baseline_ms = 1.5;
   s->rx.last_rx_ns = G_GINT64_CONSTANT (1767225600120000000);
+  set_summary (&s->rx.jitter_d_ms, 0, 0.25, 1.5, 2.0, 0.40625, 996);
+  set_summary (&s->rx.stack_send_ms, 0.01, 0.05, 0.5, 2.0, 0.0625, 997);
+  set_summary (&s->rx.stack_recv_ms, 0.005, 0.02, 0.25, 1.0, 0.03125, 997);
+  s->rx.wire_samples = 990;
+  s->rx.untimed = 3;
+  s->rtt_wire_samples = 985;
+  s->skew_ppm = -12.5;
   s->owd_mode = WV_OWD_OFFSET_ESTIMATED;
   set_summary (&s->rtt_ms, 2.0, 3.0, 7.5, 8.25, 3.1415926535897931, 1000);
   s->sched_err_p99_ms = 0.05;
@@ -634,7 +650,7 @@ test_packet_parse_errors (void)
   /* Kind. */
   buf[1] = 0;
   assert_packet_error (buf, 16, WV_PROTOCOL_ERROR_UNKNOWN_TYPE);
-  buf[1] = 4;
+  buf[1] = 5;
   assert_packet_error (buf, 16, WV_PROTOCOL_ERROR_UNKNOWN_TYPE);
   buf[1] = 255;
   assert_packet_error (buf, 16, WV_PROTOCOL_ERROR_UNKNOWN_TYPE);
@@ -661,10 +677,89 @@ test_packet_parse_errors (void)
   assert_packet_error (buf, 31, WV_PROTOCOL_ERROR_MALFORMED);
   g_assert_true (wv_packet_parse (buf, 32, NULL, NULL));
   assert_packet_error (buf, 33, WV_PROTOCOL_ERROR_MALFORMED);
+  g_assert_true (wv_packet_parse (buf, WV_ECHO_WIRE_SIZE, NULL, NULL));
+  assert_packet_error (buf, WV_ECHO_WIRE_SIZE - 1, WV_PROTOCOL_ERROR_MALFORMED);
   assert_packet_error (buf, WV_PROBE_MAX_SIZE, WV_PROTOCOL_ERROR_MALFORMED);
+  buf[1] = WV_PACKET_FOLLOWUP;
+  assert_packet_error (buf, 16, WV_PROTOCOL_ERROR_MALFORMED);
+  g_assert_true (wv_packet_parse (buf, WV_FOLLOWUP_SIZE, NULL, NULL));
+  assert_packet_error (buf, WV_FOLLOWUP_SIZE + 1, WV_PROTOCOL_ERROR_MALFORMED);
 
   /* Control-channel text on the probe channel. */
   assert_packet_error ((const guint8 *) "{\"type\":\"hello\"}", 16, WV_PROTOCOL_ERROR_MALFORMED);
+}
+
+/* Follow-ups (two-step wire times): in a probe's padding as many as fit,
+ * in a long echo, in a follow-up packet; zero padding (an older sender) and
+ * a malformed block read as none. */
+static void
+test_packet_followups (void)
+{
+  WvPacket p = { 0 }, back;
+  guint8 buf[WV_PROBE_MAX_SIZE];
+
+  p.kind = WV_PACKET_PROBE;
+  p.seq = 10;
+  p.t1 = 1000;
+  p.n_followups = 2;
+  p.followups[0] = (WvFollowUp) { 9, G_GINT64_CONSTANT (1767225600123456789) };
+  p.followups[1] = (WvFollowUp) { 8, -5 };
+
+  g_assert_cmpuint (wv_packet_write (&p, buf, 64), ==, 64);
+  g_assert_true (wv_packet_parse (buf, 64, &back, NULL));
+  g_assert_cmpuint (back.n_followups, ==, 2);
+  g_assert_cmpuint (back.followups[0].seq, ==, 9);
+  g_assert_cmpint (back.followups[0].wire_ns, ==, G_GINT64_CONSTANT (1767225600123456789));
+  g_assert_cmpuint (back.followups[1].seq, ==, 8);
+  g_assert_cmpint (back.followups[1].wire_ns, ==, -5);
+
+  /* 32 bytes hold one, 31 none, 16 none. */
+  g_assert_cmpuint (wv_packet_write (&p, buf, 32), ==, 32);
+  g_assert_true (wv_packet_parse (buf, 32, &back, NULL));
+  g_assert_cmpuint (back.n_followups, ==, 1);
+  g_assert_cmpuint (back.followups[0].seq, ==, 9);
+  g_assert_cmpuint (wv_packet_write (&p, buf, 31), ==, 31);
+  g_assert_true (wv_packet_parse (buf, 31, &back, NULL));
+  g_assert_cmpuint (back.n_followups, ==, 0);
+
+  /* A probe from an older sender: zero padding. */
+  p.n_followups = 0;
+  g_assert_cmpuint (wv_packet_write (&p, buf, 64), ==, 64);
+  g_assert_true (wv_packet_parse (buf, 64, &back, NULL));
+  g_assert_cmpuint (back.n_followups, ==, 0);
+
+  /* A count out of range, or longer than the packet: none, and no crash. */
+  p.n_followups = 2;
+  g_assert_cmpuint (wv_packet_write (&p, buf, 64), ==, 64);
+  buf[17] = 3;
+  g_assert_true (wv_packet_parse (buf, 64, &back, NULL));
+  g_assert_cmpuint (back.n_followups, ==, 0);
+  buf[17] = 2;
+  g_assert_true (wv_packet_parse (buf, 40, &back, NULL));
+  g_assert_cmpuint (back.n_followups, ==, 0);
+
+  /* Echo: the short form has none; the long one carries them. */
+  p.kind = WV_PACKET_ECHO;
+  p.t2 = 2000;
+  p.t3 = 3000;
+  g_assert_cmpuint (wv_packet_write (&p, buf, WV_ECHO_SIZE), ==, WV_ECHO_SIZE);
+  g_assert_true (wv_packet_parse (buf, WV_ECHO_SIZE, &back, NULL));
+  g_assert_cmpuint (back.n_followups, ==, 0);
+  g_assert_cmpuint (wv_packet_write (&p, buf, WV_ECHO_WIRE_SIZE), ==, WV_ECHO_WIRE_SIZE);
+  g_assert_true (wv_packet_parse (buf, WV_ECHO_WIRE_SIZE, &back, NULL));
+  g_assert_cmpint (back.t3, ==, 3000);
+  g_assert_cmpuint (back.n_followups, ==, 2);
+  g_assert_cmpint (back.followups[1].wire_ns, ==, -5);
+
+  /* The follow-up packet after a stream's last probe. */
+  p.kind = WV_PACKET_FOLLOWUP;
+  p.n_followups = 1;
+  g_assert_cmpuint (wv_packet_write (&p, buf, 32), ==, 0);
+  g_assert_cmpuint (wv_packet_write (&p, buf, WV_FOLLOWUP_SIZE), ==, WV_FOLLOWUP_SIZE);
+  g_assert_true (wv_packet_parse (buf, WV_FOLLOWUP_SIZE, &back, NULL));
+  g_assert_cmpint (back.kind, ==, WV_PACKET_FOLLOWUP);
+  g_assert_cmpuint (back.n_followups, ==, 1);
+  g_assert_cmpuint (back.followups[0].seq, ==, 9);
 }
 
 /* Every byte value in every header position: parsing never crashes and
@@ -690,7 +785,7 @@ test_packet_header_exhaustive (void)
             expect = v == 0x57;
             break;
           case 1:
-            expect = v >= 1 && v <= 3;  /* 32 bytes is a valid size for all three */
+            expect = v >= 1 && v <= 3;  /* 32 bytes is valid for these three, not for a follow-up */
             break;
           case 2:
             expect = v == 1;
@@ -1146,6 +1241,48 @@ test_forward_compatible (void)
     g_assert_cmpuint (m.stats.rx.delay_dev_ms.n, ==, 0);
     g_assert_cmpfloat (m.stats.rx.delay_dev_ms.min, ==, 0);
     parse_ok (text2, &m);
+    g_assert_cmpfloat (m.stats.rx.jitter_ms, ==, 0.40625);
+  }
+
+  /* wire_times is said only when true; absent, it is FALSE. */
+  {
+    WvMsg h;
+    g_autofree char *plain = NULL, *wire = NULL;
+
+    make_hello (&h);
+    plain = wv_msg_serialize (&h);
+    g_assert_null (strstr (plain, "wire_times"));
+    h.hello.wire_times = TRUE;
+    wire = wv_msg_serialize (&h);
+    g_assert_nonnull (strstr (wire, "\"wire_times\":true"));
+    parse_ok (wire, &m);
+    g_assert_true (m.hello.wire_times);
+    parse_ok (plain, &m);
+    g_assert_false (m.hello.wire_times);
+  }
+
+  /* A peer from before the wire times: no stack figures, no skew. */
+  {
+    g_autofree char *t1 = mutate (WV_MSG_STATS, "rx.stack_send_ms", NULL);
+    g_autofree char *t2 = mutate (WV_MSG_STATS, "skew_ppm", NULL);
+    g_autofree char *t3 = mutate (WV_MSG_STATS, "rx.wire_samples", NULL);
+
+    parse_ok (t1, &m);
+    g_assert_cmpuint (m.stats.rx.stack_send_ms.n, ==, 0);
+    parse_ok (t2, &m);
+    g_assert_true (isnan (m.stats.skew_ppm));
+    parse_ok (t3, &m);
+    g_assert_cmpuint (m.stats.rx.wire_samples, ==, 0);
+  }
+
+  /* A peer from before jitter_d_ms: its stats still parse, with the
+   * summary empty. */
+  {
+    g_autofree char *text = mutate (WV_MSG_STATS, "rx.jitter_d_ms", NULL);
+
+    parse_ok (text, &m);
+    g_assert_cmpuint (m.stats.rx.jitter_d_ms.n, ==, 0);
+    g_assert_cmpfloat (m.stats.rx.jitter_d_ms.mean, ==, 0);
     g_assert_cmpfloat (m.stats.rx.jitter_ms, ==, 0.40625);
   }
 
@@ -1950,7 +2087,7 @@ test_validate (void)
   {
     g_autofree char *text = wv_msg_serialize (&m);
 
-    g_assert_nonnull (strstr (text, "\"probes_sent\":9223372036854775807}"));
+    g_assert_nonnull (strstr (text, "\"probes_sent\":9223372036854775807,"));
   }
   make_stats (&m);
   m.stats.rx.rx_ttl = 1000;
@@ -2089,6 +2226,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
 
+  g_test_add_func ("/protocol/packet/followups", test_packet_followups);
   g_test_add_func ("/protocol/packet/layout", test_packet_layout);
   g_test_add_func ("/protocol/packet/write-bounds", test_packet_write_bounds);
   g_test_add_func ("/protocol/packet/parse-errors", test_packet_parse_errors);

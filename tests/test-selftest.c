@@ -7,7 +7,10 @@
  * family and JSON and CSV output, then checks that every record is there:
  * per-second statistics for every connection, direction and window, and a
  * summary for every connection and direction, with no loss and an RTT
- * between 0 and 5 ms.
+ * between 0 and 5 ms, timed wire to wire (our own stack reported apart),
+ * 200 kbit/s of bulk traffic measured as such up to the last second, and a
+ * path MTU on loopback (MTU 65536) given as "at least" the largest size
+ * tried.
  */
 #include "config.h"
 
@@ -62,7 +65,9 @@ test_self_test (void)
   g_autofree char *duration = g_strdup_printf ("%d", DURATION);
   g_autofree char *conns = g_strdup_printf ("%d", CONNS);
   const char *argv[] = { cli_path, "self-test", "--duration", duration, "--connections", conns,
-                         "--json", json, "--csv", csv, NULL };
+                         "--bulk", "200000", "--json", json, "--csv", csv, NULL };
+  guint path_mtus = 0;
+  double last_thr[4][2] = { { 0 } };
   gboolean ipv6 = wv_test_have_ipv6_loopback ();
   guint n_conns = ipv6 ? 2 * CONNS : CONNS;
   /* [conn][dir][window 1/10/60] per-second records seen */
@@ -109,6 +114,18 @@ test_self_test (void)
           g_assert_true (w == 1 || w == 10 || w == 60);
           stats[conn][d][w == 1 ? 0 : w == 10 ? 1 : 2]++;
           g_assert_cmpstr (json_object_get_string_member (o, "owd_mode"), ==, "synced");
+          /* Issue 10: the bulk rate does not drop to 0 at the end of the
+           * run (the windows after the streams stopped are taken over the
+           * part when they ran, or unknown): checked on the last one. */
+          if (w == 1)
+            last_thr[conn][d] = member_double (o, "throughput_bps");
+        }
+      else if (g_str_equal (type, "path_mtu"))
+        {
+          /* 1500 is the largest size tried and loopback carries 65536. */
+          path_mtus++;
+          g_assert_cmpint (json_object_get_int_member (o, "mtu"), ==, 1500);
+          g_assert_true (json_object_get_boolean_member (o, "at_least"));
         }
       else if (g_str_equal (type, "summary"))
         {
@@ -131,13 +148,31 @@ test_self_test (void)
           g_assert_cmpfloat (member_double (owd, "p50"), >, 0.0);
           g_assert_cmpfloat (member_double (owd, "p50"), <, member_double (rtt, "p50") + 1.0);
           g_assert_cmpint (json_object_get_int_member (o, "rx_ttl"), ==, 64);
+          /* Wire to wire, but for a few probes that the stack held back
+           * (left out, "untimed") or whose follow-up was lost; our own
+           * stack's share reported apart. */
+          g_assert_cmpint (json_object_get_int_member (o, "wire_samples"), >=,
+                           json_object_get_int_member (owd, "n") * 95 / 100);
+          g_assert_cmpint (json_object_get_int_member (o, "rtt_wire_samples"), >=,
+                           json_object_get_int_member (rtt, "n") * 95 / 100);
+          g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (o, "stack_send_ms"), "n"),
+                           >=, probes * 9 / 10);
+          g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (o, "stack_recv_ms"), "n"),
+                           >=, probes * 9 / 10);
+          /* 200 kbit/s of bulk each way (25 packets/s, light enough not to
+           * starve the probes on a loaded machine), averaged over the run. */
+          g_assert_cmpfloat (member_double (o, "throughput_bps"), >, 0.16e6);
+          g_assert_cmpfloat (member_double (o, "throughput_bps"), <, 0.24e6);
         }
     }
 
+  /* Both directions of every connection. */
+  g_assert_cmpuint (path_mtus, ==, 2 * n_conns);
   for (guint c = 0; c < n_conns; c++)
     for (int d = 0; d < 2; d++)
       {
         g_assert_cmpuint (summaries[c][d], ==, 1);
+        g_assert_true (isnan (last_thr[c][d]) || last_thr[c][d] > 0);
         /* One record per second and window; the first second may be missed. */
         for (int w = 0; w < 3; w++)
           g_assert_cmpuint (stats[c][d][w], >=, DURATION - 1);

@@ -181,17 +181,17 @@ test_rx_jitter (void)
   g_autoptr (WvRxStats) s = wv_rx_stats_new ();
   WvRxRecord r;
 
-  /* Transit 20, 24, 22, 30 ms. RFC 3550: J += (|D| - J) / 16
-   *   D = 4  -> J = 0.25
-   *   D = -2 -> J = 0.25 + (2 - 0.25) / 16 = 0.359375
-   *   D = 8  -> J = 0.359375 + (8 - 0.359375) / 16 = 0.8369140625 */
+  /* Transit 20, 24, 22, 30 ms: RFC 3550's D = 4, -2, 8. The jitter of a
+   * span is the mean |D| over it: 14 / 3. */
   add (s, 0, T0 + 0 * MS, 20 * MS);
   add (s, 1, T0 + 10 * MS, 24 * MS);
   add (s, 2, T0 + 20 * MS, 22 * MS);
   add (s, 3, T0 + 30 * MS, 30 * MS);
 
   wv_rx_stats_window (s, T0 + SEC, 10 * SEC, &r);
-  g_assert_cmpfloat_with_epsilon (r.jitter_ms, 0.8369140625, EPS);
+  g_assert_cmpfloat_with_epsilon (r.jitter_ms, 14.0 / 3.0, EPS);
+  /* |D| 4, 2, 8: p50 rank 2 = 4, p99 rank 3 = 8. */
+  assert_summary (&r.jitter_d_ms, 2, 4, 8, 8, 14.0 / 3.0, 3);
   /* OWD 20 24 22 30: p50 rank 2 of sorted = 22, p99 rank 4 = 30. */
   assert_summary (&r.owd_ms, 20, 22, 30, 30, 24, 4);
   /* IPDV 4, -2, 8: p50 rank 2 = 4, p99 rank 3 = 8. */
@@ -200,11 +200,22 @@ test_rx_jitter (void)
   assert_summary (&r.delay_dev_ms, 0, 0, 6, 6, 2, 4);
   g_assert_cmpfloat_with_epsilon (r.baseline_ms, 24.0, EPS);
 
-  /* The jitter is the value after the last probe of the window: a window
-   * ending at the third arrival reports 0.359375. */
+  /* A window ending at the third arrival: |D| 4 and 2. */
   wv_rx_stats_window (s, T0 + 20 * MS, SEC, &r);
   g_assert_cmpuint (r.probes, ==, 3);
-  g_assert_cmpfloat_with_epsilon (r.jitter_ms, 0.359375, EPS);
+  g_assert_cmpfloat_with_epsilon (r.jitter_ms, 3.0, EPS);
+  /* A window holding only the last arrival still has its D, taken against
+   * the arrival before it. */
+  wv_rx_stats_window (s, T0 + 30 * MS, 5 * MS, &r);
+  g_assert_cmpuint (r.probes, ==, 1);
+  g_assert_cmpfloat_with_epsilon (r.jitter_ms, 8.0, EPS);
+
+  /* The whole run: the same mean, exact; percentiles within 0.5 %. */
+  wv_rx_stats_total (s, &r);
+  g_assert_cmpfloat_with_epsilon (r.jitter_ms, 14.0 / 3.0, EPS);
+  g_assert_cmpuint (r.jitter_d_ms.n, ==, 3);
+  assert_rel_close (r.jitter_d_ms.p50, 4.0, WV_STATS_HIST_REL_ERROR);
+  assert_rel_close (r.jitter_d_ms.p99, 8.0, WV_STATS_HIST_REL_ERROR);
 }
 
 static void
@@ -225,9 +236,8 @@ test_rx_ipdv_gap (void)
   g_assert_cmpuint (r.expected, ==, 5);
   g_assert_cmpuint (r.probes, ==, 4);
   g_assert_cmpfloat_with_epsilon (r.loss_pct, 20.0, EPS);
-  /* Jitter follows arrival order, across the gap: D = 2, 8, -3.
-   * 0.125; 0.125 + 7.875/16 = 0.6171875; + (3 - 0.6171875)/16 = 0.76611328125 */
-  g_assert_cmpfloat_with_epsilon (r.jitter_ms, 0.76611328125, EPS);
+  /* Jitter follows arrival order, across the gap: D = 2, 8, -3. */
+  g_assert_cmpfloat_with_epsilon (r.jitter_ms, 13.0 / 3.0, EPS);
 }
 
 static void
@@ -654,8 +664,8 @@ test_rx_offset (void)
   /* IPDV and jitter use the raw transit, so the offset updates do not
    * appear as delay variation: IPDV 0 x 9, +10, 0. */
   assert_summary (&r.ipdv_ms, 0, 0, 10, 10, 10.0 / 11.0, 11);
-  /* J = 10/16 after the step, then 0.625 * 15/16. */
-  g_assert_cmpfloat_with_epsilon (r.jitter_ms, 0.5859375, EPS);
+  /* |D| likewise: 0 x 9, 10, 0. */
+  g_assert_cmpfloat_with_epsilon (r.jitter_ms, 10.0 / 11.0, EPS);
 }
 
 static void
@@ -707,7 +717,8 @@ test_rx_ttl_tos (void)
   /* Out of range values are unknown, not truncated. */
   wv_rx_stats_add_probe (s, 3, T0 + 4 * SEC - 10 * MS, T0 + 4 * SEC, 300, 256);
 
-  /* Most recent known value in the window. */
+  /* The most frequent known value in the window; a tie (one 64, one 63)
+   * goes to the newest. */
   wv_rx_stats_window (s, T0 + 4 * SEC, 10 * SEC, &r);
   g_assert_cmpint (r.rx_ttl, ==, 63);
   g_assert_cmpint (r.rx_tos, ==, 0xb8);
@@ -729,6 +740,127 @@ test_rx_ttl_tos (void)
   wv_rx_stats_total (s, &r);
   g_assert_cmpint (r.rx_ttl, ==, 63);
   g_assert_cmpint (r.rx_tos, ==, 0xb8);
+
+  /* Two more probes with the first values: the span's figure is what most
+   * probes arrived with, not what the newest one did. */
+  wv_rx_stats_add_probe (s, 4, T0 + 5 * SEC - 10 * MS, T0 + 5 * SEC, 64, 0);
+  wv_rx_stats_add_probe (s, 5, T0 + 6 * SEC - 10 * MS, T0 + 6 * SEC, 64, 0);
+  wv_rx_stats_add_probe (s, 6, T0 + 7 * SEC - 10 * MS, T0 + 7 * SEC, 62, 0x20);
+  wv_rx_stats_window (s, T0 + 7 * SEC, 10 * SEC, &r);
+  g_assert_cmpint (r.rx_ttl, ==, 64);
+  g_assert_cmpint (r.rx_tos, ==, 0);
+  wv_rx_stats_total (s, &r);
+  g_assert_cmpint (r.rx_ttl, ==, 64);
+  g_assert_cmpint (r.rx_tos, ==, 0);
+}
+
+/* Wire timing: the stack delays are summarised apart, wire samples
+ * counted; an untimed probe counts for loss and order but gives no delay,
+ * and RFC 3550's D skips it like a lost probe. */
+static void
+test_rx_timing (void)
+{
+  g_autoptr (WvRxStats) s = wv_rx_stats_new ();
+  WvProbeTiming wire = { TRUE, 250 * US, 500 * US, FALSE };
+  WvProbeTiming untimed = { FALSE, -1, 125 * US, TRUE };
+  WvRxRecord r;
+
+  wv_rx_stats_add_probe_timed (s, 0, T0 - 20 * MS, T0, -1, -1, &wire);
+  wv_rx_stats_add_probe_timed (s, 1, T0 - 10 * MS, T0 + 10 * MS + 50 * MS, -1, -1, &untimed);
+  wv_rx_stats_add_probe_timed (s, 2, T0, T0 + 24 * MS, -1, -1, &wire);
+  wv_rx_stats_add_probe (s, 3, T0 + 10 * MS, T0 + 30 * MS, -1, -1);
+
+  wv_rx_stats_window (s, T0 + SEC, 10 * SEC, &r);
+  g_assert_cmpuint (r.probes, ==, 4);
+  g_assert_cmpfloat_with_epsilon (r.loss_pct, 0, EPS);
+  g_assert_cmpuint (r.untimed, ==, 1);
+  g_assert_cmpuint (r.wire_samples, ==, 2);
+  /* Delays 20, 24, 20: the untimed probe's 60 ms is not among them. */
+  assert_summary (&r.owd_ms, 20, 20, 24, 24, 64.0 / 3.0, 3);
+  /* D across the untimed probe: 24 - 20, then 20 - 24. */
+  assert_summary (&r.jitter_d_ms, 4, 4, 4, 4, 4, 2);
+  assert_summary (&r.stack_send_ms, 0.25, 0.25, 0.25, 0.25, 0.25, 2);
+  assert_summary (&r.stack_recv_ms, 0.125, 0.5, 0.5, 0.5, 0.375, 3);
+
+  wv_rx_stats_total (s, &r);
+  g_assert_cmpuint (r.untimed, ==, 1);
+  g_assert_cmpuint (r.wire_samples, ==, 2);
+  g_assert_cmpuint (r.owd_ms.n, ==, 3);
+}
+
+typedef struct
+{
+  guint32 seq;
+  gint64 send_ns, recv_ns;
+} ArrivalFixture;
+
+static int
+cmp_arrival (const void *a, const void *b)
+{
+  const ArrivalFixture *x = a, *y = b;
+
+  return (x->recv_ns > y->recv_ns) - (x->recv_ns < y->recv_ns);
+}
+
+/* Issue 15: the summary's jitter described the last ~16 probes (RFC 3550's
+ * running J after the last one). A run whose last 20 probes are atypical
+ * must still report the mean |D| of the whole run. */
+static void
+test_rx_jitter_atypical_tail (void)
+{
+  g_autoptr (WvRxStats) s = wv_rx_stats_new ();
+  g_autoptr (GRand) rand = g_rand_new_with_seed (15);
+  const guint n = 3000, tail = 20;
+  g_autofree ArrivalFixture *a = g_new (ArrivalFixture, n);
+  double sum = 0, j = 0, window_sum = 0;
+  guint window_n = 0;
+  gint64 window_start;
+  WvRxRecord r;
+
+  /* 100 probes/s, 20 ms +- 3 ms uniform; the last 20 +- 15 ms. */
+  for (guint i = 0; i < n; i++)
+    {
+      double jit = i < n - tail ? 3.0 : 15.0;
+
+      a[i].seq = i;
+      a[i].send_ns = T0 + i * 10 * MS;
+      a[i].recv_ns = a[i].send_ns + 20 * MS + (gint64) (g_rand_double_range (rand, -jit, jit) * MS);
+    }
+  qsort (a, n, sizeof *a, cmp_arrival);
+  window_start = a[n - 1].recv_ns - 10 * SEC;
+  for (guint i = 0; i < n; i++)
+    {
+      wv_rx_stats_add_probe (s, a[i].seq, a[i].send_ns, a[i].recv_ns, -1, -1);
+      if (i > 0)
+        {
+          double d = fabs ((double) ((a[i].recv_ns - a[i].send_ns) -
+                                     (a[i - 1].recv_ns - a[i - 1].send_ns))) / 1e6;
+
+          sum += d;
+          j += (d - j) / 16.0;
+          if (a[i].recv_ns > window_start)
+            {
+              window_sum += d;
+              window_n++;
+            }
+        }
+    }
+
+  /* The tail really is atypical: RFC 3550's J after the last probe is far
+   * from the run's mean (about 8 ms against 2). */
+  g_assert_cmpfloat (fabs (j - sum / (n - 1)), >, 0.5 * (sum / (n - 1)));
+
+  wv_rx_stats_total (s, &r);
+  g_assert_cmpuint (r.jitter_d_ms.n, ==, n - 1);
+  assert_rel_close (r.jitter_ms, sum / (n - 1), 0.01);
+  /* The mean is exact (only the percentiles come from the histogram). */
+  assert_rel_close (r.jitter_ms, sum / (n - 1), 1e-9);
+  g_assert_cmpfloat (r.jitter_d_ms.mean, ==, r.jitter_ms);
+
+  /* A 10 s window likewise: the mean over its own arrivals. */
+  wv_rx_stats_window (s, a[n - 1].recv_ns, 10 * SEC, &r);
+  g_assert_cmpuint (r.jitter_d_ms.n, ==, window_n);
+  assert_rel_close (r.jitter_ms, window_sum / window_n, 1e-9);
 }
 
 static void
@@ -1074,6 +1206,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/stats/summary/patterns", test_summary_patterns);
   g_test_add_func ("/stats/rx/loss-gaps", test_rx_loss_gaps);
   g_test_add_func ("/stats/rx/jitter", test_rx_jitter);
+  g_test_add_func ("/stats/rx/jitter-atypical-tail", test_rx_jitter_atypical_tail);
+  g_test_add_func ("/stats/rx/timing", test_rx_timing);
   g_test_add_func ("/stats/rx/ipdv-gap", test_rx_ipdv_gap);
   g_test_add_func ("/stats/rx/reorder", test_rx_reorder);
   g_test_add_func ("/stats/rx/duplicates", test_rx_duplicates);

@@ -26,7 +26,8 @@ die() { printf '\033[1;31m[bootstrap] error:\033[0m %s\n' "$*" >&2; exit 1; }
 
 # Build tools, the libraries we link, and what the tests use (reference
 # tools, network lab, GUI under Xvfb, fuzzers, desktop file validators,
-# valgrind for the callgrind benchmark, the Debian package's build and
+# valgrind for the callgrind benchmark, irtt as the reference for delay and
+# jitter in the lab tests and benchmarks, the Debian package's build and
 # checks: debhelper, lintian, systemd for its unit directory and
 # systemd-analyze). The system's own libnice, libnice GStreamer plugin and
 # gst-plugins-bad libraries are installed on purpose: the tests show that
@@ -37,7 +38,7 @@ packages=(
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   libssl-dev libsrtp2-dev libgnutls28-dev
   libsoup-3.0-dev libjson-glib-dev libgtk-4-dev
-  libcap2-bin iproute2 nftables iputils-ping iputils-tracepath mtr-tiny
+  libcap2-bin iproute2 nftables iputils-ping iputils-tracepath mtr-tiny irtt
   xvfb xauth dbus libglib2.0-bin procps desktop-file-utils appstream gettext
   clang libclang-rt-14-dev valgrind
   debhelper lintian systemd

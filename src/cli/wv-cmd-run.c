@@ -350,6 +350,37 @@ run_incomplete (Run *run)
   return FALSE;
 }
 
+static const char *
+timing_label (guint wire, guint n)
+{
+  if (n == 0)
+    return "-";
+  return wire >= n ? "wire" : wire == 0 ? "app" : "mixed";
+}
+
+/* Our own software's share, which the path's figures above leave out:
+ * sender's application to the wire, wire to the receiver's application. */
+static void
+print_stack (Run *run)
+{
+  fprintf (run->human, "\nour own stack, not the path (ms p50/p99):\n%-4s %-4s %-4s %-6s %17s %17s %7s %7s %9s\n",
+           "conn", "ip", "dir", "dscp", "sender app->wire", "wire->receiver", "timing", "rtt", "skew ppm");
+  for (guint i = 0; i < run->summaries->len; i++)
+    {
+      const WvRecord *r = &g_array_index (run->summaries, WvRecord, i);
+      const WvStatsRecord *s = &r->stats;
+      g_autofree char *send = fmt_ms (&s->rx.stack_send_ms);
+      g_autofree char *recv = fmt_ms (&s->rx.stack_recv_ms);
+      g_autofree char *skew = fmt_num (s->skew_ppm, "%.2f");
+      const char *dscp = s->dscp >= 0 ? wv_dscp_name (s->dscp) : "-";
+
+      fprintf (run->human, "%-4u v%-3d %-4s %-6s %17s %17s %7s %7s %9s\n",
+               r->conn, r->family, wv_direction_to_string (r->dir), dscp ? dscp : "?",
+               send, recv, timing_label (s->rx.wire_samples, s->rx.owd_ms.n),
+               timing_label (s->rtt_wire_samples, s->rtt_ms.n), skew);
+    }
+}
+
 static void
 print_summary (Run *run)
 {
@@ -359,9 +390,10 @@ print_summary (Run *run)
     return;
   g_array_sort (run->summaries, cmp_record);
   clear_line (run);
-  fprintf (run->human, "\n%-4s %-4s %-4s %-6s %8s %7s %7s %17s %17s %9s %12s %4s %5s %-9s %s\n",
+  /* jitter: the mean |D| over the run and the 99th percentile of |D|. */
+  fprintf (run->human, "\n%-4s %-4s %-4s %-6s %8s %7s %7s %17s %17s %17s %12s %4s %5s %-9s %s\n",
            "conn", "ip", "dir", "dscp", "probes", "loss%", "reord%", "rtt p50/p99 ms",
-           "owd p50/p99 ms", "jitter", "bit/s", "ttl", "tos", "owd", "note");
+           "owd p50/p99 ms", "jitter mean/p99", "bit/s", "ttl", "tos", "owd", "note");
   for (guint i = 0; i < run->summaries->len; i++)
     {
       const WvRecord *r = &g_array_index (run->summaries, WvRecord, i);
@@ -370,7 +402,9 @@ print_summary (Run *run)
       g_autofree char *owd = fmt_ms (&s->rx.owd_ms);
       g_autofree char *loss = fmt_num (s->rx.loss_pct, "%.2f");
       g_autofree char *reord = fmt_num (s->rx.reorder_pct, "%.2f");
-      g_autofree char *jit = fmt_num (s->rx.jitter_ms, "%.3f");
+      g_autofree char *jit = s->rx.jitter_d_ms.n > 0
+                             ? g_strdup_printf ("%.3f/%.3f", s->rx.jitter_ms, s->rx.jitter_d_ms.p99)
+                             : fmt_num (s->rx.jitter_ms, "%.3f");
       g_autofree char *thr = fmt_num (s->rx.throughput_bps, "%.0f");
       g_autofree char *ttl = s->rx.rx_ttl >= 0 ? g_strdup_printf ("%d", s->rx.rx_ttl) : g_strdup ("-");
       g_autofree char *tos = s->rx.rx_tos >= 0 ? g_strdup_printf ("0x%02x%s", s->rx.rx_tos,
@@ -382,13 +416,14 @@ print_summary (Run *run)
       g_autofree char *note = summary_note (s);
 
       any_remarked |= s->remarked;
-      fprintf (run->human, "%-4u v%-3d %-4s %-6s %8s %7s %7s %17s %17s %9s %12s %4s %5s %-9s %s\n",
+      fprintf (run->human, "%-4u v%-3d %-4s %-6s %8s %7s %7s %17s %17s %17s %12s %4s %5s %-9s %s\n",
                r->conn, r->family, wv_direction_to_string (r->dir), dscp ? dscp : "?",
                probes, loss, reord, rtt, owd, jit, thr, ttl, tos,
                s->owd_mode == WV_OWD_SYNCED ? "synced" : "estimated", note);
     }
   if (any_remarked)
     fprintf (run->human, "(! after tos: the DSCP was re-marked on the way)\n");
+  print_stack (run);
   fflush (run->human);
 }
 
@@ -440,7 +475,8 @@ print_path (Run *run)
             }
         }
       if (path_mtu)
-        fprintf (run->human, "  path MTU %u%s\n", path_mtu,
+        fprintf (run->human, "  path MTU %s%u%s\n",
+                 wv_trace_table_get_path_mtu_at_least (table, p) ? "at least " : "", path_mtu,
                  confirmed ? " (confirmed by the peer)" : " (not confirmed)");
     }
   fflush (run->human);

@@ -6,9 +6,20 @@
 
 #define G_LOG_DOMAIN "wv-clock-offset"
 
+#include <math.h>
+#include <stdlib.h>
+
 #include <glib.h>
 
 #include "wv-clock-offset.h"
+
+/* One bin of the skew fit: its sample of smallest delta. */
+typedef struct
+{
+  gint64 t;       /* local time of the sample, (t1 + t4) / 2 */
+  gint64 theta;
+  gint64 delta;
+} EnvelopePoint;
 
 typedef struct
 {
@@ -26,6 +37,10 @@ struct _WvClockOffset
   gboolean have_newest;
   gint64 newest_t4;
   guint64 rejected;
+  /* Skew: one envelope point per bin of bin_ns from bin_origin. */
+  GArray *bins;           /* EnvelopePoint, by bin */
+  gint64 bin_origin;
+  gint64 bin_ns;
 };
 
 WvClockOffset *
@@ -36,6 +51,8 @@ wv_clock_offset_new (gint64 window_ns)
   g_mutex_init (&c->lock);
   c->window_ns = window_ns > 0 ? window_ns : WV_CLOCK_OFFSET_DEFAULT_WINDOW_NS;
   c->samples = g_array_new (FALSE, FALSE, sizeof (OffsetSample));
+  c->bins = g_array_new (FALSE, TRUE, sizeof (EnvelopePoint));
+  c->bin_ns = WV_CLOCK_OFFSET_SKEW_BIN_NS;
   return c;
 }
 
@@ -46,6 +63,7 @@ wv_clock_offset_free (WvClockOffset *c)
     return;
   g_mutex_clear (&c->lock);
   g_array_unref (c->samples);
+  g_array_unref (c->bins);
   g_free (c);
 }
 
@@ -67,6 +85,107 @@ prune (WvClockOffset *c)
         g_array_index (c->samples, OffsetSample, kept++) = *s;
     }
   g_array_set_size (c->samples, kept);
+}
+
+/* Halves the number of bins: each pair keeps its better point. */
+static void
+envelope_merge (WvClockOffset *c)
+{
+  guint n = c->bins->len, kept = 0;
+
+  for (guint i = 0; i < n; i += 2)
+    {
+      EnvelopePoint a = g_array_index (c->bins, EnvelopePoint, i);
+
+      if (i + 1 < n)
+        {
+          const EnvelopePoint *b = &g_array_index (c->bins, EnvelopePoint, i + 1);
+
+          if (a.delta == 0 || (b->delta != 0 && b->delta < a.delta))
+            a = *b;
+        }
+      g_array_index (c->bins, EnvelopePoint, kept++) = a;
+    }
+  g_array_set_size (c->bins, kept);
+  c->bin_ns *= 2;
+}
+
+static void
+envelope_add (WvClockOffset *c, gint64 t, gint64 theta, gint64 delta)
+{
+  gint64 index;
+  EnvelopePoint *p;
+
+  /* delta is stored + 1 so that 0 marks an empty bin. */
+  if (c->bins->len == 0)
+    c->bin_origin = t;
+  if (t < c->bin_origin)
+    return;
+  index = (t - c->bin_origin) / c->bin_ns;
+  while (index >= WV_CLOCK_OFFSET_SKEW_MAX_BINS)
+    {
+      envelope_merge (c);
+      index = (t - c->bin_origin) / c->bin_ns;
+    }
+  if ((guint) index >= c->bins->len)
+    g_array_set_size (c->bins, (guint) index + 1);
+  p = &g_array_index (c->bins, EnvelopePoint, index);
+  if (p->delta == 0 || delta + 1 < p->delta)
+    *p = (EnvelopePoint) { t, theta, delta + 1 };
+}
+
+static int
+compare_double (const void *a, const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
+static double
+median (double *v, guint n)
+{
+  qsort (v, n, sizeof *v, compare_double);
+  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* Theil-Sen over the bins' points, pairs half the points apart. FALSE until
+ * the points span WV_CLOCK_OFFSET_SKEW_MIN_SPAN_NS. */
+static gboolean
+envelope_fit (WvClockOffset *c, gint64 *ref, gint64 *offset, double *skew)
+{
+  g_autofree EnvelopePoint *pts = g_new (EnvelopePoint, c->bins->len);
+  g_autofree double *v = NULL;
+  guint n = 0, half, m = 0;
+  double slope;
+
+  for (guint i = 0; i < c->bins->len; i++)
+    if (g_array_index (c->bins, EnvelopePoint, i).delta != 0)
+      pts[n++] = g_array_index (c->bins, EnvelopePoint, i);
+  if (n < 4 || pts[n - 1].t - pts[0].t < WV_CLOCK_OFFSET_SKEW_MIN_SPAN_NS)
+    return FALSE;
+
+  half = n / 2;
+  v = g_new (double, n);
+  for (guint i = 0; i + half < n; i++)
+    {
+      double dt = (double) (pts[i + half].t - pts[i].t);
+
+      if (dt > 0)
+        v[m++] = (double) (pts[i + half].theta - pts[i].theta) / dt;
+    }
+  if (m == 0)
+    return FALSE;
+  slope = median (v, m);
+
+  /* The intercept at the newest point, so the extrapolation to "now" is
+   * short: the median of the points' residuals there. */
+  *ref = pts[n - 1].t;
+  for (guint i = 0; i < n; i++)
+    v[i] = (double) pts[i].theta + slope * (double) (*ref - pts[i].t);
+  *offset = (gint64) llround (median (v, n));
+  *skew = slope;
+  return TRUE;
 }
 
 void
@@ -111,6 +230,8 @@ wv_clock_offset_add (WvClockOffset *c, gint64 t1, gint64 t2, gint64 t3, gint64 t
           /* t4 is read from the local clock when the echo arrives, so it
            * only goes back that far if the clock was set back. */
           g_array_set_size (c->samples, 0);
+          g_array_set_size (c->bins, 0);
+          c->bin_ns = WV_CLOCK_OFFSET_SKEW_BIN_NS;
           c->newest_t4 = t4;
         }
       else if (t4 > c->newest_t4)
@@ -119,6 +240,8 @@ wv_clock_offset_add (WvClockOffset *c, gint64 t1, gint64 t2, gint64 t3, gint64 t
           prune (c);
         }
     }
+
+  envelope_add (c, t1 + (t4 - t1) / 2, theta, delta);
 
   for (guint i = 0; i < c->samples->len; i++)
     {
@@ -187,6 +310,47 @@ wv_clock_offset_get (WvClockOffset *c, gint64 *offset_ns, gint64 *error_ns)
 
   g_mutex_unlock (&c->lock);
   return best != NULL;
+}
+
+gboolean
+wv_clock_offset_get_model (WvClockOffset *c, gint64 *ref_ns, gint64 *offset_ns, double *skew,
+                           gint64 *error_ns)
+{
+  gint64 ref = 0, off = 0, err = 0;
+  double k = 0;
+  gboolean ok;
+
+  g_return_val_if_fail (c != NULL, FALSE);
+
+  ok = wv_clock_offset_get (c, &off, &err);
+  g_mutex_lock (&c->lock);
+  if (ok && envelope_fit (c, &ref, &off, &k))
+    ;
+  else if (ok)
+    ref = c->newest_t4;
+  g_mutex_unlock (&c->lock);
+
+  if (ref_ns) *ref_ns = ref;
+  if (offset_ns) *offset_ns = off;
+  if (skew) *skew = k;
+  if (error_ns) *error_ns = err;
+  return ok;
+}
+
+gboolean
+wv_clock_offset_get_skew (WvClockOffset *c, double *ppm)
+{
+  gint64 ref, off;
+  double k = 0;
+  gboolean ok;
+
+  g_return_val_if_fail (c != NULL, FALSE);
+  g_mutex_lock (&c->lock);
+  ok = envelope_fit (c, &ref, &off, &k);
+  g_mutex_unlock (&c->lock);
+  if (ppm)
+    *ppm = ok ? k * 1e6 : NAN;
+  return ok;
 }
 
 guint

@@ -55,6 +55,30 @@ void           wv_clock_offset_add  (WvClockOffset *c, gint64 t1, gint64 t2, gin
  * Either pointer may be NULL. */
 gboolean       wv_clock_offset_get  (WvClockOffset *c, gint64 *offset_ns, gint64 *error_ns);
 
+/* Clock skew (drift): the two clocks' rate difference, fitted over the whole
+ * run to the minimum-delay envelope of the samples. The run is cut into bins
+ * (WV_CLOCK_OFFSET_SKEW_BIN_NS, doubled when there are too many) and each
+ * bin keeps its sample of smallest delta, which sits on the envelope: a
+ * sample that met no queue either way. The slope is the Theil-Sen estimator
+ * (the median of pairwise slopes; Sen 1968) over pairs half the run apart,
+ * which ignores bins whose best sample still queued, and the intercept the
+ * median of the residuals. This is the approach of Paxson, "On Calibrating
+ * Measurements of Packet Transit Times" (SIGMETRICS 1998) and of Moon,
+ * Skelly and Towsley, "Estimation and Removal of Clock Skew from Network
+ * Delay Measurements" (INFOCOM 1999), applied to NTP-style two-way samples.
+ *
+ * The model is theta(t) = offset_ns + skew * (t - ref_ns), t on the local
+ * clock, skew dimensionless (peer seconds per local second, minus 1). Until
+ * the bins span WV_CLOCK_OFFSET_SKEW_MIN_SPAN_NS, skew is 0 and the model is
+ * the windowed estimate of wv_clock_offset_get(). FALSE without samples. */
+#define WV_CLOCK_OFFSET_SKEW_BIN_NS      (2 * G_GINT64_CONSTANT (1000000000))
+#define WV_CLOCK_OFFSET_SKEW_MIN_SPAN_NS (20 * G_GINT64_CONSTANT (1000000000))
+#define WV_CLOCK_OFFSET_SKEW_MAX_BINS    512
+gboolean       wv_clock_offset_get_model (WvClockOffset *c, gint64 *ref_ns, gint64 *offset_ns,
+                                          double *skew, gint64 *error_ns);
+/* TRUE once the skew is estimated (see above); ppm = skew * 1e6. */
+gboolean       wv_clock_offset_get_skew  (WvClockOffset *c, double *ppm);
+
 guint          wv_clock_offset_get_n_samples  (WvClockOffset *c);
 guint64        wv_clock_offset_get_n_rejected (WvClockOffset *c);
 

@@ -27,6 +27,7 @@
 #include "wv-log-limit.h"
 #include "wv-scheduler.h"
 #include "wv-stats.h"
+#include "wv-wire-time.h"
 
 #define N_WINDOWS 3
 static const guint windows_s[N_WINDOWS] = { 1, 10, 60 };
@@ -63,6 +64,11 @@ typedef struct {
   guint64 late_n;
   gboolean done;
   gint paused;              /* atomic: count ticks as skipped, send nothing */
+  /* Wire times (docs/statistics.md): the reported send times of this
+   * stream's probes (owned by its WvClass; NULL for bulk), and whether the
+   * peer reads a follow-up packet after the last probe. */
+  WvWireTx *wire;
+  gboolean followup_at_end;
 } WvTxStream;
 
 typedef struct {
@@ -80,6 +86,12 @@ typedef struct {
   guint64 peer_1s_expected;
   gboolean peer_1s_seen;
   WvMsgStats own_final;
+  /* Wire times: what the stack reported for our probes and echoes, and the
+   * received probes and echoes waiting for their follow-ups. */
+  WvWireTx *probe_wire;
+  WvWireTx *echo_wire;
+  WvTwoStep *rx_pending;
+  WvTwoStep *rtt_pending;
 } WvClass;
 
 /* How often the streams are watched for outages and the peer for silence. */
@@ -108,6 +120,7 @@ struct _WvConnection
   gboolean hello_received;
   WvClockInfo local_clock;
   WvClockInfo peer_clock;
+  gboolean peer_wire_times;   /* the peer's hello said wire_times */
   WvOwdMode owd_mode;
   double clock_error_ms;
 
@@ -141,6 +154,13 @@ struct _WvConnection
   double testprobe_tokens;
   gint64 testprobe_refill_ns;
   guint path_requests;
+  /* Our acks waiting for their send report, to send their wire time
+   * (ACK_WIRE) to a peer that said wire_times. */
+  guint32 ack_counter;
+  struct { guint32 n; guint64 probe_id; } ack_wire[64];
+  /* Guards the classes' WvWireTx pointers for wire_note_report(), which
+   * runs in the stack's streaming threads. */
+  GMutex wire_lock;
 
   guint stats_source;
   guint drain_source;
@@ -407,6 +427,23 @@ tx_stream_free (gpointer data)
   g_free (tx);
 }
 
+/* After a stream's last probe: its follow-ups, which no later probe will
+ * carry (only to a peer that reads follow-up packets). */
+static void
+tx_stream_send_final_followup (WvTxStream *tx)
+{
+  guint8 buf[WV_FOLLOWUP_SIZE];
+  WvPacket packet = { .kind = WV_PACKET_FOLLOWUP };
+  g_autoptr(GBytes) bytes = NULL;
+
+  packet.class_index = tx->class_index;
+  wv_wire_tx_fill (tx->wire, &packet);
+  if (packet.n_followups == 0 || wv_packet_write (&packet, buf, sizeof buf) == 0)
+    return;
+  bytes = g_bytes_new (buf, sizeof buf);
+  wv_peer_send (tx->peer, tx->channel, bytes, NULL, NULL);
+}
+
 static gboolean
 tx_stream_tick (gpointer data, guint64 tick, gint64 late_ns)
 {
@@ -423,8 +460,12 @@ tx_stream_tick (gpointer data, guint64 tick, gint64 late_ns)
   tx->late_n++;
   if (tx->done || (tx->end_mono_ns > 0 && wv_monotonic_ns () >= tx->end_mono_ns))
     {
+      gboolean first = !tx->done;
+
       tx->done = TRUE;
       g_mutex_unlock (&tx->lock);
+      if (first && tx->followup_at_end && tx->wire)
+        tx_stream_send_final_followup (tx);
       return TRUE;   /* the owner removes the task */
     }
   if (g_atomic_int_get (&tx->paused))
@@ -451,6 +492,13 @@ tx_stream_tick (gpointer data, guint64 tick, gint64 late_ns)
       return TRUE;
     }
 
+  /* The wire send times of earlier probes ride in this one's padding, and
+   * the probe id asks the stack for this one's. */
+  if (tx->wire)
+    {
+      wv_wire_tx_fill (tx->wire, &packet);
+      opts.probe_id = wv_wire_probe_id (FALSE, tx->class_index, packet.seq);
+    }
   packet.t1 = wv_now_ns ();
   if (wv_packet_write (&packet, buf, tx->size) == 0)
     return TRUE;
@@ -559,6 +607,8 @@ start_tx (WvConnection *self)
 
       k->tx = tx_stream_new (self->peer, WV_CHANNEL_PROBE, WV_PACKET_PROBE, c, k->dscp,
                              self->params.probe_size, end);
+      k->tx->wire = k->probe_wire;
+      k->tx->followup_at_end = self->peer_wire_times;
       /* Classes share the grid, offset a little so they do not leave in one burst. */
       k->task = wv_scheduler_add (sched, period, start + c * (period / (self->n_classes + 1)),
                                   tx_stream_tick, k->tx, tx_stream_free);
@@ -572,6 +622,213 @@ start_tx (WvConnection *self)
       self->bulk_task = wv_scheduler_add (sched, MAX (bulk_period, 10000), start,
                                           tx_stream_tick, self->bulk_tx, tx_stream_free);
     }
+}
+
+/* --- wire times ------------------------------------------------------------ */
+/*
+ * Every time that enters the path's figures is the datagram's own time at a
+ * socket: the send time the patched stack reports for it (just before
+ * sendmsg()) and the kernel's receive time. The time from the application's
+ * send call to the wire and from the wire to the application is our own
+ * stack's, reported apart (stack_send_ms, stack_recv_ms). Send times come a
+ * packet later as follow-ups (wv-wire-time.h); a sample without one falls
+ * back to the application's times and is counted as such.
+ */
+
+/* A released probe sample: t[0] the sender's application send time, t[1] the
+ * kernel receive time (0 unknown), t[2] our application's receive time. */
+static void
+wire_rx_complete (WvConnection *self, WvClass *k, const WvTwoStepSample *s)
+{
+  WvProbeTiming timing = { FALSE, -1, -1, FALSE };
+  gint64 recv = s->t[1] > 0 ? s->t[1] : s->t[2];
+  gint64 send = s->t[0];
+
+  if (s->wire_ns > 0)
+    {
+      timing.stack_send_ns = s->wire_ns - s->t[0];
+      send = s->wire_ns;
+    }
+  if (s->t[1] > 0)
+    timing.stack_recv_ns = s->t[2] - s->t[1];
+  timing.wire = s->wire_ns > 0 && s->t[1] > 0;
+  /* A peer that sends wire times had none for this probe: the stack held
+   * it back (SCTP congestion control) or bundled it, and its application
+   * time would count that queue as path delay. Count it, take no delay. */
+  timing.untimed = self->peer_wire_times && s->wire_ns <= 0;
+  wv_rx_stats_add_probe_timed (k->rx, s->seq, send, recv, s->ttl, s->tos, &timing);
+}
+
+/* A released echo sample: t[0..3] are t1 (our application send time), t2
+ * (the peer's kernel receive time), t3 (the peer's application echo time)
+ * and t4 (our receive time, kernel if known); wire_ns is the echo's wire send
+ * time at the peer. With our probe's own wire send time the round trip is
+ * wire to wire, and the peer's turnaround is measured wire to wire too. */
+static void
+wire_rtt_complete (WvConnection *self, WvClass *k, const WvTwoStepSample *s, gboolean t4_kernel)
+{
+  gint64 t1w = wv_wire_tx_lookup (k->probe_wire, s->seq);
+  gboolean wire = t1w > 0 && s->wire_ns > 0 && t4_kernel;
+  gint64 t1 = wire ? t1w : s->t[0];
+  gint64 t3 = wire ? s->wire_ns : s->t[2];
+  gint64 rtt = (s->t[3] - t1) - (t3 - s->t[1]);
+
+  if (rtt < 0 || t3 < s->t[1])
+    {
+      self->counters.malformed++;
+      return;
+    }
+  /* As for probes: with a peer that sends wire times, a round trip without
+   * them (our probe or its echo held back in a stack) is left out. */
+  if (self->peer_wire_times && !wire)
+    {
+      self->counters.rtt_untimed++;
+      return;
+    }
+  wv_rtt_stats_add_timed (k->rtt, s->t[3], rtt, wire);
+  wv_clock_offset_add (self->offset, t1, s->t[1], t3, s->t[3]);
+}
+
+static void
+wire_rx_release (WvConnection *self, WvClass *k, GArray *done)
+{
+  for (guint i = 0; i < done->len; i++)
+    wire_rx_complete (self, k, &g_array_index (done, WvTwoStepSample, i));
+  g_array_set_size (done, 0);
+}
+
+static void
+wire_rtt_release (WvConnection *self, WvClass *k, GArray *done)
+{
+  for (guint i = 0; i < done->len; i++)
+    {
+      const WvTwoStepSample *s = &g_array_index (done, WvTwoStepSample, i);
+
+      /* ttl carries whether t4 was the kernel's time. */
+      wire_rtt_complete (self, k, s, s->ttl > 0);
+    }
+  g_array_set_size (done, 0);
+}
+
+static void
+wire_apply_followups (WvTwoStep *q, const WvPacket *p, GArray *done)
+{
+  for (guint i = 0; i < p->n_followups; i++)
+    wv_two_step_followup (q, p->followups[i].seq, p->followups[i].wire_ns, done);
+}
+
+static void
+wire_class_init (WvConnection *self, WvClass *k)
+{
+  if (k->probe_wire == NULL)
+    {
+      g_mutex_lock (&self->wire_lock);
+      k->probe_wire = wv_wire_tx_new ();
+      k->echo_wire = wv_wire_tx_new ();
+      g_mutex_unlock (&self->wire_lock);
+      k->rx_pending = wv_two_step_new (self->peer_wire_times);
+      k->rtt_pending = wv_two_step_new (self->peer_wire_times);
+    }
+}
+
+/* A send report, in the streaming thread that made it: our probes' and
+ * echoes' wire times go straight to the stream's book, so the next packet
+ * carries them even when the main loop is busy (then reports reach the
+ * owner's context late, in bursts). */
+static gboolean
+wire_note_report (const WvSendReport *r, gpointer data)
+{
+  WvConnection *self = data;
+  gboolean echo;
+  guint c;
+  guint32 seq;
+
+  /* Not ours (the path prober's), or a test probe ack's: the main loop. */
+  if (!wv_wire_probe_id_parse (r->probe_id, &echo, &c, &seq) || c >= WV_MAX_CLASSES)
+    return FALSE;
+  if (r->sent && r->send_time_ns > 0)
+    {
+      g_mutex_lock (&self->wire_lock);
+      if (self->classes[c].probe_wire)
+        wv_wire_tx_note (echo ? self->classes[c].echo_wire : self->classes[c].probe_wire,
+                         seq, r->send_time_ns);
+      g_mutex_unlock (&self->wire_lock);
+    }
+  return TRUE;
+}
+
+static void
+wire_class_clear (WvClass *k)
+{
+  g_clear_pointer (&k->probe_wire, wv_wire_tx_free);
+  g_clear_pointer (&k->echo_wire, wv_wire_tx_free);
+  g_clear_pointer (&k->rx_pending, wv_two_step_free);
+  g_clear_pointer (&k->rtt_pending, wv_two_step_free);
+}
+
+/* Where a window of statistics fed through @q ends at @now. */
+static gint64
+wire_window_end (WvTwoStep *q, gint64 now)
+{
+  gint64 oldest = q ? wv_two_step_get_oldest_arrival (q) : 0;
+
+  return oldest > 0 && oldest <= now ? oldest - 1 : now;
+}
+
+/* The end of the streams: what still waits for a follow-up goes in with
+ * the times it has. */
+static void
+wire_flush (WvConnection *self)
+{
+  g_autoptr(GArray) done = g_array_new (FALSE, FALSE, sizeof (WvTwoStepSample));
+
+  for (guint c = 0; c < self->n_classes; c++)
+    {
+      WvClass *k = &self->classes[c];
+
+      if (k->rx_pending == NULL)
+        continue;
+      wv_two_step_flush (k->rx_pending, done);
+      wire_rx_release (self, k, done);
+      wv_two_step_flush (k->rtt_pending, done);
+      wire_rtt_release (self, k, done);
+    }
+}
+
+/* A test probe ack of ours left: its wire send time follows it, so the
+ * prober at the other end takes our turnaround wire to wire. */
+static void
+wire_send_ack_wire (WvConnection *self, guint32 n, const WvSendReport *r)
+{
+  WvTestProbe aw = { WV_TESTPROBE_ACK_WIRE };
+  guint8 buf[WV_TESTPROBE_SIZE];
+  g_autoptr(GBytes) bytes = NULL;
+  guint slot = n % G_N_ELEMENTS (self->ack_wire);
+
+  if (self->ack_wire[slot].n != n || self->ack_wire[slot].probe_id == 0 ||
+      !r->sent || r->send_time_ns <= 0)
+    return;
+  aw.probe_id = self->ack_wire[slot].probe_id;
+  aw.t1 = r->send_time_ns;
+  self->ack_wire[slot].probe_id = 0;
+  if (wv_testprobe_write (&aw, buf, sizeof buf) == 0)
+    return;
+  bytes = g_bytes_new (buf, sizeof buf);
+  if (!wv_peer_send (self->peer, WV_CHANNEL_TESTPROBE, bytes, NULL, NULL))
+    self->counters.send_errors++;
+}
+
+/* The stack's send report for one of our test probe acks, in our context
+ * (probes and echoes: wire_note_report()). */
+static void
+on_wire_report (WvPeer *peer, const WvSendReport *r, WvConnection *self)
+{
+  gboolean echo;
+  guint c;
+  guint32 seq;
+
+  if (wv_wire_probe_id_parse (r->probe_id, &echo, &c, &seq) && echo && c == WV_WIRE_ACK_CLASS)
+    wire_send_ack_wire (self, seq, r);
 }
 
 /* --- receiving ------------------------------------------------------------- */
@@ -597,16 +854,27 @@ handle_probe (WvConnection *self, const WvPacket *p, const WvRecvInfo *info)
   gint64 now = wv_now_ns ();
   gint64 t2 = info->receive_time_ns > 0 ? info->receive_time_ns : now;
   WvPacket echo = { 0 };
-  guint8 buf[WV_ECHO_SIZE];
+  guint8 buf[WV_ECHO_WIRE_SIZE];
+  gsize echo_size = self->peer_wire_times ? WV_ECHO_WIRE_SIZE : WV_ECHO_SIZE;
+  WvSendOptions opts = WV_SEND_OPTIONS_INIT;
   g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GArray) done = g_array_new (FALSE, FALSE, sizeof (WvTwoStepSample));
+  WvTwoStepSample sample = { .seq = p->seq, .ttl = info->ttl, .tos = info->tos };
+  WvClass *k;
 
   if (p->class_index >= self->n_classes)
     {
       self->counters.unexpected++;
       return;
     }
-  wv_rx_stats_add_probe (self->classes[p->class_index].rx, p->seq, p->t1, t2,
-                         info->ttl, info->tos);
+  k = &self->classes[p->class_index];
+  sample.t[0] = p->t1;
+  sample.t[1] = info->receive_time_ns > 0 ? info->receive_time_ns : 0;
+  sample.t[2] = now;
+  sample.arrival_ns = t2;
+  wv_two_step_add (k->rx_pending, &sample, done);
+  wire_apply_followups (k->rx_pending, p, done);
+  wire_rx_release (self, k, done);
   if (self->outages && self->state == WV_CONN_STREAMING)
     {
       WvOutage o;
@@ -627,11 +895,17 @@ handle_probe (WvConnection *self, const WvPacket *p, const WvRecvInfo *info)
   echo.seq = p->seq;
   echo.t1 = p->t1;
   echo.t2 = t2;
+  if (self->peer_wire_times)
+    {
+      /* Our earlier echoes' wire send times, and a report for this one. */
+      wv_wire_tx_fill (k->echo_wire, &echo);
+      opts.probe_id = wv_wire_probe_id (TRUE, p->class_index, p->seq);
+    }
   echo.t3 = wv_now_ns ();
-  if (wv_packet_write (&echo, buf, WV_ECHO_SIZE) == 0)
+  if (wv_packet_write (&echo, buf, echo_size) == 0)
     return;
-  bytes = g_bytes_new (buf, WV_ECHO_SIZE);
-  if (!wv_peer_send (self->peer, WV_CHANNEL_PROBE, bytes, NULL, NULL))
+  bytes = g_bytes_new (buf, echo_size);
+  if (!wv_peer_send (self->peer, WV_CHANNEL_PROBE, bytes, &opts, NULL))
     self->counters.send_errors++;
 }
 
@@ -639,23 +913,44 @@ static void
 handle_echo (WvConnection *self, const WvPacket *p, const WvRecvInfo *info)
 {
   gint64 t4 = info->receive_time_ns > 0 ? info->receive_time_ns : wv_now_ns ();
-  gint64 rtt;
+  g_autoptr(GArray) done = g_array_new (FALSE, FALSE, sizeof (WvTwoStepSample));
+  WvTwoStepSample sample = { .seq = p->seq, .arrival_ns = t4, .t = { p->t1, p->t2, p->t3, t4 } };
+  WvClass *k;
 
   if (p->class_index >= self->n_classes)
     {
       self->counters.unexpected++;
       return;
     }
-  /* The peer's processing time between receiving and echoing is not part
-   * of the path's round trip. */
-  rtt = (t4 - p->t1) - (p->t3 - p->t2);
-  if (rtt < 0 || p->t3 < p->t2)
+  /* The peer's holding time between receiving and echoing is not part of
+   * the path's round trip; wire_rtt_complete() takes it out. */
+  if (p->t3 < p->t2)
     {
       self->counters.malformed++;
       return;
     }
-  wv_rtt_stats_add (self->classes[p->class_index].rtt, t4, rtt);
-  wv_clock_offset_add (self->offset, p->t1, p->t2, p->t3, t4);
+  k = &self->classes[p->class_index];
+  sample.ttl = info->receive_time_ns > 0;
+  wv_two_step_add (k->rtt_pending, &sample, done);
+  wire_apply_followups (k->rtt_pending, p, done);
+  wire_rtt_release (self, k, done);
+}
+
+/* Follow-ups after the peer's last probe. */
+static void
+handle_followup (WvConnection *self, const WvPacket *p)
+{
+  g_autoptr(GArray) done = g_array_new (FALSE, FALSE, sizeof (WvTwoStepSample));
+  WvClass *k;
+
+  if (p->class_index >= self->n_classes)
+    {
+      self->counters.unexpected++;
+      return;
+    }
+  k = &self->classes[p->class_index];
+  wire_apply_followups (k->rx_pending, p, done);
+  wire_rx_release (self, k, done);
 }
 
 /* Acknowledges a test probe with the size and TTL it arrived with, within
@@ -664,6 +959,7 @@ static void
 handle_testprobe (WvConnection *self, const guint8 *data, gsize len, const WvRecvInfo *info)
 {
   WvTestProbe tp, ack = { WV_TESTPROBE_ACK };
+  WvSendOptions ack_opts = WV_SEND_OPTIONS_INIT;
   guint8 buf[WV_TESTPROBE_ACK_SIZE];
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GError) error = NULL;
@@ -678,6 +974,12 @@ handle_testprobe (WvConnection *self, const guint8 *data, gsize len, const WvRec
     {
       if (self->prober)
         wv_path_probe_handle_ack (self->prober, &tp, info);
+      return;
+    }
+  if (tp.kind == WV_TESTPROBE_ACK_WIRE)
+    {
+      if (self->prober)
+        wv_path_probe_handle_ack_wire (self->prober, &tp);
       return;
     }
   self->testprobe_tokens = MIN (self->testprobe_tokens +
@@ -695,10 +997,20 @@ handle_testprobe (WvConnection *self, const guint8 *data, gsize len, const WvRec
   ack.udp_length = info->length;
   ack.rx_ttl = info->ttl;
   ack.t2 = info->receive_time_ns > 0 ? info->receive_time_ns : wv_now_ns ();
+  if (self->peer_wire_times)
+    {
+      /* Ask for the ack's send report; its wire time follows (ACK_WIRE). */
+      guint32 n = ++self->ack_counter;
+      guint slot = n % G_N_ELEMENTS (self->ack_wire);
+
+      self->ack_wire[slot].n = n;
+      self->ack_wire[slot].probe_id = tp.probe_id;
+      ack_opts.probe_id = wv_wire_probe_id (TRUE, WV_WIRE_ACK_CLASS, n);
+    }
   ack.t3 = wv_now_ns ();
   wv_testprobe_write (&ack, buf, sizeof buf);
   bytes = g_bytes_new (buf, sizeof buf);
-  if (!wv_peer_send (self->peer, WV_CHANNEL_TESTPROBE, bytes, NULL, NULL))
+  if (!wv_peer_send (self->peer, WV_CHANNEL_TESTPROBE, bytes, &ack_opts, NULL))
     self->counters.send_errors++;
 }
 
@@ -746,6 +1058,9 @@ on_message (WvPeer *peer, guint channel, GBytes *bytes, const WvRecvInfo *info,
     case WV_PACKET_ECHO:
       handle_echo (self, &p, info);
       break;
+    case WV_PACKET_FOLLOWUP:
+      handle_followup (self, &p);
+      break;
     case WV_PACKET_BULK:
       wv_rx_stats_add_bulk (self->bulk_rx,
                             info->receive_time_ns > 0 ? info->receive_time_ns : wv_now_ns (),
@@ -761,18 +1076,34 @@ on_message (WvPeer *peer, guint channel, GBytes *bytes, const WvRecvInfo *info,
 static void
 update_offset (WvConnection *self)
 {
-  gint64 theta, err;
+  gint64 theta, ref, err;
+  double skew;
 
   if (self->owd_mode != WV_OWD_OFFSET_ESTIMATED)
     return;
-  /* theta is peer minus local; the receive side wants receiver (local)
-   * minus sender (peer). */
-  if (wv_clock_offset_get (self->offset, &theta, &err))
+  /* theta(t) = theta + skew * (t - ref) is peer minus local; the receive
+   * side wants receiver (local) minus sender (peer). The skew follows the
+   * clocks' drift between the once-a-second updates (docs/statistics.md). */
+  if (wv_clock_offset_get_model (self->offset, &ref, &theta, &skew, &err))
     {
       for (guint c = 0; c < self->n_classes; c++)
-        wv_rx_stats_set_offset (self->classes[c].rx, -theta);
+        wv_rx_stats_set_offset_model (self->classes[c].rx, -theta, ref, -skew);
       self->clock_error_ms = err / 1e6;
     }
+}
+
+/* The skew in ppm as the records give it: the server's clock against the
+ * client's, the same figure at both ends; NaN until it is estimated (and in
+ * synced mode, where no offset is estimated). */
+static double
+record_skew_ppm (WvConnection *self)
+{
+  double ppm;
+
+  if (self->owd_mode != WV_OWD_OFFSET_ESTIMATED || !wv_clock_offset_get_skew (self->offset, &ppm))
+    return NAN;
+  /* The estimate is peer minus local. */
+  return self->role == WV_ROLE_CLIENT ? ppm : -ppm;
 }
 
 static void
@@ -794,6 +1125,25 @@ rx_record_init (WvRxRecord *r)
   r->throughput_bps = NAN;
 }
 
+/* Bulk throughput of a window over the part of it when the streams ran:
+ * the windows of the drain after the streams stopped (and the long ones
+ * just after they started) would otherwise read too low, down to 0 at the
+ * last point of every run. Unknown when the streams ran for less than a
+ * tenth of the window. */
+static double
+window_throughput (WvConnection *self, const WvRxRecord *b, gint64 now, gint64 window_ns)
+{
+  gint64 start = now - window_ns, end = now;
+
+  if (self->streams_started_ns > start)
+    start = self->streams_started_ns;
+  if (self->streams_stopped_ns > 0 && self->streams_stopped_ns < end)
+    end = self->streams_stopped_ns;
+  if (end - start < window_ns / 10)
+    return NAN;
+  return (double) b->bulk_bytes * 8e9 / (double) (end - start);
+}
+
 static void
 fill_own_stats (WvConnection *self, guint c, guint w, gint64 now, WvMsgStats *m)
 {
@@ -805,6 +1155,8 @@ fill_own_stats (WvConnection *self, guint c, guint w, gint64 now, WvMsgStats *m)
   m->class_index = c;
   m->rx_dir = rx_direction (self);
   m->owd_mode = self->owd_mode;
+  m->skew_ppm = record_skew_ppm (self);
+  m->rtt_wire_samples = wv_rtt_stats_count_wire (k->rtt, now, (gint64) w * G_GINT64_CONSTANT (1000000000));
   if (w == 0)
     {
       wv_rx_stats_total (k->rx, &m->rx);
@@ -822,14 +1174,19 @@ fill_own_stats (WvConnection *self, guint c, guint w, gint64 now, WvMsgStats *m)
 
           wv_rx_stats_total (self->bulk_rx, &b);
           m->rx.throughput_bps = b.throughput_bps;
+          m->rx.bulk_bytes = b.bulk_bytes;
         }
     }
   else
     {
       gint64 wns = (gint64) w * G_GINT64_CONSTANT (1000000000);
 
-      wv_rx_stats_window (k->rx, now, wns, &m->rx);
-      wv_rtt_stats_window (k->rtt, now, wns, &m->rtt_ms);
+      /* Samples still waiting for their wire times would be missing from
+       * the window and then from every later one: the windows end just
+       * before the oldest of them (normally a packet interval ago). */
+      wv_rx_stats_window (k->rx, wire_window_end (k->rx_pending, now), wns, &m->rx);
+      wv_rtt_stats_window (k->rtt, wire_window_end (k->rtt_pending, now), wns, &m->rtt_ms);
+      m->rtt_wire_samples = wv_rtt_stats_count_wire (k->rtt, wire_window_end (k->rtt_pending, now), wns);
       m->sched_err_p99_ms = tx_stream_late_p99_ms (k->tx, &m->probes_sent);
       m->rx.throughput_bps = NAN;
       if (c == 0 && self->params.bulk_bps > 0)
@@ -837,7 +1194,8 @@ fill_own_stats (WvConnection *self, guint c, guint w, gint64 now, WvMsgStats *m)
           WvRxRecord b;
 
           wv_rx_stats_window (self->bulk_rx, now, wns, &b);
-          m->rx.throughput_bps = b.throughput_bps;
+          m->rx.throughput_bps = window_throughput (self, &b, now, wns);
+          m->rx.bulk_bytes = b.bulk_bytes;
         }
     }
 }
@@ -911,9 +1269,11 @@ emit_pair (WvConnection *self, guint c, const WvMsgStats *own, const WvMsgStats 
         r.stats.rx = rx_part->rx;
       else
         rx_record_init (&r.stats.rx);
+      r.stats.skew_ppm = record_skew_ppm (self);
       if (tx_part)
         {
           r.stats.rtt_ms = tx_part->rtt_ms;
+          r.stats.rtt_wire_samples = tx_part->rtt_wire_samples;
           r.stats.sched_err_p99_ms = tx_part->sched_err_p99_ms;
           r.stats.probes_sent = tx_part->probes_sent;
         }
@@ -1036,6 +1396,7 @@ drain_done (gpointer data)
 
   self->drain_source = 0;
   g_clear_handle_id (&self->stats_source, g_source_remove);
+  wire_flush (self);
   send_final_stats (self);
   return G_SOURCE_REMOVE;
 }
@@ -1164,6 +1525,7 @@ start_local_path (WvConnection *self, GError **error)
       g_signal_connect (self->prober, "done", G_CALLBACK (on_probe_done), self);
       g_signal_connect (self->prober, "error", G_CALLBACK (on_probe_error), self);
     }
+  wv_path_probe_set_peer_wire_times (self->prober, self->peer_wire_times);
   if (self->path.trace)
     {
       WvTraceParams tp = WV_TRACE_PARAMS_DEFAULT;
@@ -1247,6 +1609,7 @@ send_hello (WvConnection *self)
   g_strlcpy (msg.hello.session, self->session, sizeof msg.hello.session);
   g_strlcpy (msg.hello.conn, self->id, sizeof msg.hello.conn);
   msg.hello.clock = self->local_clock;
+  msg.hello.wire_times = TRUE;
   if (send_msg (self, &msg))
     self->hello_sent = TRUE;
 }
@@ -1265,6 +1628,7 @@ setup_classes (WvConnection *self, const WvClasses *classes)
           k->rx = wv_rx_stats_new ();
           k->rtt = wv_rtt_stats_new ();
         }
+      wire_class_init (self, k);
     }
   self->echo_rate = 2.0 * self->params.rate_pps * self->n_classes + 20;
   self->echo_tokens = self->echo_rate / 2;
@@ -1406,6 +1770,7 @@ handle_msg (WvConnection *self, const WvMsg *msg)
           }
         self->hello_received = TRUE;
         self->peer_clock = msg->hello.clock;
+        self->peer_wire_times = msg->hello.wire_times;
         if (self->owd_choice == WV_OWD_AUTO)
           self->owd_mode = wv_clock_choose_mode (&self->local_clock, &self->peer_clock,
                                                  self->max_clock_error_ms,
@@ -1739,6 +2104,8 @@ wv_connection_new (WvRole role, guint index, const char *session, const char *id
   g_signal_connect (self->peer, "message", G_CALLBACK (on_message), self);
   g_signal_connect (self->peer, "text", G_CALLBACK (on_text), self);
   g_signal_connect (self->peer, "error", G_CALLBACK (on_peer_error), self);
+  g_signal_connect (self->peer, "send-report", G_CALLBACK (on_wire_report), self);
+  wv_peer_set_report_func (self->peer, wire_note_report, self);
   self->idle_source = g_timeout_add_seconds (1, idle_check, self);
   return g_steal_pointer (&self);
 }
@@ -1948,6 +2315,7 @@ wv_connection_describe (WvConnection *self)
   COUNTER (echoes_limited);
   COUNTER (bulk_skipped);
   COUNTER (send_errors);
+  COUNTER (rtt_untimed);
 #undef COUNTER
   json_builder_end_object (b);
   json_builder_end_object (b);
@@ -1975,6 +2343,8 @@ wv_connection_dispose (GObject *object)
   g_clear_handle_id (&self->watch_source, g_source_remove);
   if (self->peer)
     {
+      /* Waits for a report being noted in a streaming thread. */
+      wv_peer_set_report_func (self->peer, NULL, NULL);
       g_signal_handlers_disconnect_by_data (self->peer, self);
       wv_peer_close (self->peer);
       g_clear_object (&self->peer);
@@ -1991,6 +2361,7 @@ wv_connection_finalize (GObject *object)
     {
       g_clear_pointer (&self->classes[c].rx, wv_rx_stats_free);
       g_clear_pointer (&self->classes[c].rtt, wv_rtt_stats_free);
+      wire_class_clear (&self->classes[c]);
     }
   g_clear_pointer (&self->bulk_rx, wv_rx_stats_free);
   g_clear_pointer (&self->offset, wv_clock_offset_free);
@@ -1999,6 +2370,7 @@ wv_connection_finalize (GObject *object)
   g_clear_pointer (&self->caps.budget, wv_out_budget_unref);
   g_free (self->session);
   g_free (self->id);
+  g_mutex_clear (&self->wire_lock);
   G_OBJECT_CLASS (wv_connection_parent_class)->finalize (object);
 }
 
@@ -2035,6 +2407,7 @@ wv_connection_init (WvConnection *self)
 
   self->state = WV_CONN_CONNECTING;
   self->caps = caps;
+  g_mutex_init (&self->wire_lock);
   self->owd_choice = WV_OWD_AUTO;
   self->max_clock_error_ms = 1.0;
   self->idle_timeout_s = 20;

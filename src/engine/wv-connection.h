@@ -76,6 +76,7 @@ typedef struct {
   guint64 echoes_limited;   /* probes not echoed because of the echo rate cap */
   guint64 bulk_skipped;     /* bulk sends skipped: the channel's buffer was full */
   guint64 send_errors;
+  guint64 rtt_untimed;      /* echoes left out of the RTT: no wire times for them */
 } WvConnCounters;
 
 typedef enum {

@@ -329,6 +329,18 @@ emit_summary (Emit *e, const char *prefix, const char *unit, const WvSummary *s)
   emit_uint (e, NULL, name, s->n);
 }
 
+/* "wire" when every sample was timed wire to wire, "app" when none was,
+ * "mixed" otherwise; unknown without samples. */
+static const char *
+timing_name (guint wire, guint n)
+{
+  if (n == 0)
+    return NULL;
+  if (wire >= n)
+    return "wire";
+  return wire == 0 ? "app" : "mixed";
+}
+
 static void
 emit_stats (Emit *e, const WvRecord *r)
 {
@@ -378,6 +390,17 @@ emit_stats (Emit *e, const WvRecord *r)
   emit_double (e, "clock_error_ms", "clock_error_ms", st->clock_error_ms, st->clock_error_ms >= 0);
   emit_double (e, "sched_err_p99_ms", "sched_err_p99_ms", st->sched_err_p99_ms,
                st->sched_err_p99_ms >= 0);
+  /* Added later, so at the end: the |D| whose mean jitter_ms is. */
+  emit_summary (e, "jitter_d", "ms", &rx->jitter_d_ms);
+  /* Where the delay samples' times come from, and our own stacks apart. */
+  emit_string (e, "timing", "timing", timing_name (rx->wire_samples, rx->owd_ms.n));
+  emit_uint (e, "wire_samples", "wire_samples", rx->wire_samples);
+  emit_uint (e, "untimed", "untimed", rx->untimed);
+  emit_string (e, "rtt_timing", "rtt_timing", timing_name (st->rtt_wire_samples, st->rtt_ms.n));
+  emit_uint (e, "rtt_wire_samples", "rtt_wire_samples", st->rtt_wire_samples);
+  emit_summary (e, "stack_send", "ms", &rx->stack_send_ms);
+  emit_summary (e, "stack_recv", "ms", &rx->stack_recv_ms);
+  emit_double (e, "skew_ppm", "skew_ppm", st->skew_ppm, isfinite (st->skew_ppm));
   if (r->type == WV_RECORD_SUMMARY)
     {
       emit_bool (e, "peer_lost", "peer_lost", st->peer_lost);
@@ -447,6 +470,7 @@ emit_record (Emit *e, const WvRecord *r)
     case WV_RECORD_PATH_MTU:
       emit_int (e, "mtu", "mtu_bytes", r->path_mtu.mtu, r->path_mtu.mtu > 0);
       emit_bool (e, "confirmed", "confirmed", r->path_mtu.confirmed);
+      emit_bool (e, "at_least", "at_least", r->path_mtu.at_least);
       break;
 
     case WV_RECORD_OUTAGE:

@@ -73,6 +73,10 @@ typedef struct {
   char addr[WV_ADDR_STRLEN];
   guint32 mtu;
   double rtt_ms;
+  /* Reached the peer: its ack's times, and whether the ack's wire send
+   * time (ACK_WIRE) is still to come. */
+  gboolean await_wire;
+  gint64 ack_t1, ack_t2, ack_t4;
 } Probe;
 
 /* An ICMP error that arrived before the send report of its probe (errors
@@ -111,6 +115,7 @@ struct _WvPathProbe
   WvIcmpHelper *helper;
   GHashTable *probes;       /* id -> Probe */
   guint64 next_id;
+  gboolean peer_wire_times;
   Op op;
   guint tick_source;
   gint64 deadline_ns;
@@ -430,8 +435,39 @@ wv_path_probe_handle_ack (WvPathProbe *self, const WvTestProbe *ack, const WvRec
     return;
   p->answer = ANS_REACHED;
   g_strlcpy (p->addr, p->reported ? p->report.remote_addr : "", sizeof p->addr);
-  p->rtt_ms = ((t4 - ack->t1) - (ack->t3 - ack->t2)) / 1e6;
+  /* As for the router hops: from the datagram's send time (the report) to
+   * the answer's kernel receive time, so neither end's stack is in it. The
+   * peer's turnaround (ack send minus probe receive) comes out; taken wire
+   * to wire when the peer sends its ack's wire time, until then (or if that
+   * is lost) with the time its application sent the ack. */
+  p->ack_t1 = p->reported && p->report.send_time_ns > 0 ? p->report.send_time_ns : ack->t1;
+  p->ack_t2 = ack->t2;
+  p->ack_t4 = t4;
+  p->rtt_ms = ((t4 - p->ack_t1) - (ack->t3 - ack->t2)) / 1e6;
+  p->await_wire = self->peer_wire_times && p->kind == KIND_TRACE;
   advance (self);
+}
+
+void
+wv_path_probe_handle_ack_wire (WvPathProbe *self, const WvTestProbe *ack_wire)
+{
+  Probe *p = g_hash_table_lookup (self->probes, &ack_wire->probe_id);
+  double rtt_ms;
+
+  if (p == NULL || !p->await_wire || ack_wire->t1 < p->ack_t2)
+    return;
+  rtt_ms = ((p->ack_t4 - p->ack_t1) - (ack_wire->t1 - p->ack_t2)) / 1e6;
+  p->await_wire = FALSE;
+  if (rtt_ms >= 0)
+    p->rtt_ms = rtt_ms;
+  advance (self);
+}
+
+void
+wv_path_probe_set_peer_wire_times (WvPathProbe *self, gboolean wire_times)
+{
+  g_return_if_fail (WV_IS_PATH_PROBE (self));
+  self->peer_wire_times = wire_times;
 }
 
 /* --- trace -------------------------------------------------------------------- */
@@ -470,6 +506,9 @@ round_result (WvPathProbe *self, gboolean *complete)
       Probe *p = g_ptr_array_index (self->round_probes, i);
 
       if ((reached == 0 || p->ttl < reached) && p->answer == ANS_NONE)
+        *complete = FALSE;
+      /* The peer hop's turnaround still to come wire to wire. */
+      if (p->ttl == reached && p->await_wire)
         *complete = FALSE;
     }
   if (reached == 0)
@@ -673,7 +712,11 @@ mtu_confirm_hops (WvPathProbe *self)
 static void
 finish_mtu (WvPathProbe *self)
 {
-  WvPathMtuRecord pm = { self->path_mtu, self->path_confirmed };
+  WvPathMtuRecord pm = { self->path_mtu, self->path_confirmed, FALSE };
+
+  /* Nothing larger was refused: the largest size tried is a lower bound
+   * (1500 on a loopback whose MTU is 65536). */
+  pm.at_least = self->path_confirmed && self->hi == 0;
 
   for (guint i = 0; i < self->round_probes->len; i++)
     {

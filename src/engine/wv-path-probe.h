@@ -63,6 +63,12 @@ gboolean wv_path_probe_is_busy (WvPathProbe *self);
 void wv_path_probe_cancel (WvPathProbe *self);
 /* The peer acknowledged one of our test probes. */
 void wv_path_probe_handle_ack (WvPathProbe *self, const WvTestProbe *ack, const WvRecvInfo *info);
+/* The peer's WV_TESTPROBE_ACK_WIRE: its ack's wire send time. */
+void wv_path_probe_handle_ack_wire (WvPathProbe *self, const WvTestProbe *ack_wire);
+/* The peer sends ACK_WIRE after its acks (its hello said wire_times): a
+ * trace waits for it (up to the round's deadline) to time the peer hop
+ * wire to wire. */
+void wv_path_probe_set_peer_wire_times (WvPathProbe *self, gboolean wire_times);
 void wv_path_probe_get_counters (WvPathProbe *self, WvPathProbeCounters *out);
 
 G_END_DECLS

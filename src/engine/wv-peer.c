@@ -50,6 +50,11 @@ struct _WvPeer
   GMutex events_lock;
   GQueue events;           /* PeerEvent */
   GSource *events_source;
+
+  /* wv_peer_set_report_func(), called under its lock. */
+  GMutex report_func_lock;
+  WvPeerReportFunc report_func;
+  gpointer report_func_data;
 };
 
 G_DEFINE_FINAL_TYPE (WvPeer, wv_peer, G_TYPE_OBJECT)
@@ -683,6 +688,16 @@ wv_peer_send_text (WvPeer *self, WvChannel ch, const char *text, GError **error)
   return ret;
 }
 
+void
+wv_peer_set_report_func (WvPeer *self, WvPeerReportFunc func, gpointer user_data)
+{
+  g_return_if_fail (WV_IS_PEER (self));
+  g_mutex_lock (&self->report_func_lock);
+  self->report_func = func;
+  self->report_func_data = user_data;
+  g_mutex_unlock (&self->report_func_lock);
+}
+
 guint64
 wv_peer_get_buffered_amount (WvPeer *self, WvChannel ch)
 {
@@ -817,7 +832,18 @@ bus_sync_handler (GstBus *bus, GstMessage *msg, gpointer user_data)
           break;
         report = g_new0 (WvSendReport, 1);
         if (wv_send_report_parse (s, report))
-          peer_post (self, on_send_report_event, report, g_free);
+          {
+            gboolean taken = FALSE;
+
+            g_mutex_lock (&self->report_func_lock);
+            if (self->report_func)
+              taken = self->report_func (report, self->report_func_data);
+            g_mutex_unlock (&self->report_func_lock);
+            if (taken)
+              g_free (report);
+            else
+              peer_post (self, on_send_report_event, report, g_free);
+          }
         else
           g_free (report);
         gst_message_unref (msg);
@@ -1145,6 +1171,7 @@ wv_peer_finalize (GObject *object)
   g_clear_pointer (&self->context, g_main_context_unref);
   g_free (self->selected_pair);
   g_mutex_clear (&self->lock);
+  g_mutex_clear (&self->report_func_lock);
   g_mutex_clear (&self->events_lock);
   g_rw_lock_clear (&self->channels_lock);
   G_OBJECT_CLASS (wv_peer_parent_class)->finalize (object);
@@ -1197,6 +1224,7 @@ static void
 wv_peer_init (WvPeer *self)
 {
   g_mutex_init (&self->lock);
+  g_mutex_init (&self->report_func_lock);
   g_rw_lock_init (&self->channels_lock);
   self->context = g_main_context_ref_thread_default ();
   self->state = WV_PEER_NEW;

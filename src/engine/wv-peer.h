@@ -78,6 +78,16 @@ int wv_peer_get_family (WvPeer *self);
 char *wv_peer_dup_selected_pair (WvPeer *self);
 NiceAgent *wv_peer_get_nice_agent (WvPeer *self);
 guint64 wv_peer_get_buffered_amount (WvPeer *self, WvChannel ch);
+
+/* Called for every send report in the streaming thread that posts it,
+ * before the "send-report" signal in the owner's context: for wire times
+ * that must not wait for a busy main loop. The function must be
+ * thread-safe and quick; it returns TRUE when it took the report, which
+ * then is not emitted as "send-report" (a probe stream's hundreds of
+ * reports a second stay out of the main loop). Setting another (or NULL)
+ * waits for a call in progress to return. */
+typedef gboolean (*WvPeerReportFunc) (const WvSendReport *report, gpointer user_data);
+void wv_peer_set_report_func (WvPeer *self, WvPeerReportFunc func, gpointer user_data);
 /* Closes the peer without waiting: the pipeline is torn down in a thread
  * of its own. Sends fail from now on; no signal is emitted any more. */
 void wv_peer_close (WvPeer *self);

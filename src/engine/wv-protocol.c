@@ -32,6 +32,16 @@ G_DEFINE_QUARK (wv-protocol-error-quark, wv_protocol_error)
 
 G_STATIC_ASSERT (WV_PROBE_MIN_SIZE >= PACKET_HEADER_SIZE);
 G_STATIC_ASSERT (WV_ECHO_SIZE == PACKET_HEADER_SIZE + 16);
+
+/* Follow-up block: marker, count, 2 reserved bytes, then per follow-up the
+ * 32-bit sequence number and the 64-bit wire send time. In a probe it sits
+ * in the padding, which older receivers ignore (and which is zero, without
+ * the marker, in an older sender's probes). */
+#define FOLLOWUP_MARKER    0x46  /* 'F' */
+#define FOLLOWUP_HEAD      4
+#define FOLLOWUP_ENTRY     12
+G_STATIC_ASSERT (WV_ECHO_WIRE_SIZE == WV_ECHO_SIZE + FOLLOWUP_HEAD + WV_MAX_FOLLOWUPS * FOLLOWUP_ENTRY);
+G_STATIC_ASSERT (WV_FOLLOWUP_SIZE == PACKET_HEADER_SIZE + FOLLOWUP_HEAD + WV_MAX_FOLLOWUPS * FOLLOWUP_ENTRY);
 G_STATIC_ASSERT (WV_MAX_CLASSES <= G_MAXUINT8);
 
 static void
@@ -62,6 +72,47 @@ get_be64 (const guint8 *p)
   return ((guint64) get_be32 (p) << 32) | get_be32 (p + 4);
 }
 
+/* Writes as many of the follow-ups as fit in buf[0..room). */
+static void
+followups_write (const WvPacket *packet, guint8 *buf, gsize room)
+{
+  guint n = MIN (packet->n_followups, WV_MAX_FOLLOWUPS);
+
+  if (room < FOLLOWUP_HEAD + FOLLOWUP_ENTRY)
+    return;
+  n = MIN (n, (room - FOLLOWUP_HEAD) / FOLLOWUP_ENTRY);
+  if (n == 0)
+    return;
+  buf[0] = FOLLOWUP_MARKER;
+  buf[1] = (guint8) n;
+  for (guint i = 0; i < n; i++)
+    {
+      put_be32 (buf + FOLLOWUP_HEAD + i * FOLLOWUP_ENTRY, packet->followups[i].seq);
+      put_be64 (buf + FOLLOWUP_HEAD + i * FOLLOWUP_ENTRY + 4, (guint64) packet->followups[i].wire_ns);
+    }
+}
+
+/* Reads a follow-up block if there is a well-formed one; anything else
+ * (zero padding, a count out of range) is no follow-up at all. */
+static void
+followups_read (const guint8 *data, gsize room, WvPacket *p)
+{
+  guint n;
+
+  p->n_followups = 0;
+  if (room < FOLLOWUP_HEAD || data[0] != FOLLOWUP_MARKER)
+    return;
+  n = data[1];
+  if (n == 0 || n > WV_MAX_FOLLOWUPS || room < FOLLOWUP_HEAD + n * FOLLOWUP_ENTRY)
+    return;
+  for (guint i = 0; i < n; i++)
+    {
+      p->followups[i].seq = get_be32 (data + FOLLOWUP_HEAD + i * FOLLOWUP_ENTRY);
+      p->followups[i].wire_ns = (gint64) get_be64 (data + FOLLOWUP_HEAD + i * FOLLOWUP_ENTRY + 4);
+    }
+  p->n_followups = n;
+}
+
 gsize
 wv_packet_write (const WvPacket *packet, guint8 *buf, gsize size)
 {
@@ -79,7 +130,11 @@ wv_packet_write (const WvPacket *packet, guint8 *buf, gsize size)
         return 0;
       break;
     case WV_PACKET_ECHO:
-      if (size != WV_ECHO_SIZE)
+      if (size != WV_ECHO_SIZE && size != WV_ECHO_WIRE_SIZE)
+        return 0;
+      break;
+    case WV_PACKET_FOLLOWUP:
+      if (size != WV_FOLLOWUP_SIZE)
         return 0;
       break;
     default:
@@ -99,7 +154,10 @@ wv_packet_write (const WvPacket *packet, guint8 *buf, gsize size)
     {
       put_be64 (buf + 16, (guint64) packet->t2);
       put_be64 (buf + 24, (guint64) packet->t3);
+      followups_write (packet, buf + WV_ECHO_SIZE, size - WV_ECHO_SIZE);
     }
+  else if (packet->kind == WV_PACKET_PROBE || packet->kind == WV_PACKET_FOLLOWUP)
+    followups_write (packet, buf + PACKET_HEADER_SIZE, size - PACKET_HEADER_SIZE);
   return size;
 }
 
@@ -144,11 +202,20 @@ wv_packet_parse (const guint8 *data, gsize len, WvPacket *out, GError **error)
         }
       break;
     case WV_PACKET_ECHO:
-      if (len != WV_ECHO_SIZE)
+      if (len != WV_ECHO_SIZE && len != WV_ECHO_WIRE_SIZE)
         {
           g_set_error (error, WV_PROTOCOL_ERROR, WV_PROTOCOL_ERROR_MALFORMED,
-                       "echo packet of %" G_GSIZE_FORMAT " bytes, expected %u",
-                       len, WV_ECHO_SIZE);
+                       "echo packet of %" G_GSIZE_FORMAT " bytes, expected %u or %u",
+                       len, WV_ECHO_SIZE, WV_ECHO_WIRE_SIZE);
+          return FALSE;
+        }
+      break;
+    case WV_PACKET_FOLLOWUP:
+      if (len != WV_FOLLOWUP_SIZE)
+        {
+          g_set_error (error, WV_PROTOCOL_ERROR, WV_PROTOCOL_ERROR_MALFORMED,
+                       "follow-up packet of %" G_GSIZE_FORMAT " bytes, expected %u",
+                       len, WV_FOLLOWUP_SIZE);
           return FALSE;
         }
       break;
@@ -172,7 +239,10 @@ wv_packet_parse (const guint8 *data, gsize len, WvPacket *out, GError **error)
     {
       p.t2 = (gint64) get_be64 (data + 16);
       p.t3 = (gint64) get_be64 (data + 24);
+      followups_read (data + WV_ECHO_SIZE, len - WV_ECHO_SIZE, &p);
     }
+  else if (p.kind == WV_PACKET_PROBE || p.kind == WV_PACKET_FOLLOWUP)
+    followups_read (data + PACKET_HEADER_SIZE, len - PACKET_HEADER_SIZE, &p);
   p.size = len;
   if (out != NULL)
     *out = p;
@@ -392,6 +462,7 @@ validate_hello (const WvMsgHello *h, GError **error)
       !check_text (h->session, sizeof h->session, where, "session", error) ||
       !check_text (h->conn, sizeof h->conn, where, "conn", error) ||
       !check_text (h->clock.boot_id, sizeof h->clock.boot_id, "hello.clock", "boot_id", error) ||
+      !check_bool (h->wire_times, where, "wire_times", error) ||
       !check_bool (h->clock.synced, "hello.clock", "synced", error) ||
       !check_optional_double (h->clock.error_ms, "hello.clock", "error_ms", error))
     return FALSE;
@@ -458,6 +529,9 @@ validate_stats (const WvMsgStats *s, GError **error)
       !check_summary (&r->ipdv_ms, rx, "ipdv_ms", error) ||
       !check_summary (&r->delay_dev_ms, rx, "delay_dev_ms", error) ||
       !check_measure (r->jitter_ms, 0, MAX_ABS_VALUE, rx, "jitter_ms", error) ||
+      !check_summary (&r->jitter_d_ms, rx, "jitter_d_ms", error) ||
+      !check_summary (&r->stack_send_ms, rx, "stack_send_ms", error) ||
+      !check_summary (&r->stack_recv_ms, rx, "stack_recv_ms", error) ||
       !check_measure (r->loss_pct, 0, 100, rx, "loss_pct", error) ||
       !check_measure (r->reorder_pct, 0, 100, rx, "reorder_pct", error) ||
       !check_measure (r->dup_pct, 0, 100, rx, "dup_pct", error) ||
@@ -473,7 +547,8 @@ validate_stats (const WvMsgStats *s, GError **error)
     return field_error (error, rx, "last_rx_ns", "negative");
   if (!check_summary (&s->rtt_ms, where, "rtt_ms", error) ||
       !check_optional_double (s->sched_err_p99_ms, where, "sched_err_p99_ms", error) ||
-      !check_uint64 (s->probes_sent, where, "probes_sent", error))
+      !check_uint64 (s->probes_sent, where, "probes_sent", error) ||
+      !check_measure (s->skew_ppm, -1e6, 1e6, where, "skew_ppm", error))
     return FALSE;
   return TRUE;
 }
@@ -543,7 +618,8 @@ validate_path_result (const WvMsgPathResult *r, GError **error)
              check_uint (r->mtu.mtu, 0, WV_MTU_MAX, where, "mtu", error);
     case WV_RECORD_PATH_MTU:
       return check_uint (r->path_mtu.mtu, 0, WV_MTU_MAX, where, "mtu", error) &&
-             check_bool (r->path_mtu.confirmed, where, "confirmed", error);
+             check_bool (r->path_mtu.confirmed, where, "confirmed", error) &&
+             check_bool (r->path_mtu.at_least, where, "at_least", error);
     case WV_N_RECORD_TYPES:
       return check_text (r->error, sizeof r->error, where, "error", error);
     case WV_RECORD_STATS:
@@ -731,6 +807,12 @@ build_hello (JsonBuilder *b, const WvMsgHello *h)
   add_double (b, "error_ms", h->clock.error_ms);
   add_text (b, "boot_id", h->clock.boot_id, sizeof h->clock.boot_id);
   json_builder_end_object (b);
+  /* Optional: only said when true, so older peers see the hello they know. */
+  if (h->wire_times)
+    {
+      json_builder_set_member_name (b, "wire_times");
+      json_builder_add_boolean_value (b, TRUE);
+    }
 }
 
 static void
@@ -779,11 +861,18 @@ build_stats (JsonBuilder *b, const WvMsgStats *s)
   add_uint64 (b, "bulk_bytes", r->bulk_bytes);
   add_double (b, "baseline_ms", r->baseline_ms);
   add_int (b, "last_rx_ns", r->last_rx_ns);
+  add_summary (b, "jitter_d_ms", &r->jitter_d_ms);
+  add_summary (b, "stack_send_ms", &r->stack_send_ms);
+  add_summary (b, "stack_recv_ms", &r->stack_recv_ms);
+  add_int (b, "wire_samples", r->wire_samples);
+  add_int (b, "untimed", r->untimed);
   json_builder_end_object (b);
   add_enum (b, "owd_mode", wv_owd_mode_to_string (s->owd_mode));
   add_summary (b, "rtt_ms", &s->rtt_ms);
   add_double (b, "sched_err_p99_ms", s->sched_err_p99_ms);
   add_uint64 (b, "probes_sent", s->probes_sent);
+  add_int (b, "rtt_wire_samples", s->rtt_wire_samples);
+  add_double (b, "skew_ppm", s->skew_ppm);
 }
 
 static void
@@ -851,6 +940,9 @@ build_path_result (JsonBuilder *b, const WvMsgPathResult *r)
     case WV_RECORD_PATH_MTU:
       add_int (b, "mtu", r->path_mtu.mtu);
       add_bool (b, "confirmed", r->path_mtu.confirmed);
+      /* Optional: said only when true. */
+      if (r->path_mtu.at_least)
+        add_bool (b, "at_least", TRUE);
       break;
     case WV_N_RECORD_TYPES:
       add_text (b, "error", r->error, sizeof r->error);
@@ -1511,6 +1603,10 @@ read_hello (JsonObject *o, WvMsgHello *h, GError **error)
       !get_string (clock, "hello.clock", "boot_id", h->clock.boot_id,
                    sizeof h->clock.boot_id, error))
     return FALSE;
+  h->wire_times = FALSE;
+  if (json_object_has_member (o, "wire_times") &&
+      !get_bool (o, where, "wire_times", &h->wire_times, error))
+    return FALSE;
   return TRUE;
 }
 
@@ -1603,6 +1699,28 @@ owd_mode_name (int v)
   return wv_owd_mode_to_string ((WvOwdMode) v);
 }
 
+/* A count added after the first version of the protocol (absent: 0). */
+static gboolean
+get_optional_uint (JsonObject *o, const char *where, const char *name, guint *out, GError **error)
+{
+  *out = 0;
+  if (!json_object_has_member (o, name))
+    return TRUE;
+  return get_uint (o, where, name, out, error);
+}
+
+/* A summary added after the first version of the protocol: an older peer
+ * leaves it out, and then it is empty (n = 0). */
+static gboolean
+get_optional_summary (JsonObject *o, const char *where, const char *name, WvSummary *out,
+                      GError **error)
+{
+  memset (out, 0, sizeof *out);
+  if (!json_object_has_member (o, name))
+    return TRUE;
+  return get_summary (o, where, name, out, error);
+}
+
 static gboolean
 read_stats (JsonObject *o, WvMsgStats *s, GError **error)
 {
@@ -1635,7 +1753,12 @@ read_stats (JsonObject *o, WvMsgStats *s, GError **error)
       !get_small_int (rx, rxw, "rx_tos", &r->rx_tos, error) ||
       !get_uint64 (rx, rxw, "bulk_bytes", &r->bulk_bytes, error) ||
       !get_double (rx, rxw, "baseline_ms", &r->baseline_ms, error) ||
-      !get_int (rx, rxw, "last_rx_ns", G_MININT64, G_MAXINT64, &r->last_rx_ns, error))
+      !get_int (rx, rxw, "last_rx_ns", G_MININT64, G_MAXINT64, &r->last_rx_ns, error) ||
+      !get_optional_summary (rx, rxw, "jitter_d_ms", &r->jitter_d_ms, error) ||
+      !get_optional_summary (rx, rxw, "stack_send_ms", &r->stack_send_ms, error) ||
+      !get_optional_summary (rx, rxw, "stack_recv_ms", &r->stack_recv_ms, error) ||
+      !get_optional_uint (rx, rxw, "wire_samples", &r->wire_samples, error) ||
+      !get_optional_uint (rx, rxw, "untimed", &r->untimed, error))
     return FALSE;
   /* Implied by the window (G_MAXUINT s still fits in gint64 ns). */
   r->window_ns = (gint64) s->window_s * NS_PER_S;
@@ -1643,7 +1766,12 @@ read_stats (JsonObject *o, WvMsgStats *s, GError **error)
   if (!get_enum_string (o, where, "owd_mode", owd_mode_name, 2, &mode, error) ||
       !get_summary (o, where, "rtt_ms", &s->rtt_ms, error) ||
       !get_double (o, where, "sched_err_p99_ms", &s->sched_err_p99_ms, error) ||
-      !get_uint64 (o, where, "probes_sent", &s->probes_sent, error))
+      !get_uint64 (o, where, "probes_sent", &s->probes_sent, error) ||
+      !get_optional_uint (o, where, "rtt_wire_samples", &s->rtt_wire_samples, error))
+    return FALSE;
+  s->skew_ppm = NAN;
+  if (json_object_has_member (o, "skew_ppm") &&
+      !get_measure (o, where, "skew_ppm", &s->skew_ppm, error))
     return FALSE;
   s->owd_mode = (WvOwdMode) mode;
   return TRUE;
@@ -1703,7 +1831,9 @@ read_path_result (JsonObject *o, WvMsgPathResult *r, GError **error)
              get_uint (o, where, "mtu", &r->mtu.mtu, error);
     case WV_RECORD_PATH_MTU:
       return get_uint (o, where, "mtu", &r->path_mtu.mtu, error) &&
-             get_bool (o, where, "confirmed", &r->path_mtu.confirmed, error);
+             get_bool (o, where, "confirmed", &r->path_mtu.confirmed, error) &&
+             (!json_object_has_member (o, "at_least") ||
+              get_bool (o, where, "at_least", &r->path_mtu.at_least, error));
     case WV_N_RECORD_TYPES:
       return get_string (o, where, "error", r->error, sizeof r->error, error);
     case WV_RECORD_STATS:

@@ -33,6 +33,9 @@ typedef enum {
 #define WV_PROBE_MIN_SIZE     16
 #define WV_PROBE_MAX_SIZE     1184          /* one SCTP packet */
 #define WV_ECHO_SIZE          32
+#define WV_ECHO_WIRE_SIZE     60            /* an echo with follow-ups (peers that said wire_times) */
+#define WV_FOLLOWUP_SIZE      44
+#define WV_MAX_FOLLOWUPS      2
 #define WV_MAX_RATE_PPS       1000
 #define WV_MAX_BULK_BPS       (200 * 1000 * 1000)
 #define WV_MAX_ID_LEN         64
@@ -44,7 +47,17 @@ typedef enum {
   WV_PACKET_PROBE = 1,      /* one probe of a stream */
   WV_PACKET_ECHO = 2,       /* the receiver's answer to a probe */
   WV_PACKET_BULK = 3,       /* throughput traffic on the bulk channel */
+  WV_PACKET_FOLLOWUP = 4,   /* follow-ups only, after a stream's last probe
+                             * (only to peers that said wire_times) */
 } WvPacketKind;
+
+/* Two-step timing (docs/statistics.md, "Wire times"): a packet cannot carry
+ * the time it leaves the socket, so later packets of the same stream carry
+ * the wire send time of earlier ones. */
+typedef struct {
+  guint32 seq;              /* the probe (or, in an echo, the echoed probe) */
+  gint64 wire_ns;           /* when its datagram was handed to sendmsg(), sender's clock */
+} WvFollowUp;
 
 typedef struct {
   WvPacketKind kind;
@@ -56,11 +69,16 @@ typedef struct {
   gint64 t2;                /* receiver's receive time of the probe, ns */
   gint64 t3;                /* receiver's send time of the echo, ns */
   gsize size;               /* total packet size (probes/bulk are padded) */
+  /* probes (in their padding), long echoes and follow-up packets: */
+  guint n_followups;
+  WvFollowUp followups[WV_MAX_FOLLOWUPS];
 } WvPacket;
 
 /* Writes a packet of @size bytes (>= the kind's minimum) into @buf, which
  * must hold @size bytes; padding is zero. Returns the size written, or 0 if
- * @size is out of range. */
+ * @size is out of range. A probe carries as many follow-ups as fit in its
+ * size (none below 32 bytes); an echo carries them only at
+ * WV_ECHO_WIRE_SIZE. */
 gsize wv_packet_write (const WvPacket *packet, guint8 *buf, gsize size);
 gboolean wv_packet_parse (const guint8 *data, gsize len, WvPacket *out, GError **error);
 
@@ -72,6 +90,9 @@ gboolean wv_packet_parse (const guint8 *data, gsize len, WvPacket *out, GError *
 typedef enum {
   WV_TESTPROBE = 4,
   WV_TESTPROBE_ACK = 5,
+  /* After an ack, to a peer that said wire_times: the ack's wire send time
+   * (in t1), so the prober takes the turnaround wire to wire. */
+  WV_TESTPROBE_ACK_WIRE = 6,
 } WvTestProbeKind;
 
 #define WV_TESTPROBE_SIZE 20      /* before padding */
@@ -125,6 +146,10 @@ typedef struct {
   char session[WV_MAX_ID_LEN + 1];
   char conn[WV_MAX_ID_LEN + 1];
   WvClockInfo clock;
+  /* Optional (absent = FALSE): the end sends follow-ups with wire send
+   * times, in its probes' padding, in long echoes and in follow-up packets,
+   * and reads long echoes and follow-up packets. */
+  gboolean wire_times;
 } WvMsgHello;
 
 typedef struct {
@@ -158,6 +183,10 @@ typedef struct {
   WvSummary rtt_ms;
   double sched_err_p99_ms;
   guint64 probes_sent;
+  /* Optional (absent: 0 / unknown): RTT samples timed wire to wire, and
+   * the clock skew this end estimated (peer minus local, ppm; NaN unknown). */
+  guint rtt_wire_samples;
+  double skew_ppm;
 } WvMsgStats;
 
 typedef struct {

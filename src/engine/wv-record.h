@@ -56,6 +56,9 @@ typedef struct {
   gboolean remarked;        /* received TOS differs from what was sent */
   double sched_err_p99_ms;  /* sender's probe scheduling error p99, -1 unknown */
   guint64 probes_sent;      /* summary: probes the sender sent */
+  guint rtt_wire_samples;   /* of rtt_ms.n, the RTTs timed wire to wire */
+  double skew_ppm;          /* estimated rate of the receiver's clock against the
+                             * sender's, ppm (offset-estimated mode); NaN unknown */
   /* summary only: */
   gboolean rx_missing;      /* the receiver's part is missing: probes, loss unknown */
   gboolean rx_partial;      /* it is missing, but its per-second reports gave
@@ -99,6 +102,8 @@ typedef struct {
 typedef struct {
   guint mtu;
   gboolean confirmed;       /* the peer received a probe of this size */
+  gboolean at_least;        /* the largest size tried got through: the path
+                             * MTU is this or more (no larger probe failed) */
 } WvPathMtuRecord;
 
 typedef struct {

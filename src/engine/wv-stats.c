@@ -539,7 +539,11 @@ typedef struct
   double owd_ms;       /* NAN for duplicates and unusable timestamps */
   double dev_ms;       /* NAN likewise */
   double ipdv_ms[2];   /* IPDV samples completed by this arrival, NAN if none */
-  double jitter_ms;    /* jitter after this arrival, NAN if it did not update it */
+  double abs_d_ms;     /* RFC 3550 |D| to the previous arrival, NAN if none */
+  float stack_send_ms; /* NAN if unknown */
+  float stack_recv_ms;
+  gboolean wire;       /* the delay sample was timed wire to wire */
+  gboolean untimed;    /* counted, no delay taken (WvProbeTiming.untimed) */
   RxCum cum;           /* cumulative counters after this arrival */
   gint16 ttl, tos;
 } RxEntry;
@@ -569,6 +573,8 @@ struct _WvRxStats
   GMutex lock;
 
   gint64 offset_ns;
+  gint64 offset_ref_ns;
+  double offset_rate;
 
   /* Sequence tracking (RFC 3550 appendix A.1, with 32-bit numbers). */
   gboolean seq_init;
@@ -586,10 +592,9 @@ struct _WvRxStats
 
   IpdvPartner *partners;
 
-  /* RFC 3550 jitter, in arrival order, on raw transit times. */
+  /* RFC 3550's D, in arrival order, on raw transit times. */
   gboolean have_transit;
   gint64 last_transit_ns;
-  double jitter_ms;
 
   /* Delay baseline. */
   guint64 base_n;
@@ -608,8 +613,12 @@ struct _WvRxStats
   gint64 last_probe_ns;
   gint last_ttl;
   gint last_tos;
+  guint64 ttl_count[256];   /* whole run, for the most frequent value */
+  guint64 tos_count[256];
 
-  WvHist h_owd, h_ipdv, h_dev;
+  WvHist h_owd, h_ipdv, h_dev, h_abs_d, h_stack_send, h_stack_recv;
+  guint64 wire_samples;
+  guint64 untimed;
 
   double *scratch;
   guint scratch_cap;
@@ -630,6 +639,9 @@ wv_rx_stats_new (void)
   hist_init (&s->h_owd);
   hist_init (&s->h_ipdv);
   hist_init (&s->h_dev);
+  hist_init (&s->h_abs_d);
+  hist_init (&s->h_stack_send);
+  hist_init (&s->h_stack_recv);
   return s;
 }
 
@@ -646,20 +658,48 @@ wv_rx_stats_free (WvRxStats *s)
   hist_clear (&s->h_owd);
   hist_clear (&s->h_ipdv);
   hist_clear (&s->h_dev);
+  hist_clear (&s->h_abs_d);
+  hist_clear (&s->h_stack_send);
+  hist_clear (&s->h_stack_recv);
   g_free (s->scratch);
   g_free (s);
+}
+
+/* The offset in force for a probe received at t. */
+static gint64
+offset_at (const WvRxStats *s, gint64 t)
+{
+  double d;
+
+  if (s->offset_rate == 0)
+    return s->offset_ns;
+  d = s->offset_rate * ((double) t - (double) s->offset_ref_ns);
+  /* A rate is a few hundred ppm at most; anything that would not fit is
+   * left out rather than wrapped. */
+  if (!(fabs (d) < 1e15))
+    return s->offset_ns;
+  return s->offset_ns + (gint64) llround (d);
 }
 
 void
 wv_rx_stats_set_offset (WvRxStats *s, gint64 offset_ns)
 {
+  wv_rx_stats_set_offset_model (s, offset_ns, 0, 0);
+}
+
+void
+wv_rx_stats_set_offset_model (WvRxStats *s, gint64 offset_ns, gint64 ref_ns, double rate)
+{
   guint64 change;
+  gint64 before;
 
   g_return_if_fail (s != NULL);
 
   g_mutex_lock (&s->lock);
-  change = offset_ns > s->offset_ns ? (guint64) offset_ns - (guint64) s->offset_ns
-                                    : (guint64) s->offset_ns - (guint64) offset_ns;
+  /* Compared where the two models meet new samples: at the reference. */
+  before = offset_at (s, ref_ns);
+  change = offset_ns > before ? (guint64) offset_ns - (guint64) before
+                              : (guint64) before - (guint64) offset_ns;
   /* The baseline is a mean of one-way delays; mixing samples taken with a
    * clearly different offset (typically 0 before the first estimate) would
    * leave it wrong for the rest of the run. */
@@ -669,6 +709,8 @@ wv_rx_stats_set_offset (WvRxStats *s, gint64 offset_ns)
       s->base_sum = 0.0;
     }
   s->offset_ns = offset_ns;
+  s->offset_ref_ns = ref_ns;
+  s->offset_rate = isfinite (rate) ? rate : 0;
   g_mutex_unlock (&s->lock);
 }
 
@@ -836,6 +878,25 @@ wv_rx_stats_add_probe (WvRxStats *s,
                        gint       rx_ttl,
                        gint       rx_tos)
 {
+  wv_rx_stats_add_probe_timed (s, seq, send_ns, recv_ns, rx_ttl, rx_tos, NULL);
+}
+
+/* A stack delay in ms, NAN unless it is a plausible one (0 to 10 s). */
+static float
+stack_ms (gint64 ns)
+{
+  return ns >= 0 && ns <= 10 * G_GINT64_CONSTANT (1000000000) ? (float) (ns / NS_PER_MS) : NAN;
+}
+
+void
+wv_rx_stats_add_probe_timed (WvRxStats           *s,
+                             guint32              seq,
+                             gint64               send_ns,
+                             gint64               recv_ns,
+                             gint                 rx_ttl,
+                             gint                 rx_tos,
+                             const WvProbeTiming *timing)
+{
   gboolean restart;
   gint64 t, transit_ns, owd_ns, limit;
   guint64 ext;
@@ -860,12 +921,26 @@ wv_rx_stats_add_probe (WvRxStats *s,
   note_arrival (s, recv_ns);
   s->last_probe_ns = t;
   if (rx_ttl >= 0 && rx_ttl <= 255)
-    s->last_ttl = rx_ttl;
+    {
+      s->last_ttl = rx_ttl;
+      s->ttl_count[rx_ttl]++;
+    }
   if (rx_tos >= 0 && rx_tos <= 255)
-    s->last_tos = rx_tos;
+    {
+      s->last_tos = rx_tos;
+      s->tos_count[rx_tos]++;
+    }
 
   entry.t = t;
-  entry.owd_ms = entry.dev_ms = entry.jitter_ms = NAN;
+  entry.owd_ms = entry.dev_ms = entry.abs_d_ms = NAN;
+  entry.stack_send_ms = stack_ms (timing ? timing->stack_send_ns : -1);
+  entry.stack_recv_ms = stack_ms (timing ? timing->stack_recv_ns : -1);
+  entry.wire = FALSE;
+  entry.untimed = FALSE;
+  if (!isnan (entry.stack_send_ms))
+    hist_add (&s->h_stack_send, entry.stack_send_ms);
+  if (!isnan (entry.stack_recv_ms))
+    hist_add (&s->h_stack_recv, entry.stack_recv_ms);
   entry.ipdv_ms[0] = entry.ipdv_ms[1] = NAN;
   entry.ttl = (rx_ttl >= 0 && rx_ttl <= 255) ? (gint16) rx_ttl : -1;
   entry.tos = (rx_tos >= 0 && rx_tos <= 255) ? (gint16) rx_tos : -1;
@@ -873,29 +948,43 @@ wv_rx_stats_add_probe (WvRxStats *s,
   if (kind == SEQ_DUPLICATE)
     goto record;
 
+  if (timing != NULL && timing->untimed)
+    {
+      entry.untimed = TRUE;
+      s->untimed++;
+      goto record;
+    }
+
   if (__builtin_sub_overflow (recv_ns, send_ns, &transit_ns) ||
-      __builtin_sub_overflow (transit_ns, s->offset_ns, &owd_ns))
+      __builtin_sub_overflow (transit_ns, offset_at (s, recv_ns), &owd_ns))
     {
       s->bad_time++;
       goto record;
     }
 
   entry.owd_ms = owd_ns / NS_PER_MS;
+  entry.wire = timing != NULL && timing->wire;
+  if (entry.wire)
+    s->wire_samples++;
 
   /* Jitter and IPDV use the raw transit time: the clock offset cancels in
    * the differences, and updates of the offset estimate do not show up as
-   * delay variation. */
+   * delay variation. Each |D| is kept as a sample: a span's jitter is their
+   * mean over the span, not the state of RFC 3550's running estimate after
+   * its last probe, which follows only the last ~16 arrivals. */
   if (s->have_transit)
     {
       gboolean ok;
       double d = transit_diff_ms (transit_ns, s->last_transit_ns, &ok);
 
       if (ok)
-        s->jitter_ms += (fabs (d) - s->jitter_ms) / 16.0;
+        {
+          entry.abs_d_ms = fabs (d);
+          hist_add (&s->h_abs_d, entry.abs_d_ms);
+        }
     }
   s->have_transit = TRUE;
   s->last_transit_ns = transit_ns;
-  entry.jitter_ms = s->jitter_ms;
 
   /* IPDV pairs consecutive sequence numbers, whichever arrives second. */
   {
@@ -1061,19 +1150,32 @@ static void
 summarise_delays (WvRxStats *s, guint i0, guint i1, WvRxRecord *out)
 {
   guint count = i1 - i0;
-  double *owd = scratch_reserve (&s->scratch, &s->scratch_cap, 4 * count);
+  double *owd = scratch_reserve (&s->scratch, &s->scratch_cap, 7 * count);
   double *dev = owd + count;
-  double *ipdv = dev + count;
-  guint n_owd = 0, n_dev = 0, n_ipdv = 0;
+  double *abs_d = dev + count;
+  double *st_send = abs_d + count;
+  double *st_recv = st_send + count;
+  double *ipdv = st_recv + count;
+  guint n_owd = 0, n_dev = 0, n_abs_d = 0, n_ipdv = 0, n_send = 0, n_recv = 0;
 
   for (guint i = i0; i < i1; i++)
     {
       const RxEntry *e = ring_at (&s->rx, i);
 
       if (!isnan (e->owd_ms))
-        owd[n_owd++] = e->owd_ms;
+        {
+          owd[n_owd++] = e->owd_ms;
+          out->wire_samples += e->wire;
+        }
+      out->untimed += e->untimed;
+      if (!isnan (e->stack_send_ms))
+        st_send[n_send++] = e->stack_send_ms;
+      if (!isnan (e->stack_recv_ms))
+        st_recv[n_recv++] = e->stack_recv_ms;
       if (!isnan (e->dev_ms))
         dev[n_dev++] = e->dev_ms;
+      if (!isnan (e->abs_d_ms))
+        abs_d[n_abs_d++] = e->abs_d_ms;
       if (!isnan (e->ipdv_ms[0]))
         ipdv[n_ipdv++] = e->ipdv_ms[0];
       if (!isnan (e->ipdv_ms[1]))
@@ -1082,6 +1184,53 @@ summarise_delays (WvRxStats *s, guint i0, guint i1, WvRxRecord *out)
   wv_summary_compute (owd, n_owd, &out->owd_ms);
   wv_summary_compute (dev, n_dev, &out->delay_dev_ms);
   wv_summary_compute (ipdv, n_ipdv, &out->ipdv_ms);
+  wv_summary_compute (abs_d, n_abs_d, &out->jitter_d_ms);
+  wv_summary_compute (st_send, n_send, &out->stack_send_ms);
+  wv_summary_compute (st_recv, n_recv, &out->stack_recv_ms);
+  out->jitter_ms = out->jitter_d_ms.mean;
+}
+
+/* The most frequent of the values (0..255, -1 = unknown) of the entries
+ * [i0, i1), ties going to the newest; -1 if none is known. */
+static gint
+window_mode (WvRxStats *s, guint i0, guint i1, gsize field)
+{
+  guint counts[256] = { 0 };
+  guint best_count = 0;
+  gint best = -1;
+
+  for (guint i = i0; i < i1; i++)
+    {
+      gint16 v = G_STRUCT_MEMBER (gint16, ring_at (&s->rx, i), field);
+
+      if (v >= 0)
+        counts[v]++;
+    }
+  for (guint i = i1; i > i0; i--)
+    {
+      gint16 v = G_STRUCT_MEMBER (gint16, ring_at (&s->rx, i - 1), field);
+
+      if (v >= 0 && counts[v] > best_count)
+        {
+          best_count = counts[v];
+          best = v;
+        }
+    }
+  return best;
+}
+
+/* The same over the whole run; ties go to the newest value seen. */
+static gint
+total_mode (const guint64 counts[256], gint last)
+{
+  gint best = last;
+
+  if (last < 0)
+    return -1;
+  for (gint v = 0; v < 256; v++)
+    if (counts[v] > counts[best])
+      best = v;
+  return best;
 }
 
 void
@@ -1117,27 +1266,10 @@ wv_rx_stats_window (WvRxStats *s, gint64 now_ns, gint64 window_ns, WvRxRecord *o
 
   if (i1 > i0)
     {
-      gboolean have_jitter = FALSE;
-
       summarise_delays (s, i0, i1, out);
-
       out->last_rx_ns = ((const RxEntry *) ring_at (&s->rx, i1 - 1))->t;
-
-      /* Newest values in the window. */
-      for (guint i = i1; i > i0 && (!have_jitter || out->rx_ttl < 0 || out->rx_tos < 0); i--)
-        {
-          const RxEntry *e = ring_at (&s->rx, i - 1);
-
-          if (!have_jitter && !isnan (e->jitter_ms))
-            {
-              out->jitter_ms = e->jitter_ms;
-              have_jitter = TRUE;
-            }
-          if (out->rx_ttl < 0)
-            out->rx_ttl = e->ttl;
-          if (out->rx_tos < 0)
-            out->rx_tos = e->tos;
-        }
+      out->rx_ttl = window_mode (s, i0, i1, G_STRUCT_OFFSET (RxEntry, ttl));
+      out->rx_tos = window_mode (s, i0, i1, G_STRUCT_OFFSET (RxEntry, tos));
     }
 
   {
@@ -1167,9 +1299,14 @@ wv_rx_stats_total (WvRxStats *s, WvRxRecord *out)
   hist_summary (&s->h_owd, &out->owd_ms);
   hist_summary (&s->h_ipdv, &out->ipdv_ms);
   hist_summary (&s->h_dev, &out->delay_dev_ms);
-  out->jitter_ms = s->jitter_ms;
-  out->rx_ttl = s->last_ttl;
-  out->rx_tos = s->last_tos;
+  hist_summary (&s->h_abs_d, &out->jitter_d_ms);
+  hist_summary (&s->h_stack_send, &out->stack_send_ms);
+  hist_summary (&s->h_stack_recv, &out->stack_recv_ms);
+  out->wire_samples = clamp_to_uint (s->wire_samples);
+  out->untimed = clamp_to_uint (s->untimed);
+  out->jitter_ms = out->jitter_d_ms.mean;
+  out->rx_ttl = total_mode (s->ttl_count, s->last_ttl);
+  out->rx_tos = total_mode (s->tos_count, s->last_tos);
   out->last_rx_ns = s->last_probe_ns;
   out->bulk_bytes = s->bulk_total;
 
@@ -1217,6 +1354,7 @@ wv_rx_stats_get_memory_size (WvRxStats *s)
        + (gsize) s->rx.cap * s->rx.esize
        + (gsize) s->bulk.cap * s->bulk.esize
        + hist_memory (&s->h_owd) + hist_memory (&s->h_ipdv) + hist_memory (&s->h_dev)
+       + hist_memory (&s->h_abs_d) + hist_memory (&s->h_stack_send) + hist_memory (&s->h_stack_recv)
        + (gsize) s->scratch_cap * sizeof (double);
   g_mutex_unlock (&s->lock);
   return size;
@@ -1229,6 +1367,7 @@ typedef struct
 {
   gint64 t;
   double rtt_ms;
+  gboolean wire;
 } RttEntry;
 
 struct _WvRttStats
@@ -1238,6 +1377,7 @@ struct _WvRttStats
   WvHist hist;
   guint64 rejected;
   guint64 history_overflow;
+  guint64 wire;
   double *scratch;
   guint scratch_cap;
 };
@@ -1268,6 +1408,34 @@ wv_rtt_stats_free (WvRttStats *s)
 void
 wv_rtt_stats_add (WvRttStats *s, gint64 now_ns, gint64 rtt_ns)
 {
+  wv_rtt_stats_add_timed (s, now_ns, rtt_ns, FALSE);
+}
+
+guint
+wv_rtt_stats_count_wire (WvRttStats *s, gint64 now_ns, gint64 window_ns)
+{
+  guint n = 0;
+
+  g_return_val_if_fail (s != NULL, 0);
+
+  g_mutex_lock (&s->lock);
+  if (window_ns <= 0)
+    n = clamp_to_uint (s->wire);
+  else
+    {
+      guint i0 = ring_upper_bound (&s->ring, sat_sub (now_ns, MIN (window_ns, WV_STATS_MAX_WINDOW_NS)));
+      guint i1 = ring_upper_bound (&s->ring, now_ns);
+
+      for (guint i = i0; i < i1; i++)
+        n += ((const RttEntry *) ring_at (&s->ring, i))->wire;
+    }
+  g_mutex_unlock (&s->lock);
+  return n;
+}
+
+void
+wv_rtt_stats_add_timed (WvRttStats *s, gint64 now_ns, gint64 rtt_ns, gboolean wire)
+{
   gboolean restart;
   gint64 t, limit;
   RttEntry *e;
@@ -1295,6 +1463,8 @@ wv_rtt_stats_add (WvRttStats *s, gint64 now_ns, gint64 rtt_ns)
   e = ring_push (&s->ring);
   e->t = t;
   e->rtt_ms = rtt_ns / NS_PER_MS;
+  e->wire = wire;
+  s->wire += wire != FALSE;
   hist_add (&s->hist, e->rtt_ms);
 
   limit = sat_sub (t, HISTORY_RETAIN_NS);

@@ -57,15 +57,38 @@ typedef struct
   guint probes;              /* distinct probes received in the window */
   guint64 expected;          /* RFC 3550 expected in the window */
   WvSummary owd_ms, ipdv_ms, delay_dev_ms;
-  double jitter_ms;          /* RFC 3550 jitter after the last probe in the window */
+  /* Jitter of the span: the mean of RFC 3550's |D| (transit-time difference
+   * of consecutive arrivals) over the probes of the window or run, the
+   * quantity RFC 3550's running estimate J tracks. 0 without any D. */
+  double jitter_ms;
   double loss_pct, reorder_pct, dup_pct;
   double throughput_bps;
-  gint rx_ttl, rx_tos;       /* -1 = unknown */
+  gint rx_ttl, rx_tos;       /* the most frequent in the span (ties: the newest); -1 = unknown */
   /* Additions beyond the agreed API. */
   guint64 bulk_bytes;        /* bulk bytes received in the window */
   double baseline_ms;        /* current delay baseline (0 before any sample) */
   gint64 last_rx_ns;         /* arrival of the newest probe in the window, 0 if none */
+  WvSummary jitter_d_ms;     /* |D| over the span; its mean is jitter_ms */
+  /* Our own stacks, not the path: the sender's application send call to
+   * the wire, and the wire to the receiving application (wire times). */
+  WvSummary stack_send_ms, stack_recv_ms;
+  guint wire_samples;        /* delay samples timed wire to wire (of owd_ms.n) */
+  guint untimed;             /* probes counted (loss, order) but left out of the
+                              * delay figures: their sender had no wire time */
 } WvRxRecord;
+
+/* Where a probe's two times come from (docs/statistics.md, "Wire times"). */
+typedef struct
+{
+  gboolean wire;             /* send and receive times are both wire times */
+  gint64 stack_send_ns;      /* sender: application send call to the wire, -1 unknown */
+  gint64 stack_recv_ns;      /* receiver: wire to the application, -1 unknown */
+  /* Count the probe (sequence, loss, TTL/TOS) but take no delay from it:
+   * its sender reports wire times but had none for it (SCTP held it back
+   * or bundled it), so its application time would put our stack's queue
+   * into the path's figures. */
+  gboolean untimed;
+} WvProbeTiming;
 
 /* Whole-run counters, for logs and diagnostics. */
 typedef struct
@@ -95,10 +118,17 @@ void       wv_rx_stats_free         (WvRxStats *s);
  * estimator in wv-clock-offset.h running on the same host for its own
  * outgoing stream, this is MINUS the value wv_clock_offset_get() returns. */
 void       wv_rx_stats_set_offset   (WvRxStats *s, gint64 offset_ns);
+/* The same with drift: the offset at receive time t is
+ * offset_ns + rate * (t - ref_ns) (wv_clock_offset_get_model(), negated). */
+void       wv_rx_stats_set_offset_model (WvRxStats *s, gint64 offset_ns, gint64 ref_ns, double rate);
 /* send_ns is the sender's CLOCK_REALTIME stamp, recv_ns the local arrival
  * time (CLOCK_REALTIME); rx_ttl / rx_tos are -1 when unknown. */
 void       wv_rx_stats_add_probe    (WvRxStats *s, guint32 seq, gint64 send_ns, gint64 recv_ns,
                                      gint rx_ttl, gint rx_tos);
+/* The same with the timing source and the stack delays; NULL = application
+ * times, stacks unknown. */
+void       wv_rx_stats_add_probe_timed (WvRxStats *s, guint32 seq, gint64 send_ns, gint64 recv_ns,
+                                        gint rx_ttl, gint rx_tos, const WvProbeTiming *timing);
 void       wv_rx_stats_add_bulk     (WvRxStats *s, gint64 recv_ns, guint bytes);
 /* Record over the arrivals in (now_ns - window_ns, now_ns]. window_ns is
  * clamped to WV_STATS_MAX_WINDOW_NS; window_ns <= 0 gives an empty record. */
@@ -117,6 +147,11 @@ WvRttStats *wv_rtt_stats_new     (void);
 void        wv_rtt_stats_free    (WvRttStats *s);
 /* now_ns is the local time of the measurement. Negative RTTs are rejected. */
 void        wv_rtt_stats_add     (WvRttStats *s, gint64 now_ns, gint64 rtt_ns);
+/* wire: t1 and t4 are this end's wire times and the peer's holding time was
+ * measured wire to wire. */
+void        wv_rtt_stats_add_timed (WvRttStats *s, gint64 now_ns, gint64 rtt_ns, gboolean wire);
+/* RTT samples timed wire to wire in the window (window_ns 0: the whole run). */
+guint       wv_rtt_stats_count_wire (WvRttStats *s, gint64 now_ns, gint64 window_ns);
 void        wv_rtt_stats_window  (WvRttStats *s, gint64 now_ns, gint64 window_ns, WvSummary *out);
 void        wv_rtt_stats_total   (WvRttStats *s, WvSummary *out);
 guint64     wv_rtt_stats_get_n_rejected (WvRttStats *s);

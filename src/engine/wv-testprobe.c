@@ -39,7 +39,8 @@ wv_testprobe_write (const WvTestProbe *p, guint8 *buf, gsize size)
 {
   gsize need = p->kind == WV_TESTPROBE_ACK ? WV_TESTPROBE_ACK_SIZE : WV_TESTPROBE_SIZE;
 
-  if ((p->kind != WV_TESTPROBE && p->kind != WV_TESTPROBE_ACK) || size < need ||
+  if ((p->kind != WV_TESTPROBE && p->kind != WV_TESTPROBE_ACK && p->kind != WV_TESTPROBE_ACK_WIRE) ||
+      size < need || (p->kind == WV_TESTPROBE_ACK_WIRE && size != need) ||
       (p->kind == WV_TESTPROBE_ACK && size != need) || size > WV_PROBE_MAX_SIZE)
     return 0;
   memset (buf, 0, size);
@@ -66,8 +67,9 @@ wv_testprobe_parse (const guint8 *data, gsize len, WvTestProbe *out, GError **er
 {
   memset (out, 0, sizeof *out);
   if (len < WV_TESTPROBE_SIZE || data[0] != MAGIC || data[2] != VERSION ||
-      (data[1] != WV_TESTPROBE && data[1] != WV_TESTPROBE_ACK) ||
+      (data[1] != WV_TESTPROBE && data[1] != WV_TESTPROBE_ACK && data[1] != WV_TESTPROBE_ACK_WIRE) ||
       (data[1] == WV_TESTPROBE_ACK && len != WV_TESTPROBE_ACK_SIZE) ||
+      (data[1] == WV_TESTPROBE_ACK_WIRE && len != WV_TESTPROBE_SIZE) ||
       len > WV_PROBE_MAX_SIZE)
     {
       g_set_error (error, WV_PROTOCOL_ERROR, WV_PROTOCOL_ERROR_MALFORMED,

@@ -50,6 +50,7 @@ typedef struct {
   gboolean has_path_mtu;
   guint path_mtu;
   gboolean path_mtu_confirmed;
+  gboolean path_mtu_at_least;
 } Path;
 
 struct _WvTraceTable {
@@ -265,6 +266,7 @@ wv_trace_table_add (WvTraceTable   *self,
       p->has_path_mtu = TRUE;
       p->path_mtu = r->path_mtu.mtu;
       p->path_mtu_confirmed = r->path_mtu.confirmed;
+      p->path_mtu_at_least = r->path_mtu.at_least;
       return TRUE;
 
     case WV_RECORD_STATS:
@@ -414,4 +416,21 @@ wv_trace_table_get_path_mtu (WvTraceTable *self,
   if (confirmed)
     *confirmed = p->has_path_mtu && p->path_mtu_confirmed;
   return p->has_path_mtu ? p->path_mtu : 0;
+}
+
+/**
+ * wv_trace_table_get_path_mtu_at_least:
+ *
+ * Returns: whether the path MTU is only a lower bound: the largest size
+ *   tried got through and nothing larger was refused
+ */
+gboolean
+wv_trace_table_get_path_mtu_at_least (WvTraceTable *self,
+                                      guint         path)
+{
+  Path *p;
+
+  g_return_val_if_fail (path < self->paths->len, FALSE);
+  p = g_ptr_array_index (self->paths, path);
+  return p->has_path_mtu && p->path_mtu_at_least;
 }

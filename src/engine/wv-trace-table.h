@@ -86,6 +86,8 @@ guint         wv_trace_table_get_n_ttls   (WvTraceTable   *self,
 guint         wv_trace_table_get_path_mtu (WvTraceTable   *self,
                                            guint           path,
                                            gboolean       *confirmed);
+gboolean        wv_trace_table_get_path_mtu_at_least (WvTraceTable *self,
+                                                      guint         path);
 gboolean      wv_trace_table_has_traceroute (WvTraceTable *self,
                                            guint           path);
 guint         wv_trace_table_get_n_rounds (WvTraceTable   *self,

@@ -92,6 +92,32 @@ live_values (WvConnectionRow *self)
   return g_strdup_printf (_("RTT %s ms · loss %s"), rtt, loss);
 }
 
+/* This end's own stack, which the path's figures leave out (wire times):
+ * the client's send path for its probes and receive path for the
+ * server's. NULL while unknown. */
+static char *
+stack_values (WvConnectionRow *self)
+{
+  const WvRecord *c2s = wv_session_get_summary (self->session, self->index, WV_DIR_C2S);
+  const WvRecord *s2c = wv_session_get_summary (self->session, self->index, WV_DIR_S2C);
+  g_autofree char *send = NULL, *recv = NULL;
+
+  if (c2s == NULL && s2c == NULL)
+    {
+      c2s = wv_session_get_latest_stats (self->session, self->index, WV_DIR_C2S);
+      s2c = wv_session_get_latest_stats (self->session, self->index, WV_DIR_S2C);
+    }
+  if ((c2s == NULL || c2s->stats.rx.stack_send_ms.n == 0) &&
+      (s2c == NULL || s2c->stats.rx.stack_recv_ms.n == 0))
+    return NULL;
+  send = wv_gui_format_ms (c2s && c2s->stats.rx.stack_send_ms.n ? c2s->stats.rx.stack_send_ms.p50 : NAN);
+  recv = wv_gui_format_ms (s2c && s2c->stats.rx.stack_recv_ms.n ? s2c->stats.rx.stack_recv_ms.p50 : NAN);
+  /* TRANSLATORS: median time our own software took to put a probe on the
+   * wire and to hand a received one to the application; not part of the
+   * path's delays, e.g. "This end's stack: send 0.310 ms, receive 0.420 ms" */
+  return g_strdup_printf (_("This end's stack: send %s ms, receive %s ms"), send, recv);
+}
+
 /* Shows the session's current view of the connection. */
 void
 wv_connection_row_update (WvConnectionRow *self)
@@ -132,6 +158,11 @@ wv_connection_row_update (WvConnectionRow *self)
 
   values = live_values (self);
   gtk_label_set_text (self->subtitle_label, values ? values : _("No values yet"));
+  {
+    g_autofree char *stack = stack_values (self);
+
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self->subtitle_label), stack);
+  }
 }
 
 const char *

@@ -101,7 +101,12 @@ wv_mtu_page_update_now (WvMtuPage *self)
           wv_table_row_set_cell (row, WV_PATH_MTU_COLUMN_CONNECTION, label);
           wv_table_row_set_cell (row, WV_PATH_MTU_COLUMN_DIRECTION, wv_gui_direction_label (key.dir));
           wv_table_row_take_cell (row, WV_PATH_MTU_COLUMN_MTU,
-                                  mtu ? g_strdup_printf (_("%u bytes"), mtu) : g_strdup (_("not found")));
+                                  mtu == 0 ? g_strdup (_("not found"))
+                                  : wv_trace_table_get_path_mtu_at_least (table, p)
+                                  /* TRANSLATORS: the largest size tried got through, nothing
+                                   * larger was refused: the path MTU is this or more */
+                                  ? g_strdup_printf (_("at least %u bytes"), mtu)
+                                  : g_strdup_printf (_("%u bytes"), mtu));
           wv_table_row_set_cell (row, WV_PATH_MTU_COLUMN_CONFIRMED,
                                  mtu == 0 ? "–" : confirmed ? _("yes: the peer received it")
                                                             : _("no: inferred from errors"));
