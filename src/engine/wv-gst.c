@@ -54,6 +54,20 @@ wv_gst_init (int *argc, char ***argv, GError **error)
       g_setenv ("GST_REGISTRY", registry, TRUE);
     }
 
+  /* GLib 2.74 can deadlock when two threads register related GIO types
+   * at once: libnice's thread creates its first GSocket while the main
+   * thread's libsoup class init takes GInetSocketAddress (seen as a hang of
+   * one process in ten starting a WebRTC peer and an HTTP session
+   * together). Registering them here, before any thread starts, avoids it. */
+  g_type_ensure (G_TYPE_SOCKET_ADDRESS);
+  g_type_ensure (G_TYPE_INET_SOCKET_ADDRESS);
+  g_type_ensure (G_TYPE_INET_ADDRESS);
+  g_type_ensure (G_TYPE_SOCKET);
+  g_type_ensure (G_TYPE_SOCKET_CONTROL_MESSAGE);
+  g_type_ensure (G_TYPE_SOCKET_CLIENT);
+  g_type_ensure (G_TYPE_SOCKET_CONNECTION);
+  g_type_ensure (G_TYPE_TCP_CONNECTION);
+
   if (!gst_init_check (argc, argv, error))
     return FALSE;
 

@@ -110,9 +110,21 @@ fuzz_packet (const uint8_t *data, size_t size)
   CHECK (p.class_index <= WV_MAX_CLASSES);
   CHECK (size <= WV_PROBE_MAX_SIZE);
 
+  CHECK (p.n_followups <= WV_MAX_FOLLOWUPS);
   CHECK (wv_packet_write (&p, buf, p.size) == p.size);
   header = p.kind == WV_PACKET_ECHO ? WV_ECHO_SIZE : 16;
   CHECK (memcmp (buf, data, header) == 0);
+  /* A follow-up block (docs/protocol.md: marker, count, two reserved bytes,
+   * 12 bytes per follow-up) comes back as it was read; the rest of the
+   * padding is zero. */
+  if (p.n_followups > 0)
+    {
+      gsize block = 4 + 12 * p.n_followups;
+
+      CHECK (buf[header] == 0x46 && buf[header + 1] == p.n_followups);
+      CHECK (memcmp (buf + header + 4, data + header + 4, block - 4) == 0);
+      header += block;
+    }
   for (gsize i = header; i < p.size; i++)
     CHECK (buf[i] == 0);
 
@@ -124,6 +136,10 @@ fuzz_packet (const uint8_t *data, size_t size)
   CHECK (back.t2 == p.t2);
   CHECK (back.t3 == p.t3);
   CHECK (back.size == p.size);
+  CHECK (back.n_followups == p.n_followups);
+  for (guint i = 0; i < p.n_followups; i++)
+    CHECK (back.followups[i].seq == p.followups[i].seq &&
+           back.followups[i].wire_ns == p.followups[i].wire_ns);
 }
 
 int
