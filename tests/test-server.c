@@ -709,9 +709,10 @@ get_offer (void)
   return offer_sdp;
 }
 
-/* The body of POST /connections, as wv-client.c builds it. */
+/* The body of POST /connections, as wv-client.c builds it (with @label
+ * if not NULL). */
 static char *
-offer_body (int family, const char *sdp)
+offer_body_label (int family, const char *sdp, const char *label)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autoptr(JsonGenerator) gen = json_generator_new ();
@@ -726,12 +727,23 @@ offer_body (int family, const char *sdp)
   json_builder_add_int_value (b, 0);
   json_builder_set_member_name (b, "family");
   json_builder_add_int_value (b, family);
+  if (label)
+    {
+      json_builder_set_member_name (b, "label");
+      json_builder_add_string_value (b, label);
+    }
   json_builder_set_member_name (b, "sdp");
   json_builder_add_string_value (b, sdp);
   json_builder_end_object (b);
   root = json_builder_get_root (b);
   json_generator_set_root (gen, root);
   return json_generator_to_data (gen, NULL);
+}
+
+static char *
+offer_body (int family, const char *sdp)
+{
+  return offer_body_label (family, sdp, NULL);
 }
 
 /* Checks a 201 answer and returns its connection id. */
@@ -1332,7 +1344,8 @@ test_candidates (void)
       "{\"mline\": 0, \"candidate\": \"candidate:1 1 UDP 2015363327\"}",
       /* a name, not an address */
       "{\"mline\": 0, \"candidate\": \"candidate:1 1 UDP 2015363327 "
-        "0b7e5c1a-3f2d-4e8a.local 50418 typ host\"}",
+        "host.example 50418 typ host\"}",
+      "{\"mline\": 0, \"candidate\": \"candidate:1 1 UDP 2015363327 .local 50418 typ host\"}",
       /* the other family */
       "{\"mline\": 0, \"candidate\": \"candidate:1 1 UDP 2015363327 ::1 50418 typ host\"}",
     };
@@ -1363,10 +1376,13 @@ test_candidates (void)
     check_status (&r, 204);
   }
 
-  /* An empty array, one good candidate, one good among bad ones: 204. */
+  /* An empty array, one good candidate, one good among bad ones, and a
+   * browser's mDNS host candidates (ignored, not refused): 204. */
   {
     static const char *good[] = {
       "{\"candidates\": []}",
+      "{\"candidates\": [{\"mline\": 0, \"candidate\": \"candidate:1 1 UDP 2015363327 "
+        "0b7e5c1a-3f2d-4e8a-9c61-5d4f3a2b1c0e.local 50418 typ host generation 0\"}]}",
       "{\"candidates\": [{\"mline\": 0, \"candidate\": \"" CANDIDATE "\"}]}",
       "{\"candidates\": [42, {\"mline\": 0, \"candidate\": \"a=" CANDIDATE "\"}, {}],"
         " \"unknown\": true}",
@@ -1871,6 +1887,67 @@ test_shutdown (void)
   env_clear (&env);
 }
 
+/* The offer's optional "label" names the client in the status (and in the
+ * server's records); it is cleaned of control characters and cut to 63
+ * bytes, and without one the session id's start names the client. */
+static void
+test_label (void)
+{
+  static const struct {
+    const char *given;
+    const char *shown;
+  } cases[] = {
+    { NULL, "client 4c0ffee0" },
+    { "", "client 4c0ffee0" },
+    { "   ", "client 4c0ffee0" },
+    { "Firefox 153 on Linux", "Firefox 153 on Linux" },
+    { "tab\there\nnewline\x7f", "tab here newline" },
+    { "\xc3\xa9t\xc3\xa9 phone", "\xc3\xa9t\xc3\xa9 phone" },
+    /* 70 bytes: cut to 63, not inside the two-byte character at 62-63. */
+    { "0123456789012345678901234567890123456789012345678901234567890\xc3\xa9xxxxxx",
+      "0123456789012345678901234567890123456789012345678901234567890\xc3\xa9" },
+    { "012345678901234567890123456789012345678901234567890123456789012\xc3\xa9",
+      "012345678901234567890123456789012345678901234567890123456789012" },
+  };
+
+  if (!main_env_ready ())
+    return;
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *body = offer_body_label (4, get_offer (), cases[i].given);
+      g_autofree char *id = NULL;
+      g_autofree char *label = NULL;
+      g_autofree char *software = NULL;
+      g_auto(Response) r = { 0 };
+
+      http (&r, &main_env, "POST", "/api/v1/connections", "application/json", body);
+      id = check_answer (&r);
+      g_assert_nonnull (id);
+      label = describe_member (&main_env, id, "label");
+      g_assert_cmpstr (label, ==, cases[i].shown);
+      /* No hello yet. */
+      software = describe_member (&main_env, id, "software");
+      g_assert_cmpstr (software, ==, "");
+      delete_connection (&main_env, id);
+    }
+  /* A label that is not a string is ignored. */
+  {
+    g_autofree char *body = offer_body (4, get_offer ());
+    g_autoptr(GString) numbered = g_string_new (body);
+    g_autofree char *id = NULL;
+    g_autofree char *label = NULL;
+    g_auto(Response) r = { 0 };
+
+    g_string_replace (numbered, "\"family\":4", "\"family\":4,\"label\":42", 1);
+    g_assert_nonnull (strstr (numbered->str, "\"label\":42"));
+    http (&r, &main_env, "POST", "/api/v1/connections", "application/json", numbered->str);
+    id = check_answer (&r);
+    label = describe_member (&main_env, id, "label");
+    g_assert_cmpstr (label, ==, "client 4c0ffee0");
+    delete_connection (&main_env, id);
+  }
+}
+
 /* The counters in the status against what the tests sent. */
 static void
 test_status_counters (void)
@@ -2043,6 +2120,7 @@ main (int argc, char **argv)
   add_test ("/server/delete", test_delete);
   add_test ("/server/setup-timeout", test_setup_timeout);
   add_test ("/server/shutdown", test_shutdown);
+  add_test ("/server/label", test_label);
   add_test ("/server/status-counters", test_status_counters);
   add_test ("/server/no-fd-leak", test_no_fd_leak);
   add_test ("/server/still-serving", test_still_serving);

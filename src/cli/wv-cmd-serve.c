@@ -8,17 +8,58 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include <glib-unix.h>
 
+#include "wv-output.h"
 #include "wv-server.h"
 #include "wv-cli.h"
+
+typedef struct {
+  GMainLoop *loop;
+  WvOutput *output;         /* NULL without --json / --csv */
+  gboolean write_failed;
+} Serve;
 
 static gboolean
 on_signal (gpointer data)
 {
-  g_main_loop_quit (data);
+  Serve *serve = data;
+
+  g_main_loop_quit (serve->loop);
   return G_SOURCE_REMOVE;
+}
+
+/* The first write error is reported; the server goes on serving. */
+static void
+report_write_error (Serve *serve, GError *error)
+{
+  if (g_error_matches (error, WV_OUTPUT_ERROR, WV_OUTPUT_ERROR_FAILED_EARLIER))
+    return;
+  fprintf (stderr, "wifi-verify-cli: %s (still serving)\n", error->message);
+  serve->write_failed = TRUE;
+}
+
+static void
+on_record (WvServer *server, const WvServerClient *client, const WvRecord *record, Serve *serve)
+{
+  WvOutputClient oc = { client->address, client->label };
+  g_autoptr(GError) error = NULL;
+
+  if (!wv_output_write_for_client (serve->output, record, &oc, &error))
+    report_write_error (serve, error);
+}
+
+static gboolean
+flush_tick (gpointer data)
+{
+  Serve *serve = data;
+  g_autoptr(GError) error = NULL;
+
+  if (!wv_output_flush (serve->output, &error))
+    report_write_error (serve, error);
+  return G_SOURCE_CONTINUE;
 }
 
 int
@@ -27,7 +68,11 @@ wv_cli_serve (int argc, char **argv)
   g_autoptr(GOptionContext) ctx = NULL;
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) listen = NULL, ice = NULL, urls = NULL;
-  g_autofree char *stun = NULL;
+  g_autofree char *stun = NULL, *json = NULL, *csv = NULL;
+  gboolean force = FALSE;
+  Serve serve = { NULL };
+  FILE *human;
+  guint flush_source = 0;
   int max_conns = 64, max_per_client = 32, max_rate = 1000;
   double max_duration = 3600;
   gint64 max_bulk = 50 * 1000 * 1000;
@@ -43,6 +88,9 @@ wv_cli_serve (int argc, char **argv)
     { "max-rate", 0, 0, G_OPTION_ARG_INT, &max_rate, "Highest probe rate a client may ask for (default 1000)", "PPS" },
     { "max-bulk", 0, 0, G_OPTION_ARG_INT64, &max_bulk, "Highest bulk rate a client may ask for (default 50000000)", "BITS_PER_S" },
     { "max-duration", 0, 0, G_OPTION_ARG_DOUBLE, &max_duration, "Longest stream duration (default 3600)", "S" },
+    { "json", 'j', 0, G_OPTION_ARG_FILENAME, &json, "Write every client's records as JSON lines to FILE ('-' = stdout)", "FILE" },
+    { "csv", 'c', 0, G_OPTION_ARG_FILENAME, &csv, "Write every client's records as CSV files into DIR", "DIR" },
+    { "force", 0, 0, G_OPTION_ARG_NONE, &force, "Overwrite existing output files", NULL },
     { NULL }
   };
 
@@ -60,6 +108,19 @@ wv_cli_serve (int argc, char **argv)
       return 2;
     }
 
+  if (json || csv)
+    {
+      serve.output = wv_output_new ();
+      wv_output_set_per_client (serve.output, TRUE);
+      if ((json && !wv_output_add_json (serve.output, json, force, &error)) ||
+          (csv && !wv_output_add_csv (serve.output, csv, force, &error)))
+        {
+          fprintf (stderr, "wifi-verify-cli: %s\n", error->message);
+          wv_output_free (serve.output);
+          return 1;
+        }
+    }
+
   wv_server_config_init (&config);
   config.log_sessions = TRUE;
   config.listen = listen;
@@ -74,18 +135,40 @@ wv_cli_serve (int argc, char **argv)
   if (!wv_server_start (server, &error))
     {
       fprintf (stderr, "wifi-verify-cli: %s\n", error->message);
+      g_clear_pointer (&serve.output, wv_output_free);
       return 1;
     }
+  if (serve.output)
+    {
+      g_signal_connect (server, "record", G_CALLBACK (on_record), &serve);
+      flush_source = g_timeout_add_seconds (1, flush_tick, &serve);
+    }
+  /* With --json - the records go to standard output, and we talk on
+   * standard error. */
+  human = json && strcmp (json, "-") == 0 ? stderr : stdout;
   urls = wv_server_dup_urls (server);
   for (guint i = 0; urls[i]; i++)
-    printf ("wifi-verify %s serving on %s%s\n", PACKAGE_VERSION, urls[i], WV_API_PREFIX);
-  fflush (stdout);
+    fprintf (human, "wifi-verify %s serving on %s%s\n", PACKAGE_VERSION, urls[i], WV_API_PREFIX);
+  fflush (human);
 
   loop = g_main_loop_new (NULL, FALSE);
-  g_unix_signal_add (SIGINT, on_signal, loop);
-  g_unix_signal_add (SIGTERM, on_signal, loop);
+  serve.loop = loop;
+  g_unix_signal_add (SIGINT, on_signal, &serve);
+  g_unix_signal_add (SIGTERM, on_signal, &serve);
   g_main_loop_run (loop);
-  printf ("stopping (%u connection(s) open)\n", wv_server_get_n_connections (server));
+  fprintf (human, "stopping (%u connection(s) open)\n", wv_server_get_n_connections (server));
+  fflush (human);
+  /* Stopping aborts the open connections, whose summaries are records too. */
   wv_server_stop (server);
-  return 0;
+  if (serve.output)
+    {
+      g_autoptr(GError) close_error = NULL;
+
+      g_source_remove (flush_source);
+      g_signal_handlers_disconnect_by_data (server, &serve);
+      if (!wv_output_close (serve.output, &close_error))
+        report_write_error (&serve, close_error);
+      wv_output_free (serve.output);
+    }
+  return serve.write_failed ? 1 : 0;
 }

@@ -87,6 +87,7 @@ struct _WvConnection
   gboolean hello_received;
   WvClockInfo local_clock;
   WvClockInfo peer_clock;
+  char peer_software[64];     /* from the peer's hello */
   WvOwdMode owd_mode;
   double clock_error_ms;
 
@@ -1093,6 +1094,7 @@ handle_msg (WvConnection *self, const WvMsg *msg)
           }
         self->hello_received = TRUE;
         self->peer_clock = msg->hello.clock;
+        g_strlcpy (self->peer_software, msg->hello.software, sizeof self->peer_software);
         if (self->owd_choice == WV_OWD_AUTO)
           self->owd_mode = wv_clock_choose_mode (&self->local_clock, &self->peer_clock,
                                                  self->max_clock_error_ms,
@@ -1446,6 +1448,12 @@ int
 wv_connection_get_family (WvConnection *self)
 {
   return wv_peer_get_family (self->peer);
+}
+
+const char *
+wv_connection_get_peer_software (WvConnection *self)
+{
+  return self->peer_software;
 }
 
 WvOwdMode

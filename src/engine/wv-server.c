@@ -42,6 +42,8 @@ typedef struct {
   WvConnection *conn;
   char *id;
   char *client_host;
+  char *label;                /* the client's name for itself (sanitised), or ours */
+  char *session_id;
   GPtrArray *candidates;      /* ours, as JSON objects (JsonNode) */
   GPtrArray *waiters;         /* paused GET .../candidates (SoupServerMessage) */
   SoupServerMessage *answer_waiter;
@@ -71,6 +73,13 @@ struct _WvServer
 };
 
 G_DEFINE_FINAL_TYPE (WvServer, wv_server, G_TYPE_OBJECT)
+
+enum {
+  SIGNAL_RECORD,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 void
 wv_server_config_init (WvServerConfig *config)
@@ -276,6 +285,8 @@ session_free (Session *s)
       g_object_unref (s->conn);
     }
   g_free (s->client_host);
+  g_free (s->label);
+  g_free (s->session_id);
   g_free (s->id);
   g_free (s);
 }
@@ -460,6 +471,19 @@ on_conn_state (WvConnection *conn, guint state, Session *s)
 }
 
 static void
+on_conn_record (WvConnection *conn, const WvRecord *record, Session *s)
+{
+  WvServerClient client = {
+    s->client_host ? s->client_host : "",
+    s->label,
+    s->session_id,
+    wv_connection_get_peer_software (s->conn),
+  };
+
+  g_signal_emit (s->server, signals[SIGNAL_RECORD], 0, &client, record);
+}
+
+static void
 on_conn_error (WvConnection *conn, const GError *error, Session *s)
 {
   if (s->server->config.log_sessions)
@@ -493,6 +517,39 @@ setup_timeout (gpointer data)
 }
 
 /* --- handlers --------------------------------------------------------------- */
+
+#define MAX_LABEL_LEN 63
+
+/* The client's name for itself, from the offer's optional "label": it ends
+ * up in logs, records and the GUI, so it is made valid UTF-8 without
+ * control characters and cut to MAX_LABEL_LEN bytes. Without one, the
+ * start of the session id names the client. */
+static char *
+make_label (JsonObject *o, const char *session_id)
+{
+  const char *given = get_string (o, "label", WV_MAX_ID_LEN * 4);
+  g_autofree char *valid = given ? g_utf8_make_valid (given, -1) : NULL;
+  GString *out = g_string_new (NULL);
+
+  for (const char *p = valid; p && *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      char buf[6];
+      int len = g_unichar_iscntrl (c) ? 1 : g_unichar_to_utf8 (c, buf);
+
+      if (out->len + len > MAX_LABEL_LEN)
+        break;
+      if (g_unichar_iscntrl (c))
+        g_string_append_c (out, ' ');
+      else
+        g_string_append_len (out, buf, len);
+    }
+  g_strstrip (out->str);
+  out->len = strlen (out->str);
+  if (out->len == 0)
+    g_string_printf (out, "client %.8s", session_id);
+  return g_string_free (out, FALSE);
+}
 
 static void
 handle_create (WvServer *self, SoupServerMessage *msg)
@@ -555,6 +612,8 @@ handle_create (WvServer *self, SoupServerMessage *msg)
   s->server = self;
   s->id = g_strdup (uuid);
   s->client_host = g_strdup (host);
+  s->label = make_label (o, session_id);
+  s->session_id = g_strdup (session_id);
   s->created_ns = wv_now_ns ();
   s->candidates = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
   s->waiters = g_ptr_array_new_with_free_func (g_object_unref);
@@ -569,6 +628,7 @@ handle_create (WvServer *self, SoupServerMessage *msg)
   wv_connection_set_caps (s->conn, &self->config.caps);
   g_signal_connect (s->conn, "state-changed", G_CALLBACK (on_conn_state), s);
   g_signal_connect (s->conn, "error", G_CALLBACK (on_conn_error), s);
+  g_signal_connect (s->conn, "record", G_CALLBACK (on_conn_record), s);
   g_signal_connect (wv_connection_get_peer (s->conn), "local-candidate",
                     G_CALLBACK (on_local_candidate), s);
   g_signal_connect (wv_connection_get_peer (s->conn), "local-description",
@@ -582,13 +642,26 @@ handle_create (WvServer *self, SoupServerMessage *msg)
     }
   g_hash_table_insert (self->sessions, s->id, s);
   if (self->config.log_sessions)
-    g_message ("connection %s from %s: IPv%d, session %s", s->id, host ? host : "?",
-               (int) family, session_id);
+    g_message ("connection %s from %s (%s): IPv%d, session %s", s->id, host ? host : "?",
+               s->label, (int) family, session_id);
 
   s->answer_waiter = g_object_ref (msg);
   soup_server_message_pause (msg);
   s->answer_timeout = g_timeout_add_seconds (ANSWER_TIMEOUT_S, answer_timeout, s);
   s->setup_timeout = g_timeout_add_seconds (self->config.setup_timeout_s, setup_timeout, s);
+}
+
+/* A host candidate that a web browser hides behind an mDNS name
+ * (<uuid>.local). We do not resolve it: the browser's connectivity checks
+ * reach us anyway, and the pair forms from the peer-reflexive candidate
+ * they show. */
+static gboolean
+is_mdns_candidate (const char *candidate)
+{
+  g_auto(GStrv) tokens = g_strsplit (candidate, " ", 6);
+
+  return g_strv_length (tokens) >= 5 &&
+         g_str_has_suffix (tokens[4], ".local") && strlen (tokens[4]) > strlen (".local");
 }
 
 static void
@@ -598,7 +671,7 @@ handle_add_candidates (WvServer *self, SoupServerMessage *msg, Session *s)
   JsonObject *o = read_json_body (self, msg, parser);
   JsonNode *node;
   JsonArray *list;
-  guint n, added = 0;
+  guint n, added = 0, ignored = 0;
 
   if (o == NULL)
     return;
@@ -629,9 +702,14 @@ handle_add_candidates (WvServer *self, SoupServerMessage *msg, Session *s)
       cand = get_string (c, "candidate", MAX_CANDIDATE_LEN);
       if (cand == NULL || !get_int (c, "mline", 0, 16, &mline))
         continue;
+      if (is_mdns_candidate (cand))
+        {
+          ignored++;
+          continue;
+        }
       added += wv_peer_add_remote_candidate (wv_connection_get_peer (s->conn), mline, cand);
     }
-  if (added == 0 && n > 0)
+  if (added == 0 && n > ignored)
     {
       respond_error (self, msg, 400, "bad_candidates",
                      "none of the %u candidates is usable for this connection", n);
@@ -1145,6 +1223,9 @@ wv_server_describe (WvServer *self)
 
       json_object_set_string_member (json_node_get_object (conn), "client",
                                      s->client_host ? s->client_host : "");
+      json_object_set_string_member (json_node_get_object (conn), "label", s->label);
+      json_object_set_string_member (json_node_get_object (conn), "software",
+                                     wv_connection_get_peer_software (s->conn));
       json_builder_add_value (b, conn);
     }
   json_builder_end_array (b);
@@ -1229,6 +1310,12 @@ wv_server_class_init (WvServerClass *klass)
 
   object_class->dispose = wv_server_dispose;
   object_class->finalize = wv_server_finalize;
+
+  /* (const WvServerClient *client, const WvRecord *record): every record
+   * of every connection, with the client it is about */
+  signals[SIGNAL_RECORD] =
+    g_signal_new ("record", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_POINTER, G_TYPE_POINTER);
 }
 
 static void

@@ -31,6 +31,14 @@ void wv_server_config_clear (WvServerConfig *config);
 /* The most ICE candidates one POST .../candidates may carry. */
 #define WV_MAX_CANDIDATES_PER_POST 64
 
+/* Who a connection belongs to, as the "record" signal tells it. */
+typedef struct {
+  const char *address;      /* the client's IP address, "" if unknown */
+  const char *label;        /* the offer's "label", or "client" and the session's start */
+  const char *session;      /* the client's session id (one per run, all its connections) */
+  const char *software;     /* what the client's hello named, "" before it */
+} WvServerClient;
+
 #define WV_TYPE_SERVER (wv_server_get_type ())
 G_DECLARE_FINAL_TYPE (WvServer, wv_server, WV, SERVER, GObject)
 
