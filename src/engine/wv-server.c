@@ -11,6 +11,7 @@
  *   GET    /api/v1/connections/ID/candidates?since=N   ours (long poll)
  *   DELETE /api/v1/connections/ID           ends a connection
  *   GET    /api/v1/status                   diagnostics
+ *   GET    /, /app.js, ...                  the web client (wv-web.c)
  *
  * Bodies are JSON; every error is a 4xx/5xx with
  * {"error": {"code": "...", "message": "..."}}. Limits on body size,
@@ -28,6 +29,7 @@
 
 #include "wv-clock.h"
 #include "wv-server.h"
+#include "wv-web.h"
 
 #define MAX_CANDIDATES_PER_REQUEST WV_MAX_CANDIDATES_PER_POST
 #define MAX_CANDIDATE_LEN 512
@@ -842,7 +844,13 @@ server_callback (SoupServer *soup, SoupServerMessage *msg, const char *path,
   if (!g_str_has_prefix (path, WV_API_PREFIX) ||
       (path[strlen (WV_API_PREFIX)] != '\0' && path[strlen (WV_API_PREFIX)] != '/'))
     {
-      respond_error (self, msg, 404, "not_found", "no such resource");
+      /* The web client's page and files; they need no access token. */
+      if (!wv_web_has_path (path))
+        respond_error (self, msg, 404, "not_found", "no such resource");
+      else if (strcmp (method, "GET") != 0 && strcmp (method, "HEAD") != 0)
+        respond_error (self, msg, 405, "method", "use GET");
+      else
+        wv_web_serve (msg, path);
       return;
     }
   parts = g_strsplit (path + strlen (WV_API_PREFIX), "/", 5);
