@@ -14,6 +14,7 @@
 
 #include "wv-output.h"
 #include "wv-server.h"
+#include "wv-web.h"
 #include "wv-cli.h"
 
 typedef struct {
@@ -68,7 +69,8 @@ wv_cli_serve (int argc, char **argv)
   g_autoptr(GOptionContext) ctx = NULL;
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) listen = NULL, ice = NULL, urls = NULL;
-  g_autofree char *stun = NULL, *json = NULL, *csv = NULL;
+  g_autofree char *stun = NULL, *json = NULL, *csv = NULL, *tls_cert = NULL, *tls_key = NULL;
+  g_auto(GStrv) pages = NULL;
   gboolean force = FALSE;
   Serve serve = { NULL };
   FILE *human;
@@ -91,10 +93,16 @@ wv_cli_serve (int argc, char **argv)
     { "json", 'j', 0, G_OPTION_ARG_FILENAME, &json, "Write every client's records as JSON lines to FILE ('-' = stdout)", "FILE" },
     { "csv", 'c', 0, G_OPTION_ARG_FILENAME, &csv, "Write every client's records as CSV files into DIR", "DIR" },
     { "force", 0, 0, G_OPTION_ARG_NONE, &force, "Overwrite existing output files", NULL },
+    { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &tls_cert, "Serve HTTPS with this PEM certificate (chain); browsers give the web client fine timers only over HTTPS or on localhost", "FILE" },
+    { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key, "The certificate's PEM private key (default: in the --tls-cert file)", "FILE" },
     { NULL }
   };
 
   ctx = g_option_context_new ("- run the measuring server");
+  g_option_context_set_description (ctx,
+    "Any device with a web browser can be measured: open one of the \"web client\" addresses\n"
+    "printed at the start. Records of every client go to --json / --csv, each naming its\n"
+    "client (docs/browser-client.md, docs/output.md).\n");
   g_option_context_add_main_entries (ctx, entries, NULL);
   if (!g_option_context_parse (ctx, &argc, &argv, &error))
     {
@@ -131,6 +139,8 @@ wv_cli_serve (int argc, char **argv)
   config.caps.max_rate_pps = max_rate;
   config.caps.max_bulk_bps = max_bulk;
   config.caps.max_duration_s = max_duration;
+  config.tls_cert_file = tls_cert;
+  config.tls_key_file = tls_key;
   server = wv_server_new (&config);
   if (!wv_server_start (server, &error))
     {
@@ -149,6 +159,10 @@ wv_cli_serve (int argc, char **argv)
   urls = wv_server_dup_urls (server);
   for (guint i = 0; urls[i]; i++)
     fprintf (human, "wifi-verify %s serving on %s%s\n", PACKAGE_VERSION, urls[i], WV_API_PREFIX);
+  /* What to open on a phone or laptop: this machine's real addresses. */
+  pages = wv_web_dup_page_urls ((const char *const *) urls);
+  for (guint i = 0; pages[i]; i++)
+    fprintf (human, "web client: %s\n", pages[i]);
   fflush (human);
 
   loop = g_main_loop_new (NULL, FALSE);

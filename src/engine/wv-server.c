@@ -103,6 +103,8 @@ wv_server_config_clear (WvServerConfig *config)
   g_clear_pointer (&config->listen, g_strfreev);
   g_clear_pointer (&config->ice_addresses, g_strfreev);
   g_clear_pointer (&config->stun_uri, g_free);
+  g_clear_pointer (&config->tls_cert_file, g_free);
+  g_clear_pointer (&config->tls_key_file, g_free);
 }
 
 /* --- responses ---------------------------------------------------------- */
@@ -1073,6 +1075,8 @@ wv_server_new (const WvServerConfig *config)
   self->config.listen = g_strdupv (config->listen);
   self->config.ice_addresses = g_strdupv (config->ice_addresses);
   self->config.stun_uri = g_strdup (config->stun_uri);
+  self->config.tls_cert_file = g_strdup (config->tls_cert_file);
+  self->config.tls_key_file = g_strdup (config->tls_key_file);
   return self;
 }
 
@@ -1105,8 +1109,31 @@ wv_server_start (WvServer *self, GError **error)
   const char *const *listen = self->config.listen ? (const char *const *) self->config.listen
                                                   : defaults;
   guint ok = 0;
+  g_autoptr(GTlsCertificate) cert = NULL;
+  SoupServerListenOptions listen_options = 0;
 
-  self->soup = soup_server_new ("server-header", "wifi-verify/" PACKAGE_VERSION, NULL);
+  /* HTTPS makes the web client's page a secure context, which browsers
+   * need before they give it fine timers (docs/browser-client.md). */
+  if (self->config.tls_cert_file)
+    {
+      g_autoptr(GError) local = NULL;
+
+      cert = self->config.tls_key_file
+             ? g_tls_certificate_new_from_files (self->config.tls_cert_file,
+                                                 self->config.tls_key_file, &local)
+             : g_tls_certificate_new_from_file (self->config.tls_cert_file, &local);
+      if (cert == NULL)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                       "cannot use the TLS certificate %s%s%s: %s", self->config.tls_cert_file,
+                       self->config.tls_key_file ? " with the key " : "",
+                       self->config.tls_key_file ? self->config.tls_key_file : "", local->message);
+          return FALSE;
+        }
+      listen_options = SOUP_SERVER_LISTEN_HTTPS;
+    }
+  self->soup = soup_server_new ("server-header", "wifi-verify/" PACKAGE_VERSION,
+                                "tls-certificate", cert, NULL);
   soup_server_add_handler (self->soup, NULL, server_callback, self, NULL);
   soup_server_add_early_handler (self->soup, NULL, early_callback, self, NULL);
 
@@ -1130,7 +1157,7 @@ wv_server_start (WvServer *self, GError **error)
         g_socket_set_listen_backlog (sock, 128);
       if (sock && !(g_socket_bind (sock, addr, TRUE, &local) && g_socket_listen (sock, &local)))
         g_clear_object (&sock);
-      if (sock && !soup_server_listen_socket (self->soup, sock, 0, &local))
+      if (sock && !soup_server_listen_socket (self->soup, sock, listen_options, &local))
         g_clear_object (&sock);
       if (sock == NULL)
         {

@@ -21,6 +21,8 @@ typedef struct {
   guint setup_timeout_s;    /* from offer to hello exchanged */
   WvServerCaps caps;
   gboolean socket_errors;   /* IP_RECVERR on the ICE sockets (traceroute) */
+  char *tls_cert_file;      /* PEM certificate (chain): serve HTTPS; NULL = HTTP */
+  char *tls_key_file;       /* its private key (NULL: in tls_cert_file) */
   gboolean log_sessions;    /* log connections coming and going */
 } WvServerConfig;
 
