@@ -127,6 +127,7 @@ struct _WvPathProbe
   WvMtuParams mtu;
   guint size, lo, hi;       /* lo: largest size known to reach the peer, 0 = none yet */
   guint steps;
+  gboolean resent;          /* the current size was sent again after silence */
   Probe *current;
   GArray *bottlenecks;      /* HopMtu: link after hop .ttl has MTU .mtu */
   GArray *hop_mtus;         /* HopMtu per hop */
@@ -645,6 +646,7 @@ next_guess (WvPathProbe *self)
 static void
 mtu_send (WvPathProbe *self, guint size)
 {
+  self->resent = self->size == size && self->current != NULL;
   self->size = size;
   self->steps++;
   self->current = send_probe (self, KIND_MTU, 64, size, TRUE);
@@ -759,8 +761,14 @@ mtu_step (WvPathProbe *self, gboolean timed_out)
     default:
       if (!timed_out && p->answer == ANS_NONE)
         return TRUE;
-      /* Silence (a black hole) or a probe the stack could not send as
-       * asked: treat the size as too big. */
+      /* Silence once may be a lost probe (a lossy link): the same size
+       * again. Silence twice (a black hole), or a probe the stack could
+       * not send as asked: treat the size as too big. */
+      if (p->answer == ANS_NONE && !self->resent && self->steps < MTU_MAX_STEPS)
+        {
+          mtu_send (self, size);
+          return TRUE;
+        }
       self->hi = size;
       if (size <= min_size (self) || (self->lo && self->hi - self->lo <= 1) ||
           self->steps >= MTU_MAX_STEPS)
