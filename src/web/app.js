@@ -207,7 +207,8 @@ async function run () {
     records.push (rec);
     if (rec.type === 'hop' || rec.type === 'mtu' || rec.type === 'path_mtu')
       pathView.add (rec);
-    else if (rec.type === 'stats' && rec.window_s === 1 && averager)
+    // While stopping, the last windows hold only the stragglers.
+    else if (rec.type === 'stats' && rec.window_s === 1 && averager && !rec.stopping)
       averager.add (rec);
   };
 

@@ -75,7 +75,8 @@ export class TimeChart {
         yMin = Math.min (yMin, y);
         yMax = Math.max (yMax, y);
       }
-    const step = niceStep ((Math.max (yMax - yMin, this.minYRange)) / 4);
+    yMax = Math.max (yMax, yMin + this.minYRange);
+    const step = niceStep ((yMax - yMin) / 4);
     yMax = Math.max (Math.ceil (yMax / step) * step, yMin + step);
     yMin = Math.floor (yMin / step) * step;
 

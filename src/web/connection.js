@@ -532,6 +532,8 @@ export class MeasuredConnection extends EventTarget {
       r.remarked = r.rx.rx_tos >= 0 && (r.rx.rx_tos >> 2) !== 0;
       if (type === 'summary')
         r.duration_s = ((this.streamsStoppedAt ?? now) - this.streamsStartedAt) / 1000;
+      // For the page only (not a record field): made after the streams stopped.
+      r.stopping = this.state !== 'streaming';
       this.emitRecord (r);
     }
   }

@@ -37,22 +37,29 @@ function nearestRank (n, p) {
   return k === 0 ? 1 : k;
 }
 
-// Nearest-rank summary of finite values (the array is sorted in place).
+// Nearest-rank summary of the finite values. A typed array sorts
+// numerically in native code: the 60 s window of a 1000 probes/s stream is
+// sorted in about a millisecond, which keeps the page's main thread (where
+// probes are received and timestamped) free.
 export function summarize (values) {
-  const v = values.filter (Number.isFinite);
-  if (v.length === 0)
+  const v = new Float64Array (values.length);
+  let n = 0;
+  for (const x of values)
+    if (Number.isFinite (x))
+      v[n++] = x;
+  if (n === 0)
     return emptySummary ();
-  v.sort ((a, b) => a - b);
+  const w = v.subarray (0, n).sort ();
   let sum = 0;
-  for (const x of v)
-    sum += x;
+  for (let i = 0; i < n; i++)
+    sum += w[i];
   return {
-    min: v[0],
-    p50: v[nearestRank (v.length, 50) - 1],
-    p99: v[nearestRank (v.length, 99) - 1],
-    max: v[v.length - 1],
-    mean: sum / v.length,
-    n: v.length,
+    min: w[0],
+    p50: w[nearestRank (n, 50) - 1],
+    p99: w[nearestRank (n, 99) - 1],
+    max: w[n - 1],
+    mean: sum / n,
+    n,
   };
 }
 

@@ -73,6 +73,8 @@ export function phasesDone () {
 
 export function log (text, error = false) {
   const list = $('log');
+  // Also on the console: a test browser without a driver prints it.
+  (error ? console.warn : console.info) (`wifi-verify: ${text}`);
   const time = new Date ().toLocaleTimeString ();
   list.append (el ('li', error ? { class: 'error' } : {}, `${time} ${text}`));
   while (list.children.length > 200)
