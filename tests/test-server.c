@@ -180,6 +180,7 @@ typedef struct {
   guint status;           /* 0: no response */
   char *content_type;
   char *allow;            /* the Allow header, if any */
+  char *coop, *coep;      /* the cross-origin isolation headers, if any */
   char *text;             /* the body, NUL-terminated */
   gsize len;
   JsonNode *json;         /* the body parsed, NULL if empty or not JSON */
@@ -191,6 +192,8 @@ response_clear (Response *r)
   g_clear_pointer (&r->what, g_free);
   g_clear_pointer (&r->content_type, g_free);
   g_clear_pointer (&r->allow, g_free);
+  g_clear_pointer (&r->coop, g_free);
+  g_clear_pointer (&r->coep, g_free);
   g_clear_pointer (&r->text, g_free);
   g_clear_pointer (&r->json, json_node_unref);
   r->status = 0;
@@ -410,6 +413,8 @@ request_finish (Request *req, Response *r, guint timeout_ms)
       r->status = soup_message_get_status (req->msg);
       r->content_type = g_strdup (type);
       r->allow = g_strdup (allow);
+      r->coop = g_strdup (soup_message_headers_get_one (h, "Cross-Origin-Opener-Policy"));
+      r->coep = g_strdup (soup_message_headers_get_one (h, "Cross-Origin-Embedder-Policy"));
       response_set_body (r, g_bytes_get_data (req->body, NULL), g_bytes_get_size (req->body));
       tally (req->env, r, req->sized_over);
     }
@@ -858,7 +863,8 @@ static void
 test_not_found (void)
 {
   static const char *paths[] = {
-    "/", "/api", "/api/", "/api/v1foo", "/api/v10/status", "/api/v2", "/index.html",
+    "/api", "/api/", "/api/v1foo", "/api/v10/status", "/api/v2", "/nope.html", "/.hidden",
+    "/web/index.html", "/index.html/", "/%2e%2e/etc/passwd", "/icon.svg.bak",
     "/api/v1/nope", "/api/v1//status", "/api/v1/status/extra", "/api/v1/connections/",
     "/api/v1/connections/unknown-id", "/api/v1/connections/unknown-id/candidates",
     "/api/v1/connections/unknown-id/candidates/more", "/api/v1/connections/unknown-id/nope",
@@ -880,7 +886,7 @@ test_not_found (void)
                      "{\"candidates\": []}", 404, "not_found");
   expect_error (&main_env, "PUT", "/api/v1/connections/unknown-id/candidates",
                 "application/json", "{}", -1, 404, "not_found");
-  expect_post_error (&main_env, "/", "{}", 404, "not_found");
+  expect_post_error (&main_env, "/nope", "{}", 404, "not_found");
   /* A long id is not a problem (the message quotes at most 64 bytes). */
   long_id = g_strnfill (4000, 'a');
   long_path = g_strconcat ("/api/v1/connections/", long_id, NULL);
@@ -894,6 +900,56 @@ test_not_found (void)
   known = g_strconcat ("/api/v1/connections/", id, "/candidates/more", NULL);
   expect_error (&main_env, "GET", known, NULL, NULL, -1, 404, "not_found");
   delete_connection (&main_env, id);
+}
+
+/* The web client: GET / and its files, from the compiled-in resource, with
+ * the headers that make the page cross-origin isolated; no other method. */
+static void
+test_web (void)
+{
+  static const struct {
+    const char *path;
+    const char *type;
+    const char *contains;
+  } files[] = {
+    { "/", "text/html", "<script type=\"module\" src=\"app.js\">" },
+    { "/index.html", "text/html", "<title>wifi-verify</title>" },
+    { "/app.js", "text/javascript", "import { MeasuredConnection" },
+    { "/stats.js", "text/javascript", "export class RxStats" },
+    { "/style.css", "text/css", "prefers-color-scheme" },
+    { "/icon.svg", "image/svg+xml", "<svg" },
+  };
+
+  if (!main_env_ready ())
+    return;
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_auto(Response) r = { 0 };
+
+      http (&r, &main_env, "GET", files[i].path, NULL, NULL);
+      if (r.status != 200)
+        {
+          fail ("%s: got %u", r.what, r.status);
+          continue;
+        }
+      g_assert_cmpstr (r.content_type, ==, files[i].type);
+      g_assert_nonnull (r.text);
+      g_assert_nonnull (strstr (r.text, files[i].contains));
+      g_assert_cmpstr (r.coop, ==, "same-origin");
+      g_assert_cmpstr (r.coep, ==, "require-corp");
+    }
+  /* HEAD: the headers without the body. */
+  {
+    g_auto(Response) r = { 0 };
+
+    http (&r, &main_env, "HEAD", "/", NULL, NULL);
+    g_assert_cmpuint (r.status, ==, 200);
+    g_assert_cmpuint (r.len, ==, 0);
+    g_assert_cmpstr (r.content_type, ==, "text/html");
+  }
+  /* The page is read-only. */
+  expect_post_error (&main_env, "/", "{}", 405, "method");
+  expect_error (&main_env, "DELETE", "/app.js", NULL, NULL, -1, 405, "method");
 }
 
 /* Known paths with another method: 405 method, without an Allow header. */
@@ -2107,6 +2163,7 @@ main (int argc, char **argv)
 
   add_test ("/server/root", test_root);
   add_test ("/server/not-found", test_not_found);
+  add_test ("/server/web", test_web);
   add_test ("/server/method", test_method);
   add_test ("/server/offer-bad-json", test_offer_bad_json);
   add_test ("/server/offer-bad-members", test_offer_bad_members);
