@@ -80,8 +80,12 @@ export class TimeChart {
     yMax = Math.max (Math.ceil (yMax / step) * step, yMin + step);
     yMin = Math.floor (yMin / step) * step;
 
-    const left = Math.ceil (g.measureText (formatTick (yMax, step)).width) + 10;
-    const right = 8, top = 8, bottom = 20;
+    let labelWidth = 0;
+    for (let y = yMin; y <= yMax + step / 2; y += step)
+      labelWidth = Math.max (labelWidth, g.measureText (formatTick (y, step)).width);
+    const left = Math.ceil (labelWidth) + 10;
+    // Room for half of the last x label ("60 s") to the right of its tick.
+    const right = Math.ceil (g.measureText ('000 s').width / 2) + 2, top = 8, bottom = 20;
     const pw = w - left - right, ph = h - top - bottom;
     const X = x => left + x / xMax * pw;
     const Y = y => top + (1 - (y - yMin) / (yMax - yMin)) * ph;
