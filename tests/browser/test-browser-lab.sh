@@ -26,14 +26,10 @@
 #     as tracepath finds it.
 # The trace and the MTU search run before the streams, with the loss on.
 
-source "$(dirname "${BASH_SOURCE[0]}")/../lab/lab-test.sh"
-t_setup
-here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-[[ -x "${WV_CLI:-}" ]] || { echo "ERROR: set WV_CLI to wifi-verify-cli (meson test does)" >&2; exit 1; }
-python=/usr/bin/python3
-[[ -x "$python" ]] || python=python3
+source "$(dirname "${BASH_SOURCE[0]}")/browser-test.sh"
+bt_setup
 if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null ||
-   ! "$python" -c 'import selenium' 2>/dev/null; then
+   ! "$BT_PYTHON" -c 'import selenium' 2>/dev/null; then
   echo "SKIP: needs chromium, chromium-driver and python3-selenium (tools/bootstrap.sh installs them)"
   exit 77
 fi
@@ -77,10 +73,7 @@ openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=wifi-verify-lab \
 lab_spawn server serve "$WV_CLI" serve --listen "$s4:8443" --listen "[$s6]:8443" \
   --tls-cert "$LAB_DIR/cert.pem" --tls-key "$LAB_DIR/key.pem" --json "$LAB_DIR/server.jsonl"
 serve_pid=$LAB_LAST_PID
-for _ in $(seq 100); do
-  grep -q "web client: https://$s4:8443/" "$LAB_DIR/serve.log" 2>/dev/null && break
-  sleep 0.1
-done
+bt_wait_serving "https://$s4:8443/" || true
 t_true "serve speaks HTTPS" grep -q "web client: https://$s4:8443/" "$LAB_DIR/serve.log"
 
 lab_impair r2 c2s $DELAY 0 0 off
@@ -88,7 +81,7 @@ lab_impair r2 s2c $DELAY 0 0 off
 lab_loss 1 c2s $LOSS
 lab_loss 1 s2c $LOSS
 
-lab_exec client "$python" "$here/test-browser.py" drive --ignore-cert \
+lab_exec client "$BT_PYTHON" "$BT_DIR/test-browser.py" drive --ignore-cert \
   --chromium "https://$s4:8443/?start=1&duration=$DURATION&connections=1&rate=$RATE&label=lab" \
   --status "https://$s4:8443/api/v1/status" --done "$LAB_DIR/server.jsonl" \
   --result "$LAB_DIR/drive.json" --workdir "$LAB_DIR" --timeout $((DURATION + 120))
@@ -97,7 +90,7 @@ echo "# relay s2c: $(lab_relay_stats r2 s2c)"
 echo "# nftables dropped: c2s $(lab_loss_dropped 1 c2s), s2c $(lab_loss_dropped 1 s2c)"
 lab_stop "$serve_pid"
 
-if ! "$python" "$here/test-browser.py" check --records "$LAB_DIR/server.jsonl" \
+if ! "$BT_PYTHON" "$BT_DIR/test-browser.py" check --records "$LAB_DIR/server.jsonl" \
     --result "$LAB_DIR/drive.json" --duration $DURATION --rate $RATE \
     --client "lab=$c4" --isolated yes --loss $LOSS --delay $DELAY --mtu 1400 \
     --hops4 "${expect_hops[4]}" --hops6 "${expect_hops[6]}"; then

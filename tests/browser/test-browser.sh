@@ -18,12 +18,8 @@
 # WV_SCREENSHOT_DIR. Over plain HTTP to a LAN address the page is not a
 # secure context, hence not cross-origin isolated: the lab test uses HTTPS.
 
-source "$(dirname "${BASH_SOURCE[0]}")/../lab/lab-test.sh"
-t_setup
-here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-[[ -x "${WV_CLI:-}" ]] || { echo "ERROR: set WV_CLI to wifi-verify-cli (meson test does)" >&2; exit 1; }
-python=/usr/bin/python3
-[[ -x "$python" ]] || python=python3
+source "$(dirname "${BASH_SOURCE[0]}")/browser-test.sh"
+bt_setup
 if ! command -v chromium >/dev/null && ! command -v firefox-esr >/dev/null; then
   echo "SKIP: no browser: tools/bootstrap.sh installs chromium, chromium-driver, python3-selenium and firefox-esr"
   exit 77
@@ -37,14 +33,11 @@ s6=$(lab_server_addr 6)
 lab_spawn server serve "$WV_CLI" serve --listen "$s4:8080" --listen "[$s6]:8080" \
   --json "$LAB_DIR/server.jsonl"
 serve_pid=$LAB_LAST_PID
-for _ in $(seq 100); do
-  grep -q "web client: http://$s4:8080/" "$LAB_DIR/serve.log" 2>/dev/null && break
-  sleep 0.1
-done
+bt_wait_serving "http://$s4:8080/" || true
 t_true "serve prints the web client's addresses" grep -q "web client: http://\[$s6\]:8080/" "$LAB_DIR/serve.log"
 
 query="start=1&duration=$DURATION&connections=1"
-lab_exec client "$python" "$here/test-browser.py" drive \
+lab_exec client "$BT_PYTHON" "$BT_DIR/test-browser.py" drive \
   --chromium "http://$s4:8080/?$query&label=chromium-test" \
   --firefox "http://[$s6]:8080/?$query&label=firefox-test" \
   --status "http://$s4:8080/api/v1/status" --done "$LAB_DIR/server.jsonl" \
@@ -55,7 +48,7 @@ lab_stop "$serve_pid"
 
 c4=$(lab_client_addr 4)
 c6=$(lab_client_addr 6)
-if ! "$python" "$here/test-browser.py" check --records "$LAB_DIR/server.jsonl" \
+if ! "$BT_PYTHON" "$BT_DIR/test-browser.py" check --records "$LAB_DIR/server.jsonl" \
     --result "$LAB_DIR/drive.json" --duration $DURATION \
     --client "chromium-test=$c4" --client "firefox-test=$c6" --isolated no \
     --hops4 "$(lab_addr r1 2 4),$c4" --hops6 "$(lab_addr r1 2 6),$c6"; then
