@@ -552,7 +552,7 @@ const OFFSET_MAX_SAMPLES = 4096;
 // the sample with the smallest round trip of the last 10 s.
 export class ClockOffset {
   constructor () {
-    this.samples = [];          // in the order they came, so t4 mostly grows
+    this.samples = new History ();   // in the order they came, so t4 mostly grows
     this.byT1 = new Map ();
     this.newest = null;
   }
@@ -570,48 +570,39 @@ export class ClockOffset {
       this.newest = t4;
     else if (t4 <= this.newest - OFFSET_WINDOW_MS) {
       // Our clock went back: start over.
-      this.samples = [];
+      this.samples.clear ();
       this.byT1.clear ();
       this.newest = t4;
-    } else if (t4 > this.newest) {
+    } else if (t4 > this.newest)
       this.newest = t4;
-      this.prune ();
-    }
+    // Older samples leave from the front, a few at a time: this runs for
+    // every echo, so it must not copy the window (get() skips the stale
+    // ones that arrived out of order).
+    const limit = this.newest - OFFSET_WINDOW_MS;
+    while (this.samples.length > 0 &&
+           (this.samples.at (0).t4 <= limit || this.samples.length >= OFFSET_MAX_SAMPLES))
+      this.byT1.delete (this.samples.shift ().t1);
     const same = this.byT1.get (t1);
     if (same) {
       if (delta < same.delta)
         Object.assign (same, { t4, theta, delta });
       return;
     }
-    if (this.samples.length >= OFFSET_MAX_SAMPLES)
-      this.byT1.delete (this.samples.shift ().t1);
-    const s = { t1, t4, theta, delta };
+    const s = { t: t4, t1, t4, theta, delta };
     this.samples.push (s);
     this.byT1.set (t1, s);
-  }
-
-  prune () {
-    const limit = this.newest - OFFSET_WINDOW_MS;
-    if (this.samples.length === 0 || this.samples[0].t4 > limit)
-      return;
-    const kept = [];
-    for (const s of this.samples) {
-      if (s.t4 > limit)
-        kept.push (s);
-      else
-        this.byT1.delete (s.t1);
-    }
-    this.samples = kept;
   }
 
   // { theta, error } in ms, or null before any sample.
   get () {
     const limit = this.newest - OFFSET_WINDOW_MS;
     let best = null;
-    for (const s of this.samples)
+    for (let i = 0; i < this.samples.length; i++) {
+      const s = this.samples.at (i);
       if (s.t4 > limit &&
           (best === null || s.delta < best.delta || (s.delta === best.delta && s.t4 > best.t4)))
         best = s;
+    }
     return best === null ? null : { theta: best.theta, error: best.delta / 2 };
   }
 }

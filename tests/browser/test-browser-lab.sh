@@ -70,7 +70,9 @@ done
 
 openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=wifi-verify-lab \
   -keyout "$LAB_DIR/key.pem" -out "$LAB_DIR/cert.pem" 2>/dev/null
-lab_spawn server serve "$WV_CLI" serve --listen "$s4:8443" --listen "[$s6]:8443" \
+# The measuring ends run ahead of whatever else loads the machine (the
+# relays already run SCHED_FIFO): other load must not show up as delay.
+lab_spawn server serve nice -n -10 "$WV_CLI" serve --listen "$s4:8443" --listen "[$s6]:8443" \
   --tls-cert "$LAB_DIR/cert.pem" --tls-key "$LAB_DIR/key.pem" --json "$LAB_DIR/server.jsonl"
 serve_pid=$LAB_LAST_PID
 bt_wait_serving "https://$s4:8443/" || true
@@ -81,7 +83,7 @@ lab_impair r2 s2c $DELAY 0 0 off
 lab_loss 1 c2s $LOSS
 lab_loss 1 s2c $LOSS
 
-lab_exec client "$BT_PYTHON" "$BT_DIR/test-browser.py" drive --ignore-cert \
+lab_exec client nice -n -10 "$BT_PYTHON" "$BT_DIR/test-browser.py" drive --ignore-cert \
   --chromium "https://$s4:8443/?start=1&duration=$DURATION&connections=1&rate=$RATE&label=lab" \
   --status "https://$s4:8443/api/v1/status" --done "$LAB_DIR/server.jsonl" \
   --result "$LAB_DIR/drive.json" --workdir "$LAB_DIR" --timeout $((DURATION + 120))

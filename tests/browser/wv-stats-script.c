@@ -10,12 +10,15 @@
  *   r NOW RTT            a round trip     o OFFSET       receiver minus sender
  *   w NOW WINDOW         prints the window record (and the RTT window)
  *   t                    prints the whole-run record (and the RTT total)
+ *   e T1 T2 T3 T4        an echo for the clock offset estimator
+ *   g                    prints the offset estimate
  * One JSON object per w or t line on standard output.
  */
 #include <stdio.h>
 #include <string.h>
 #include <math.h>
 
+#include "wv-clock-offset.h"
 #include "wv-stats.h"
 
 static void
@@ -66,11 +69,12 @@ main (void)
 {
   g_autoptr(WvRxStats) rx = wv_rx_stats_new ();
   g_autoptr(WvRttStats) rtt = wv_rtt_stats_new ();
+  WvClockOffset *offset = wv_clock_offset_new (WV_CLOCK_OFFSET_DEFAULT_WINDOW_NS);
   char line[256];
 
   while (fgets (line, sizeof line, stdin))
     {
-      gint64 a = 0, b = 0, c = 0;
+      gint64 a = 0, b = 0, c = 0, d = 0, theta = 0, err = 0;
       WvRxRecord r;
       WvSummary s;
 
@@ -101,6 +105,17 @@ main (void)
               print_record (&r, &s);
             }
           break;
+        case 'e':
+          if (sscanf (line + 1, "%" G_GINT64_FORMAT " %" G_GINT64_FORMAT " %" G_GINT64_FORMAT
+                      " %" G_GINT64_FORMAT, &a, &b, &c, &d) == 4)
+            wv_clock_offset_add (offset, a, b, c, d);
+          break;
+        case 'g':
+          if (wv_clock_offset_get (offset, &theta, &err))
+            printf ("{\"theta_ms\":%.17g,\"error_ms\":%.17g}\n", theta / 1e6, err / 1e6);
+          else
+            printf ("null\n");
+          break;
         case 't':
           wv_rx_stats_total (rx, &r);
           wv_rtt_stats_total (rtt, &s);
@@ -110,5 +125,6 @@ main (void)
           break;
         }
     }
+  wv_clock_offset_free (offset);
   return 0;
 }

@@ -27,6 +27,10 @@ CHROMIUM_FLAGS = [
     '--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
     '--disable-background-networking', '--disable-component-update', '--disable-sync',
     '--disable-default-apps', '--disable-extensions', '--mute-audio',
+    # A headless window may count as hidden: no throttled timers, no
+    # lowered priority for the page that timestamps the probes.
+    '--disable-background-timer-throttling', '--disable-renderer-backgrounding',
+    '--disable-backgrounding-occluded-windows',
 ]
 
 FIREFOX_PREFS = {
