@@ -30,6 +30,7 @@
 #include "wv-peer.h"
 #include "wv-protocol.h"
 #include "wv-server.h"
+#include "wv-web.h"
 #include "wv-test-pair.h"
 
 /* Small limits, so that the limits can be reached with a few requests. */
@@ -950,6 +951,34 @@ test_web (void)
   /* The page is read-only. */
   expect_post_error (&main_env, "/", "{}", 405, "method");
   expect_error (&main_env, "DELETE", "/app.js", NULL, NULL, -1, 405, "method");
+}
+
+/* The addresses the CLI and the GUI print for the web client: wildcards
+ * become this machine's addresses (loopback last, no link-local), never
+ * 0.0.0.0 or [::]; explicit addresses stay; the scheme and port follow. */
+static void
+test_page_urls (void)
+{
+  const char *listen[] = { "http://0.0.0.0:8080", "http://[::]:8080", "https://127.0.0.1:8443",
+                           "http://[::1]:9000", "not a url", NULL };
+  g_auto(GStrv) urls = wv_web_dup_page_urls (listen);
+  guint n = g_strv_length (urls), first_loopback = n;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_test_message ("%s", urls[i]);
+      g_assert_null (strstr (urls[i], "0.0.0.0"));
+      g_assert_null (strstr (urls[i], "[::]"));
+      g_assert_null (strstr (urls[i], "[fe80"));
+      g_assert_true (g_str_has_suffix (urls[i], "/"));
+      if (strstr (urls[i], "127.0.0.1") || strstr (urls[i], "[::1]"))
+        first_loopback = MIN (first_loopback, i);
+      else
+        g_assert_cmpuint (first_loopback, ==, n);   /* other hosts come first */
+    }
+  g_assert_true (g_strv_contains ((const char *const *) urls, "http://127.0.0.1:8080/"));
+  g_assert_true (g_strv_contains ((const char *const *) urls, "https://127.0.0.1:8443/"));
+  g_assert_true (g_strv_contains ((const char *const *) urls, "http://[::1]:9000/"));
 }
 
 /* Known paths with another method: 405 method, without an Allow header. */
@@ -2164,6 +2193,7 @@ main (int argc, char **argv)
   add_test ("/server/root", test_root);
   add_test ("/server/not-found", test_not_found);
   add_test ("/server/web", test_web);
+  add_test ("/server/page-urls", test_page_urls);
   add_test ("/server/method", test_method);
   add_test ("/server/offer-bad-json", test_offer_bad_json);
   add_test ("/server/offer-bad-members", test_offer_bad_members);
