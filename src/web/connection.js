@@ -100,6 +100,7 @@ export class MeasuredConnection extends EventTarget {
     this.setState ('connecting');
     const timer = setTimeout (() => this.fail ('not connected within 30 s'), CONNECT_TIMEOUT_MS);
     const ready = this.wait ('ready');
+    ready.catch (() => {});   // a failure before it is awaited is reported below
     try {
       this.pc = new RTCPeerConnection ({ iceServers: [] });
       for (const c of P.CHANNELS) {
