@@ -1492,6 +1492,68 @@ test_csv_quoting (void)
   rm_rf (tmp);
 }
 
+/* A server's output names the client of every record: "client" and
+ * "client_label" after "dir", in JSON and as CSV columns; an unknown
+ * client leaves them null / empty. A client-less output ignores them. */
+static void
+test_per_client (void)
+{
+  const WvOutputClient phone = { "2001:db8::20", "Phone, \"kitchen\"" };
+  g_autofree char *tmp = make_tmp_dir ();
+  g_autofree char *json_path = g_build_filename (tmp, "records.jsonl", NULL);
+  g_autofree char *csv_dir = g_build_filename (tmp, "csv", NULL);
+  g_autofree char *hop_path = g_build_filename (csv_dir, "hop.csv", NULL);
+  g_autofree char *stats_path = g_build_filename (csv_dir, "stats.csv", NULL);
+  g_autofree char *json = NULL, *hop_csv = NULL, *stats_csv = NULL, *one = NULL, *plain = NULL;
+  g_autoptr(GError) error = NULL;
+  WvOutput *o = wv_output_new ();
+  WvRecord hop, stats;
+
+  make_hop (&hop, T0, 6, 1, 3, "2001:db8::1", 1.25, FALSE);
+  make_stats_empty (&stats);
+  wv_output_set_per_client (o, TRUE);
+  g_assert_true (wv_output_add_json (o, json_path, FALSE, &error));
+  g_assert_true (wv_output_add_csv (o, csv_dir, FALSE, &error));
+  g_assert_no_error (error);
+  g_assert_true (wv_output_write_for_client (o, &hop, &phone, &error));
+  g_assert_true (wv_output_write_for_client (o, &hop, NULL, &error));
+  g_assert_true (wv_output_write (o, &stats, &error));
+  g_assert_true (wv_output_close (o, &error));
+  g_assert_no_error (error);
+  wv_output_free (o);
+
+  json = read_file (json_path);
+  g_assert_true (g_str_has_prefix (json,
+                 "{\"type\":\"hop\",\"time\":1700000000.123,\"conn\":0,\"family\":6,\"dir\":\"c2s\","
+                 "\"client\":\"2001:db8::20\",\"client_label\":\"Phone, \\\"kitchen\\\"\","
+                 "\"round\":1,\"ttl\":3,\"addr\":\"2001:db8::1\",\"rtt_ms\":1.25,\"reached\":false}\n"
+                 "{\"type\":\"hop\",\"time\":1700000000.123,\"conn\":0,\"family\":6,\"dir\":\"c2s\","
+                 "\"client\":null,\"client_label\":null,\"round\":1,"));
+  g_assert_nonnull (strstr (json, "\"dir\":\"s2c\",\"client\":null,\"client_label\":null,\"window_s\":10,"));
+  hop_csv = read_file (hop_path);
+  g_assert_cmpstr (hop_csv, ==,
+                   "time_unix_s,time_utc,conn,family,dir,client,client_label,round,ttl,addr,rtt_ms,reached\r\n"
+                   "1700000000.123,2023-11-14 22:13:20.123,0,6,c2s,2001:db8::20,\"Phone, \"\"kitchen\"\"\",1,3,2001:db8::1,1.25,false\r\n"
+                   "1700000000.123,2023-11-14 22:13:20.123,0,6,c2s,,,1,3,2001:db8::1,1.25,false\r\n");
+  stats_csv = read_file (stats_path);
+  g_assert_true (g_str_has_prefix (stats_csv, "time_unix_s,time_utc,conn,family,dir,client,client_label,window_s,"));
+
+  one = wv_record_to_json_for_client (&hop, &phone);
+  g_assert_nonnull (strstr (one, "\"dir\":\"c2s\",\"client\":\"2001:db8::20\",\"client_label\":"));
+  /* Without per-client, no client fields even when one is given. */
+  o = wv_output_new ();
+  g_free (json_path);
+  json_path = g_build_filename (tmp, "plain.jsonl", NULL);
+  g_assert_true (wv_output_add_json (o, json_path, FALSE, &error));
+  g_assert_true (wv_output_write_for_client (o, &hop, &phone, &error));
+  g_assert_true (wv_output_close (o, &error));
+  wv_output_free (o);
+  plain = read_file (json_path);
+  g_assert_null (strstr (plain, "client"));
+
+  rm_rf (tmp);
+}
+
 /* The GTK app's export: same files, same refusal rules. */
 static void
 test_csv_export (void)
@@ -1588,6 +1650,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/output/stdout", test_stdout);
   g_test_add_func ("/output/stdout-closed-pipe", test_stdout_closed_pipe);
   g_test_add_func ("/output/free-and-buffer", test_free_and_buffer);
+  g_test_add_func ("/output/per-client", test_per_client);
 
   return g_test_run ();
 }

@@ -800,6 +800,70 @@ test_packet_header_exhaustive (void)
   g_assert_cmpuint (accepted, ==, 1 + 3 + 1 + 9);
 }
 
+/* Test probes: the layout of docs/protocol.md, the padded length a probe
+ * carries (bytes 20-21), and 20-byte probes of earlier senders. */
+static void
+test_testprobe_layout (void)
+{
+  static const guint8 probe_bytes[WV_TESTPROBE_SIZE] = {
+    0x57, 4, 1, 7,
+    0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08,
+    0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88,
+    0x05, 0x6c,   /* 1388: a 1416-byte IPv4 datagram */
+  };
+  WvTestProbe tp = { WV_TESTPROBE }, back, ack = { WV_TESTPROBE_ACK };
+  guint8 buf[WV_TESTPROBE_ACK_SIZE];
+  guint8 padded[200] = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  tp.ttl = 7;
+  tp.probe_id = G_GUINT64_CONSTANT (0x0102030405060708);
+  tp.t1 = G_GINT64_CONSTANT (0x1122334455667788);
+  tp.udp_length = 1388;
+  g_assert_cmpuint (wv_testprobe_write (&tp, buf, WV_TESTPROBE_SIZE), ==, WV_TESTPROBE_SIZE);
+  g_assert_cmpmem (buf, WV_TESTPROBE_SIZE, probe_bytes, sizeof probe_bytes);
+  g_assert_true (wv_testprobe_parse (buf, WV_TESTPROBE_SIZE, &back, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (back.kind, ==, WV_TESTPROBE);
+  g_assert_cmpuint (back.ttl, ==, 7);
+  g_assert_cmpuint (back.probe_id, ==, tp.probe_id);
+  g_assert_cmpint (back.t1, ==, tp.t1);
+  g_assert_cmpuint (back.udp_length, ==, 1388);
+  /* Too short for the current layout. */
+  g_assert_cmpuint (wv_testprobe_write (&tp, buf, WV_TESTPROBE_MIN_SIZE), ==, 0);
+
+  /* An earlier sender's probe: 20 bytes, no length. */
+  g_assert_true (wv_testprobe_parse (probe_bytes, WV_TESTPROBE_MIN_SIZE, &back, NULL));
+  g_assert_cmpuint (back.udp_length, ==, 0);
+  g_assert_cmpuint (back.probe_id, ==, tp.probe_id);
+  g_assert_false (wv_testprobe_parse (probe_bytes, WV_TESTPROBE_MIN_SIZE - 1, &back, NULL));
+
+  /* Padding inside the message (as the protocol allows) is ignored. */
+  memcpy (padded, probe_bytes, sizeof probe_bytes);
+  g_assert_true (wv_testprobe_parse (padded, sizeof padded, &back, NULL));
+  g_assert_cmpuint (back.udp_length, ==, 1388);
+
+  /* The ack: a browser copies the probe's length, with TTL unknown. */
+  ack.ttl = 7;
+  ack.probe_id = tp.probe_id;
+  ack.t1 = tp.t1;
+  ack.udp_length = 1388;
+  ack.rx_ttl = -1;
+  ack.t2 = 100;
+  ack.t3 = 200;
+  g_assert_cmpuint (wv_testprobe_write (&ack, buf, sizeof buf), ==, WV_TESTPROBE_ACK_SIZE);
+  g_assert_cmpmem (buf + 2, WV_TESTPROBE_SIZE - 2, probe_bytes + 2, WV_TESTPROBE_SIZE - 2);
+  g_assert_cmpuint (buf[1], ==, 5);
+  g_assert_cmpuint (buf[22], ==, 0xff);
+  g_assert_cmpuint (buf[23], ==, 0xff);
+  g_assert_true (wv_testprobe_parse (buf, sizeof buf, &back, NULL));
+  g_assert_cmpuint (back.udp_length, ==, 1388);
+  g_assert_cmpint (back.rx_ttl, ==, -1);
+  g_assert_cmpint (back.t2, ==, 100);
+  g_assert_cmpint (back.t3, ==, 200);
+  g_assert_false (wv_testprobe_parse (buf, sizeof buf - 1, &back, NULL));
+}
+
 /* --- names ------------------------------------------------------------------ */
 
 static void
@@ -2231,6 +2295,7 @@ main (int argc, char **argv)
   g_test_add_func ("/protocol/packet/write-bounds", test_packet_write_bounds);
   g_test_add_func ("/protocol/packet/parse-errors", test_packet_parse_errors);
   g_test_add_func ("/protocol/packet/header-exhaustive", test_packet_header_exhaustive);
+  g_test_add_func ("/protocol/testprobe/layout", test_testprobe_layout);
   g_test_add_func ("/protocol/names", test_names);
   g_test_add_func ("/protocol/msg/roundtrip-fixtures", test_roundtrip_fixtures);
   g_test_add_func ("/protocol/msg/exact-text", test_exact_text);

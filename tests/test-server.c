@@ -32,6 +32,7 @@
 #include "wv-protocol.h"
 #include "wv-client.h"
 #include "wv-server.h"
+#include "wv-web.h"
 #include "wv-test-pair.h"
 
 /* Small limits, so that the limits can be reached with a few requests. */
@@ -187,6 +188,7 @@ typedef struct {
   guint status;           /* 0: no response */
   char *content_type;
   char *allow;            /* the Allow header, if any */
+  char *coop, *coep;      /* the cross-origin isolation headers, if any */
   char *text;             /* the body, NUL-terminated */
   gsize len;
   JsonNode *json;         /* the body parsed, NULL if empty or not JSON */
@@ -198,6 +200,8 @@ response_clear (Response *r)
   g_clear_pointer (&r->what, g_free);
   g_clear_pointer (&r->content_type, g_free);
   g_clear_pointer (&r->allow, g_free);
+  g_clear_pointer (&r->coop, g_free);
+  g_clear_pointer (&r->coep, g_free);
   g_clear_pointer (&r->text, g_free);
   g_clear_pointer (&r->json, json_node_unref);
   r->status = 0;
@@ -420,6 +424,8 @@ request_finish (Request *req, Response *r, guint timeout_ms)
       r->status = soup_message_get_status (req->msg);
       r->content_type = g_strdup (type);
       r->allow = g_strdup (allow);
+      r->coop = g_strdup (soup_message_headers_get_one (h, "Cross-Origin-Opener-Policy"));
+      r->coep = g_strdup (soup_message_headers_get_one (h, "Cross-Origin-Embedder-Policy"));
       response_set_body (r, g_bytes_get_data (req->body, NULL), g_bytes_get_size (req->body));
       tally (req->env, r, req->sized_over);
     }
@@ -745,9 +751,10 @@ get_offer (void)
   return offer_sdp;
 }
 
-/* The body of POST /connections, as wv-client.c builds it. */
+/* The body of POST /connections, as wv-client.c builds it (with @label
+ * if not NULL). */
 static char *
-offer_body (int family, const char *sdp)
+offer_body_label (int family, const char *sdp, const char *label)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autoptr(JsonGenerator) gen = json_generator_new ();
@@ -762,12 +769,23 @@ offer_body (int family, const char *sdp)
   json_builder_add_int_value (b, 0);
   json_builder_set_member_name (b, "family");
   json_builder_add_int_value (b, family);
+  if (label)
+    {
+      json_builder_set_member_name (b, "label");
+      json_builder_add_string_value (b, label);
+    }
   json_builder_set_member_name (b, "sdp");
   json_builder_add_string_value (b, sdp);
   json_builder_end_object (b);
   root = json_builder_get_root (b);
   json_generator_set_root (gen, root);
   return json_generator_to_data (gen, NULL);
+}
+
+static char *
+offer_body (int family, const char *sdp)
+{
+  return offer_body_label (family, sdp, NULL);
 }
 
 /* Checks a 201 answer and returns its connection id. */
@@ -900,7 +918,8 @@ static void
 test_not_found (void)
 {
   static const char *paths[] = {
-    "/", "/api", "/api/", "/api/v1foo", "/api/v10/status", "/api/v2", "/index.html",
+    "/api", "/api/", "/api/v1foo", "/api/v10/status", "/api/v2", "/nope.html", "/.hidden",
+    "/web/index.html", "/index.html/", "/%2e%2e/etc/passwd", "/icon.svg.bak",
     "/api/v1/nope", "/api/v1//status", "/api/v1/status/extra", "/api/v1/connections/",
     "/api/v1/connections/unknown-id", "/api/v1/connections/unknown-id/candidates",
     "/api/v1/connections/unknown-id/candidates/more", "/api/v1/connections/unknown-id/nope",
@@ -922,7 +941,7 @@ test_not_found (void)
                      "{\"candidates\": []}", 404, "not_found");
   expect_error (&main_env, "PUT", "/api/v1/connections/unknown-id/candidates",
                 "application/json", "{}", -1, 404, "not_found");
-  expect_post_error (&main_env, "/", "{}", 404, "not_found");
+  expect_post_error (&main_env, "/nope", "{}", 404, "not_found");
   /* A long id is not a problem (the message quotes at most 64 bytes). */
   long_id = g_strnfill (4000, 'a');
   long_path = g_strconcat ("/api/v1/connections/", long_id, NULL);
@@ -936,6 +955,84 @@ test_not_found (void)
   known = g_strconcat ("/api/v1/connections/", id, "/candidates/more", NULL);
   expect_error (&main_env, "GET", known, NULL, NULL, -1, 404, "not_found");
   delete_connection (&main_env, id);
+}
+
+/* The web client: GET / and its files, from the compiled-in resource, with
+ * the headers that make the page cross-origin isolated; no other method. */
+static void
+test_web (void)
+{
+  static const struct {
+    const char *path;
+    const char *type;
+    const char *contains;
+  } files[] = {
+    { "/", "text/html", "<script type=\"module\" src=\"app.js\">" },
+    { "/index.html", "text/html", "<title>wifi-verify</title>" },
+    { "/app.js", "text/javascript", "import { MeasuredConnection" },
+    { "/stats.js", "text/javascript", "export class RxStats" },
+    { "/style.css", "text/css", "prefers-color-scheme" },
+    { "/icon.svg", "image/svg+xml", "<svg" },
+  };
+
+  if (!main_env_ready ())
+    return;
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_auto(Response) r = { 0 };
+
+      http (&r, &main_env, "GET", files[i].path, NULL, NULL);
+      if (r.status != 200)
+        {
+          fail ("%s: got %u", r.what, r.status);
+          continue;
+        }
+      g_assert_cmpstr (r.content_type, ==, files[i].type);
+      g_assert_nonnull (r.text);
+      g_assert_nonnull (strstr (r.text, files[i].contains));
+      g_assert_cmpstr (r.coop, ==, "same-origin");
+      g_assert_cmpstr (r.coep, ==, "require-corp");
+    }
+  /* HEAD: the headers without the body. */
+  {
+    g_auto(Response) r = { 0 };
+
+    http (&r, &main_env, "HEAD", "/", NULL, NULL);
+    g_assert_cmpuint (r.status, ==, 200);
+    g_assert_cmpuint (r.len, ==, 0);
+    g_assert_cmpstr (r.content_type, ==, "text/html");
+  }
+  /* The page is read-only. */
+  expect_post_error (&main_env, "/", "{}", 405, "method");
+  expect_error (&main_env, "DELETE", "/app.js", NULL, NULL, -1, 405, "method");
+}
+
+/* The addresses the CLI and the GUI print for the web client: wildcards
+ * become this machine's addresses (loopback last, no link-local), never
+ * 0.0.0.0 or [::]; explicit addresses stay; the scheme and port follow. */
+static void
+test_page_urls (void)
+{
+  const char *listen[] = { "http://0.0.0.0:8080", "http://[::]:8080", "https://127.0.0.1:8443",
+                           "http://[::1]:9000", "not a url", NULL };
+  g_auto(GStrv) urls = wv_web_dup_page_urls (listen);
+  guint n = g_strv_length (urls), first_loopback = n;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_test_message ("%s", urls[i]);
+      g_assert_null (strstr (urls[i], "0.0.0.0"));
+      g_assert_null (strstr (urls[i], "[::]"));
+      g_assert_null (strstr (urls[i], "[fe80"));
+      g_assert_true (g_str_has_suffix (urls[i], "/"));
+      if (strstr (urls[i], "127.0.0.1") || strstr (urls[i], "[::1]"))
+        first_loopback = MIN (first_loopback, i);
+      else
+        g_assert_cmpuint (first_loopback, ==, n);   /* other hosts come first */
+    }
+  g_assert_true (g_strv_contains ((const char *const *) urls, "http://127.0.0.1:8080/"));
+  g_assert_true (g_strv_contains ((const char *const *) urls, "https://127.0.0.1:8443/"));
+  g_assert_true (g_strv_contains ((const char *const *) urls, "http://[::1]:9000/"));
 }
 
 /* Known paths with another method: 405 method, without an Allow header. */
@@ -1456,10 +1553,13 @@ test_candidates (void)
     check_status (&r, 204);
   }
 
-  /* An empty array, one good candidate, one good among bad ones: 204. */
+  /* An empty array, one good candidate, one good among bad ones, and a
+   * browser's mDNS host candidates (ignored, not refused): 204. */
   {
     static const char *good[] = {
       "{\"candidates\": []}",
+      "{\"candidates\": [{\"mline\": 0, \"candidate\": \"candidate:1 1 UDP 2015363327 "
+        "0b7e5c1a-3f2d-4e8a-9c61-5d4f3a2b1c0e.local 50418 typ host generation 0\"}]}",
       "{\"candidates\": [{\"mline\": 0, \"candidate\": \"" CANDIDATE "\"}]}",
       "{\"candidates\": [42, {\"mline\": 0, \"candidate\": \"a=" CANDIDATE "\"}, {}],"
         " \"unknown\": true}",
@@ -1971,6 +2071,67 @@ test_shutdown (void)
   env_clear (&env);
 }
 
+/* The offer's optional "label" names the client in the status (and in the
+ * server's records); it is cleaned of control characters and cut to 63
+ * bytes, and without one the session id's start names the client. */
+static void
+test_label (void)
+{
+  static const struct {
+    const char *given;
+    const char *shown;
+  } cases[] = {
+    { NULL, "client 4c0ffee0" },
+    { "", "client 4c0ffee0" },
+    { "   ", "client 4c0ffee0" },
+    { "Firefox 153 on Linux", "Firefox 153 on Linux" },
+    { "tab\there\nnewline\x7f", "tab here newline" },
+    { "\xc3\xa9t\xc3\xa9 phone", "\xc3\xa9t\xc3\xa9 phone" },
+    /* 70 bytes: cut to 63, not inside the two-byte character at 62-63. */
+    { "0123456789012345678901234567890123456789012345678901234567890\xc3\xa9xxxxxx",
+      "0123456789012345678901234567890123456789012345678901234567890\xc3\xa9" },
+    { "012345678901234567890123456789012345678901234567890123456789012\xc3\xa9",
+      "012345678901234567890123456789012345678901234567890123456789012" },
+  };
+
+  if (!main_env_ready ())
+    return;
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *body = offer_body_label (4, get_offer (), cases[i].given);
+      g_autofree char *id = NULL;
+      g_autofree char *label = NULL;
+      g_autofree char *software = NULL;
+      g_auto(Response) r = { 0 };
+
+      http (&r, &main_env, "POST", "/api/v1/connections", "application/json", body);
+      id = check_answer (&r);
+      g_assert_nonnull (id);
+      label = describe_member (&main_env, id, "label");
+      g_assert_cmpstr (label, ==, cases[i].shown);
+      /* No hello yet. */
+      software = describe_member (&main_env, id, "software");
+      g_assert_cmpstr (software, ==, "");
+      delete_connection (&main_env, id);
+    }
+  /* A label that is not a string is ignored. */
+  {
+    g_autofree char *body = offer_body (4, get_offer ());
+    g_autoptr(GString) numbered = g_string_new (body);
+    g_autofree char *id = NULL;
+    g_autofree char *label = NULL;
+    g_auto(Response) r = { 0 };
+
+    g_string_replace (numbered, "\"family\":4", "\"family\":4,\"label\":42", 1);
+    g_assert_nonnull (strstr (numbered->str, "\"label\":42"));
+    http (&r, &main_env, "POST", "/api/v1/connections", "application/json", numbered->str);
+    id = check_answer (&r);
+    label = describe_member (&main_env, id, "label");
+    g_assert_cmpstr (label, ==, "client 4c0ffee0");
+    delete_connection (&main_env, id);
+  }
+}
+
 /* The counters in the status against what the tests sent. */
 static void
 test_status_counters (void)
@@ -2143,9 +2304,21 @@ test_token (void)
   /* The token in the query is not an API credential. */
   env.auth = NULL;
   expect_error (&env, "GET", "/api/v1/status?token=" TOKEN, NULL, NULL, -1, 401, "unauthorized");
-  /* Outside the API: no token needed (404 here: this server has no page). */
-  expect_error (&env, "GET", "/", NULL, NULL, -1, 404, "not_found");
-  expect_error (&env, "GET", "/?token=nope", NULL, NULL, -1, 404, "not_found");
+  /* Outside the API: no token needed; the web client's page holds no data. */
+  {
+    static const char *pages[] = { "/", "/?token=nope" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+      {
+        g_auto(Response) r = { 0 };
+
+        http (&r, &env, "GET", pages[i], NULL, NULL);
+        if (r.status != 200 || g_strcmp0 (r.content_type, "text/html") != 0)
+          fail ("%s: got %u (%s), want the page", r.what, r.status,
+                r.content_type ? r.content_type : "untyped");
+      }
+  }
+  expect_error (&env, "GET", "/nothing-here", NULL, NULL, -1, 404, "not_found");
   /* The scheme in any case, spaces around the token. */
   {
     static const char *right[] = { "Bearer " TOKEN, "bearer " TOKEN, "BEARER   " TOKEN "  " };
@@ -2603,6 +2776,8 @@ main (int argc, char **argv)
 
   add_test ("/server/root", test_root);
   add_test ("/server/not-found", test_not_found);
+  add_test ("/server/web", test_web);
+  add_test ("/server/page-urls", test_page_urls);
   add_test ("/server/method", test_method);
   add_test ("/server/offer-bad-json", test_offer_bad_json);
   add_test ("/server/offer-bad-members", test_offer_bad_members);
@@ -2616,6 +2791,7 @@ main (int argc, char **argv)
   add_test ("/server/delete", test_delete);
   add_test ("/server/setup-timeout", test_setup_timeout);
   add_test ("/server/shutdown", test_shutdown);
+  add_test ("/server/label", test_label);
   add_test ("/server/status-counters", test_status_counters);
   add_test ("/server/no-fd-leak", test_no_fd_leak);
   add_test ("/server/token", test_token);

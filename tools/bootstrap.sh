@@ -31,13 +31,15 @@ die() { printf '\033[1;31m[bootstrap] error:\033[0m %s\n' "$*" >&2; exit 1; }
 # checks: debhelper, lintian, systemd for its unit directory and
 # systemd-analyze). The system's own libnice, libnice GStreamer plugin and
 # gst-plugins-bad libraries are installed on purpose: the tests show that
-# wifi-verify loads its patched copies all the same.
+# wifi-verify loads its patched copies all the same. Real browsers are
+# the web client's far end; openssl makes the HTTPS test's certificate.
 packages=(
   build-essential meson ninja-build pkg-config dpkg-dev patch patchelf python3 git
   libglib2.0-dev libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good
-  libssl-dev libsrtp2-dev libgnutls28-dev
-  libsoup-3.0-dev libjson-glib-dev libgtk-4-dev
+  libssl-dev libsrtp2-dev libgnutls28-dev glib-networking
+  libsoup-3.0-dev libjson-glib-dev libgtk-4-dev libqrencode-dev
+  chromium chromium-driver firefox-esr python3-selenium openssl
   libcap2-bin iproute2 nftables iputils-ping iputils-tracepath mtr-tiny irtt
   xvfb xauth dbus libglib2.0-bin procps desktop-file-utils appstream gettext
   clang libclang-rt-14-dev valgrind

@@ -521,6 +521,9 @@ on_local_description (WvPeer *peer, const char *type, const char *sdp, ClientCon
   json_builder_add_int_value (b, cc->index);
   json_builder_set_member_name (b, "family");
   json_builder_add_int_value (b, cc->family);
+  /* The server names our records with it. */
+  json_builder_set_member_name (b, "label");
+  json_builder_add_string_value (b, g_get_host_name ());
   json_builder_set_member_name (b, "sdp");
   json_builder_add_string_value (b, sdp);
   json_builder_end_object (b);

@@ -121,6 +121,7 @@ struct _WvConnection
   WvClockInfo local_clock;
   WvClockInfo peer_clock;
   gboolean peer_wire_times;   /* the peer's hello said wire_times */
+  char peer_software[64];     /* from the peer's hello */
   WvOwdMode owd_mode;
   double clock_error_ms;
 
@@ -1771,6 +1772,7 @@ handle_msg (WvConnection *self, const WvMsg *msg)
         self->hello_received = TRUE;
         self->peer_clock = msg->hello.clock;
         self->peer_wire_times = msg->hello.wire_times;
+        g_strlcpy (self->peer_software, msg->hello.software, sizeof self->peer_software);
         if (self->owd_choice == WV_OWD_AUTO)
           self->owd_mode = wv_clock_choose_mode (&self->local_clock, &self->peer_clock,
                                                  self->max_clock_error_ms,
@@ -2201,6 +2203,12 @@ int
 wv_connection_get_family (WvConnection *self)
 {
   return wv_peer_get_family (self->peer);
+}
+
+const char *
+wv_connection_get_peer_software (WvConnection *self)
+{
+  return self->peer_software;
 }
 
 WvOwdMode

@@ -95,6 +95,8 @@ guint wv_connection_get_index (WvConnection *self);
 const char *wv_connection_get_id (WvConnection *self);
 int wv_connection_get_family (WvConnection *self);
 WvOwdMode wv_connection_get_owd_mode (WvConnection *self);
+/* The software the peer named in its hello ("" before it). */
+const char *wv_connection_get_peer_software (WvConnection *self);
 void wv_connection_get_counters (WvConnection *self, WvConnCounters *out);
 
 void wv_connection_set_caps (WvConnection *self, const WvServerCaps *caps);

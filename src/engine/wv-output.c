@@ -178,6 +178,7 @@ typedef struct {
   GString *out;
   EmitMode mode;
   guint n;            /* fields written so far, for the separators */
+  const WvOutputClient *client;   /* per-client output: its fields; else NULL */
 } Emit;
 
 /* Writes the separator and the key or column name. TRUE when the caller is
@@ -444,6 +445,11 @@ emit_record (Emit *e, const WvRecord *r)
   emit_int (e, "family", "family", r->family, TRUE);
   emit_string (e, "dir", "dir",
                r->dir == WV_DIR_C2S || r->dir == WV_DIR_S2C ? wv_direction_to_string (r->dir) : NULL);
+  if (e->client)
+    {
+      emit_string (e, "client", "client", e->client->address);
+      emit_string (e, "client_label", "client_label", e->client->label);
+    }
 
   switch (r->type)
     {
@@ -494,10 +500,13 @@ record_type_valid (WvRecordType type)
   return (guint) type < WV_N_RECORD_TYPES;
 }
 
+/* A per-client output with an unknown client still has the fields. */
+static const WvOutputClient no_client = { NULL, NULL };
+
 static void
-append_json_line (GString *out, const WvRecord *r)
+append_json_line (GString *out, const WvRecord *r, const WvOutputClient *client)
 {
-  Emit e = { out, EMIT_JSON, 0 };
+  Emit e = { out, EMIT_JSON, 0, client };
 
   g_string_append_c (out, '{');
   emit_record (&e, r);
@@ -506,26 +515,38 @@ append_json_line (GString *out, const WvRecord *r)
 
 /* CSV rows end in CRLF, as RFC 4180 says. */
 static void
-append_csv_row (GString *out, const WvRecord *r, gboolean header)
+append_csv_row (GString *out, const WvRecord *r, gboolean header, const WvOutputClient *client)
 {
-  Emit e = { out, header ? EMIT_CSV_HEADER : EMIT_CSV, 0 };
+  Emit e = { out, header ? EMIT_CSV_HEADER : EMIT_CSV, 0, client };
 
   emit_record (&e, r);
   g_string_append (out, "\r\n");
 }
 
-char *
-wv_record_to_json (const WvRecord *r)
+static char *
+record_to_json (const WvRecord *r, const WvOutputClient *client)
 {
   GString *out;
-
-  g_return_val_if_fail (r != NULL, NULL);
 
   if (!record_type_valid (r->type))
     return NULL;
   out = g_string_sized_new (1024);
-  append_json_line (out, r);
+  append_json_line (out, r, client);
   return g_string_free (out, FALSE);
+}
+
+char *
+wv_record_to_json (const WvRecord *r)
+{
+  g_return_val_if_fail (r != NULL, NULL);
+  return record_to_json (r, NULL);
+}
+
+char *
+wv_record_to_json_for_client (const WvRecord *r, const WvOutputClient *client)
+{
+  g_return_val_if_fail (r != NULL, NULL);
+  return record_to_json (r, client ? client : &no_client);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -553,6 +574,7 @@ typedef struct {
 struct _WvOutput
 {
   GPtrArray *sinks;
+  gboolean per_client;      /* records name their client */
   char *first_error;        /* message of the first failure, once one happened */
   gboolean closed;
 };
@@ -887,7 +909,7 @@ wv_output_add_csv (WvOutput *o, const char *dir, gboolean overwrite, GError **er
       s = sink_new (SINK_CSV, type, path, fd);
       g_ptr_array_add (sinks, s);
       /* Written now, so that a full disk shows up before the run starts. */
-      append_csv_row (s->buf, &header, TRUE);
+      append_csv_row (s->buf, &header, TRUE, o->per_client ? &no_client : NULL);
       ok = sink_drain (s, error);
     }
 
@@ -906,8 +928,24 @@ wv_output_add_csv (WvOutput *o, const char *dir, gboolean overwrite, GError **er
   return TRUE;
 }
 
+void
+wv_output_set_per_client (WvOutput *o, gboolean per_client)
+{
+  g_return_if_fail (o != NULL);
+  g_return_if_fail (o->sinks->len == 0);
+
+  o->per_client = per_client;
+}
+
 gboolean
 wv_output_write (WvOutput *o, const WvRecord *r, GError **error)
+{
+  return wv_output_write_for_client (o, r, NULL, error);
+}
+
+gboolean
+wv_output_write_for_client (WvOutput *o, const WvRecord *r, const WvOutputClient *client,
+                            GError **error)
 {
   g_autoptr(GString) json = NULL;
   g_autoptr(GString) csv = NULL;
@@ -924,6 +962,8 @@ wv_output_write (WvOutput *o, const WvRecord *r, GError **error)
                    "Invalid record type %d", (int) r->type);
       return FALSE;
     }
+  /* The fields are those of the output, whatever the caller passes. */
+  client = o->per_client ? (client ? client : &no_client) : NULL;
 
   for (guint i = 0; i < o->sinks->len; i++)
     {
@@ -938,7 +978,7 @@ wv_output_write (WvOutput *o, const WvRecord *r, GError **error)
           if (json == NULL)
             {
               json = g_string_sized_new (1024);
-              append_json_line (json, r);
+              append_json_line (json, r, client);
               g_string_append_c (json, '\n');
             }
           g_string_append_len (s->buf, json->str, (gssize) json->len);
@@ -948,7 +988,7 @@ wv_output_write (WvOutput *o, const WvRecord *r, GError **error)
           if (csv == NULL)
             {
               csv = g_string_sized_new (512);
-              append_csv_row (csv, r, FALSE);
+              append_csv_row (csv, r, FALSE, client);
             }
           g_string_append_len (s->buf, csv->str, (gssize) csv->len);
         }

@@ -78,12 +78,30 @@ gboolean  wv_output_add_csv  (WvOutput   *o,
                               gboolean    overwrite,
                               GError    **error);
 
+/* Who a server's record is about (the measuring server writes the records
+ * of all its clients into one output). */
+typedef struct {
+  const char *address;      /* the client's IP address */
+  const char *label;        /* the name it gave itself, or one the server made */
+} WvOutputClient;
+
+/* A server's output: every record also names its client, in the fields
+ * "client" and "client_label" after "dir" (CSV columns too). Call before
+ * adding outputs, so that the CSV headers have the columns. */
+void      wv_output_set_per_client (WvOutput *o,
+                                    gboolean  per_client);
+
 /* Queues r for every output (JSON: every record; CSV: the file of r's
  * type). FALSE with WV_OUTPUT_ERROR_INVALID_RECORD for a record type out of
  * range (the outputs stay usable), or as described above for write errors. */
 gboolean  wv_output_write    (WvOutput       *o,
                               const WvRecord *r,
                               GError        **error);
+/* The same for a per-client output; @client may be NULL (unknown fields). */
+gboolean  wv_output_write_for_client (WvOutput             *o,
+                                      const WvRecord       *r,
+                                      const WvOutputClient *client,
+                                      GError              **error);
 /* Writes everything queued to the kernel. */
 gboolean  wv_output_flush    (WvOutput *o,
                               GError  **error);
@@ -96,6 +114,9 @@ gboolean  wv_output_close    (WvOutput *o,
 /* One JSON object on one line, without the newline; NULL if r->type is out
  * of range. Free with g_free(). */
 char       *wv_record_to_json (const WvRecord *r);
+/* The same with the client fields of a per-client output. */
+char       *wv_record_to_json_for_client (const WvRecord       *r,
+                                          const WvOutputClient *client);
 
 /* The GTK app's "Export CSV": the same five files as wv_output_add_csv() for
  * records[0 .. n-1], flushed and fsync()ed. Stops at the first error. */

@@ -132,6 +132,7 @@ struct _WvPathProbe
   WvMtuParams mtu;
   guint size, lo, hi;       /* lo: largest size known to reach the peer, 0 = none yet */
   guint steps;
+  gboolean resent;          /* the current size was sent again after silence */
   Probe *current;
   GArray *bottlenecks;      /* HopMtu: link after hop .ttl has MTU .mtu */
   GArray *hop_mtus;         /* HopMtu per hop */
@@ -171,6 +172,21 @@ emit_error (WvPathProbe *self, const char *text)
 
 /* --- sending -------------------------------------------------------------- */
 
+/* The UDP payload length of a datagram padded to an IP total length of
+ * @size (no IP options or extension headers: the stack adds none). The
+ * probe says it, so that a peer that cannot see the datagram's length (a
+ * web browser) can acknowledge it with that length. 0 = not padded. */
+static guint16
+padded_udp_length (WvPathProbe *self, guint size)
+{
+  int family = wv_peer_get_family (self->peer);
+  guint headers = (family == 6 ? 40 : 20) + 8;
+
+  if (size == 0 || (family != 4 && family != 6) || size <= headers || size - headers > G_MAXUINT16)
+    return 0;
+  return size - headers;
+}
+
 static Probe *
 send_probe (WvPathProbe *self, ProbeKind kind, guint ttl, guint size, gboolean df)
 {
@@ -196,6 +212,7 @@ send_probe (WvPathProbe *self, ProbeKind kind, guint ttl, guint size, gboolean d
   tp.ttl = ttl;
   tp.probe_id = p->id;
   tp.t1 = p->queued_ns;
+  tp.udp_length = padded_udp_length (self, size);
   wv_testprobe_write (&tp, buf, sizeof buf);
   bytes = g_bytes_new (buf, sizeof buf);
   opts.ttl = ttl;
@@ -428,7 +445,10 @@ wv_path_probe_handle_ack (WvPathProbe *self, const WvTestProbe *ack, const WvRec
 
   if (p == NULL || ack->t3 < ack->t2)
     return;
-  /* A padded probe must have arrived at its full size. */
+  /* A padded probe must have arrived at its full size. A native peer says
+   * the length it received; a browser cannot see it and repeats the length
+   * the probe says it was padded to, which its arrival proves (DF set, so
+   * no router fragmented it). */
   if (p->size && p->reported && (guint) ack->udp_length + 8 != p->report.udp_length)
     return;
   if (p->answer != ANS_NONE && p->answer != ANS_NOT_SENT)
@@ -665,6 +685,7 @@ next_guess (WvPathProbe *self)
 static void
 mtu_send (WvPathProbe *self, guint size)
 {
+  self->resent = self->size == size && self->current != NULL;
   self->size = size;
   self->steps++;
   self->current = send_probe (self, KIND_MTU, 64, size, TRUE);
@@ -783,8 +804,14 @@ mtu_step (WvPathProbe *self, gboolean timed_out)
     default:
       if (!timed_out && p->answer == ANS_NONE)
         return TRUE;
-      /* Silence (a black hole) or a probe the stack could not send as
-       * asked: treat the size as too big. */
+      /* Silence once may be a lost probe (a lossy link): the same size
+       * again. Silence twice (a black hole), or a probe the stack could
+       * not send as asked: treat the size as too big. */
+      if (p->answer == ANS_NONE && !self->resent && self->steps < MTU_MAX_STEPS)
+        {
+          mtu_send (self, size);
+          return TRUE;
+        }
       self->hi = size;
       if (size <= min_size (self) || (self->lo && self->hi - self->lo <= 1) ||
           self->steps >= MTU_MAX_STEPS)

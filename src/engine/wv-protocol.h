@@ -86,7 +86,9 @@ gboolean wv_packet_parse (const guint8 *data, gsize len, WvPacket *out, GError *
 
 /* Traceroute and MTU probes travel on the testprobe channel with per-packet
  * options; the peer acknowledges each one it receives, with the size and
- * TTL it arrived with. */
+ * TTL it arrived with. A padded probe also says the size it was padded to,
+ * so that a receiver that cannot see the datagram's size (a web browser)
+ * can still acknowledge it with that size. */
 typedef enum {
   WV_TESTPROBE = 4,
   WV_TESTPROBE_ACK = 5,
@@ -95,7 +97,8 @@ typedef enum {
   WV_TESTPROBE_ACK_WIRE = 6,
 } WvTestProbeKind;
 
-#define WV_TESTPROBE_SIZE 20      /* before padding */
+#define WV_TESTPROBE_MIN_SIZE 20  /* what a receiver accepts (earlier probes) */
+#define WV_TESTPROBE_SIZE 22      /* what we send, before padding */
 #define WV_TESTPROBE_ACK_SIZE 40
 
 typedef struct {
@@ -103,8 +106,11 @@ typedef struct {
   guint8 ttl;               /* TTL / hop limit it was sent with */
   guint64 probe_id;
   gint64 t1;                /* sender's send time */
+  /* probes: the UDP payload length the sender padded the datagram to, 0 =
+   * not padded (or a 20-byte probe of an earlier sender); acks: the UDP
+   * payload length the probe arrived in */
+  guint16 udp_length;
   /* acks only: */
-  guint16 udp_length;       /* UDP payload length it arrived in */
   gint16 rx_ttl;            /* -1 unknown */
   gint64 t2;                /* receive time at the peer */
   gint64 t3;                /* ack send time */

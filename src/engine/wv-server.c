@@ -11,6 +11,7 @@
  *   GET    /api/v1/connections/ID/candidates?since=N   ours (long poll)
  *   DELETE /api/v1/connections/ID           ends a connection
  *   GET    /api/v1/status                   diagnostics
+ *   GET    /, /app.js, ...                  the web client (wv-web.c)
  *
  * Bodies are JSON; every error is a 4xx/5xx with
  * {"error": {"code": "...", "message": "..."}}. Every API request carries
@@ -37,6 +38,7 @@
 #include "wv-clock.h"
 #include "wv-log-limit.h"
 #include "wv-server.h"
+#include "wv-web.h"
 
 #define MAX_QUEUED_CANDIDATES 256
 #define LONG_POLL_S 5
@@ -50,6 +52,8 @@ typedef struct {
   char *id;
   char *client_host;
   char *client_key;           /* wv_api_host_key (client_host) */
+  char *label;                /* the client's name for itself (sanitised), or ours */
+  char *session_id;
   GPtrArray *candidates;      /* ours, as JSON objects (JsonNode) */
   GPtrArray *waiters;         /* paused GET .../candidates (SoupServerMessage) */
   SoupServerMessage *answer_waiter;
@@ -101,6 +105,13 @@ struct _WvServer
 
 G_DEFINE_FINAL_TYPE (WvServer, wv_server, G_TYPE_OBJECT)
 
+enum {
+  SIGNAL_RECORD,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 void
 wv_server_config_init (WvServerConfig *config)
 {
@@ -128,6 +139,8 @@ wv_server_config_clear (WvServerConfig *config)
   g_clear_pointer (&config->ice_addresses, g_strfreev);
   g_clear_pointer (&config->stun_uri, g_free);
   g_clear_pointer (&config->token, g_free);
+  g_clear_pointer (&config->tls_cert_file, g_free);
+  g_clear_pointer (&config->tls_key_file, g_free);
 }
 
 /* --- responses ---------------------------------------------------------- */
@@ -309,6 +322,8 @@ session_free (Session *s)
   g_free (s->client_host);
   g_free (s->client_key);
   wv_log_limit_free (s->log_limit);
+  g_free (s->label);
+  g_free (s->session_id);
   g_free (s->id);
   g_free (s);
 }
@@ -534,6 +549,19 @@ on_conn_state (WvConnection *conn, guint state, Session *s)
 }
 
 static void
+on_conn_record (WvConnection *conn, const WvRecord *record, Session *s)
+{
+  WvServerClient client = {
+    s->client_host ? s->client_host : "",
+    s->label,
+    s->session_id,
+    wv_connection_get_peer_software (s->conn),
+  };
+
+  g_signal_emit (s->server, signals[SIGNAL_RECORD], 0, &client, record);
+}
+
+static void
 on_conn_error (WvConnection *conn, const GError *error, Session *s)
 {
   /* Errors may quote the peer ("the peer reports an error: ..."). The
@@ -618,6 +646,43 @@ sdp_keep_candidate (const char *candidate, gpointer data)
   return use_candidate (f->session, f->family, candidate);
 }
 
+#define MAX_LABEL_LEN 63
+
+/* The client's name for itself, from the offer's optional "label": it ends
+ * up in logs, records and the GUI, so it is made valid UTF-8 without
+ * control characters and cut to MAX_LABEL_LEN bytes. Without one, the
+ * start of the session id names the client. */
+static char *
+make_label (JsonObject *o, const char *session_id)
+{
+  JsonNode *n = json_object_get_member (o, "label");
+  const char *given = n && JSON_NODE_HOLDS_VALUE (n) &&
+                      json_node_get_value_type (n) == G_TYPE_STRING &&
+                      strlen (json_node_get_string (n)) <= WV_MAX_ID_LEN * 4
+                      ? json_node_get_string (n) : NULL;
+  g_autofree char *valid = given ? g_utf8_make_valid (given, -1) : NULL;
+  GString *out = g_string_new (NULL);
+
+  for (const char *p = valid; p && *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      char buf[6];
+      int len = g_unichar_iscntrl (c) ? 1 : g_unichar_to_utf8 (c, buf);
+
+      if (out->len + len > MAX_LABEL_LEN)
+        break;
+      if (g_unichar_iscntrl (c))
+        g_string_append_c (out, ' ');
+      else
+        g_string_append_len (out, buf, len);
+    }
+  g_strstrip (out->str);
+  out->len = strlen (out->str);
+  if (out->len == 0)
+    g_string_printf (out, "client %.8s", session_id);
+  return g_string_free (out, FALSE);
+}
+
 static void
 handle_create (WvServer *self, SoupServerMessage *msg)
 {
@@ -681,6 +746,8 @@ handle_create (WvServer *self, SoupServerMessage *msg)
   s->id = wv_random_uuid ();
   s->client_host = g_strdup (host ? host : "");
   s->client_key = g_steal_pointer (&key);
+  s->label = make_label (o, offer.session);
+  s->session_id = g_strdup (offer.session);
   s->created_ns = wv_now_ns ();
   s->log_limit = wv_log_limit_new (5, 10);
   s->candidates = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
@@ -703,6 +770,7 @@ handle_create (WvServer *self, SoupServerMessage *msg)
   g_signal_connect (s->conn, "state-changed", G_CALLBACK (on_conn_state), s);
   g_signal_connect (s->conn, "error", G_CALLBACK (on_conn_error), s);
   g_signal_connect (s->conn, "path-done", G_CALLBACK (on_path_done), s);
+  g_signal_connect (s->conn, "record", G_CALLBACK (on_conn_record), s);
   g_signal_connect (wv_connection_get_peer (s->conn), "local-candidate",
                     G_CALLBACK (on_local_candidate), s);
   g_signal_connect (wv_connection_get_peer (s->conn), "local-description",
@@ -722,7 +790,7 @@ handle_create (WvServer *self, SoupServerMessage *msg)
   if (self->config.log_sessions)
     {
       g_autofree char *session = wv_log_escape (offer.session, WV_MAX_ID_LEN);
-      g_autofree char *text = g_strdup_printf ("IPv%d, session %s", offer.family, session);
+      g_autofree char *text = g_strdup_printf ("IPv%d, session %s, %s", offer.family, session, s->label);
 
       session_log (s, "new", text);
     }
@@ -881,7 +949,13 @@ server_callback (SoupServer *soup, SoupServerMessage *msg, const char *path,
   self->requests++;
   if (route == WV_ROUTE_NONE || route == WV_ROUTE_NOT_FOUND)
     {
-      respond_error (self, msg, 404, "not_found", "no such resource");
+      /* The web client's page and files; they need no access token. */
+      if (!wv_web_has_path (path))
+        respond_error (self, msg, 404, "not_found", "no such resource");
+      else if (strcmp (method, "GET") != 0 && strcmp (method, "HEAD") != 0)
+        respond_error (self, msg, 405, "method", "use GET");
+      else
+        wv_web_serve (msg, path);
       return;
     }
   if (route == WV_ROUTE_CONNECTION || route == WV_ROUTE_CANDIDATES)
@@ -1219,6 +1293,8 @@ wv_server_new (const WvServerConfig *config)
     self->token = config->token ? g_strdup (config->token) : wv_token_new ();
   self->budget = wv_out_budget_new (config->max_total_out_bps ? config->max_total_out_bps
                                                               : G_MAXUINT64);
+  self->config.tls_cert_file = g_strdup (config->tls_cert_file);
+  self->config.tls_key_file = g_strdup (config->tls_key_file);
   return self;
 }
 
@@ -1251,6 +1327,8 @@ wv_server_start (WvServer *self, GError **error)
   const char *const *listen = self->config.listen ? (const char *const *) self->config.listen
                                                   : defaults;
   guint ok = 0;
+  g_autoptr(GTlsCertificate) cert = NULL;
+  SoupServerListenOptions listen_options = 0;
 
   if (self->token && !wv_token_is_valid (self->token))
     {
@@ -1259,7 +1337,28 @@ wv_server_start (WvServer *self, GError **error)
                    WV_TOKEN_MIN_LEN, WV_TOKEN_MAX_LEN);
       return FALSE;
     }
-  self->soup = soup_server_new ("server-header", "wifi-verify/" PACKAGE_VERSION, NULL);
+  /* HTTPS makes the web client's page a secure context, which browsers
+   * need before they give it fine timers (docs/browser-client.md). */
+  if (self->config.tls_cert_file)
+    {
+      g_autoptr(GError) local = NULL;
+
+      cert = self->config.tls_key_file
+             ? g_tls_certificate_new_from_files (self->config.tls_cert_file,
+                                                 self->config.tls_key_file, &local)
+             : g_tls_certificate_new_from_file (self->config.tls_cert_file, &local);
+      if (cert == NULL)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                       "cannot use the TLS certificate %s%s%s: %s", self->config.tls_cert_file,
+                       self->config.tls_key_file ? " with the key " : "",
+                       self->config.tls_key_file ? self->config.tls_key_file : "", local->message);
+          return FALSE;
+        }
+      listen_options = SOUP_SERVER_LISTEN_HTTPS;
+    }
+  self->soup = soup_server_new ("server-header", "wifi-verify/" PACKAGE_VERSION,
+                                "tls-certificate", cert, NULL);
   g_signal_connect (self->soup, "request-started", G_CALLBACK (on_request_started), self);
   g_signal_connect (self->soup, "request-read", G_CALLBACK (on_request_read), self);
   soup_server_add_handler (self->soup, NULL, server_callback, self, NULL);
@@ -1285,7 +1384,7 @@ wv_server_start (WvServer *self, GError **error)
         g_socket_set_listen_backlog (sock, 128);
       if (sock && !(g_socket_bind (sock, addr, TRUE, &local) && g_socket_listen (sock, &local)))
         g_clear_object (&sock);
-      if (sock && !soup_server_listen_socket (self->soup, sock, 0, &local))
+      if (sock && !soup_server_listen_socket (self->soup, sock, listen_options, &local))
         g_clear_object (&sock);
       if (sock == NULL)
         {
@@ -1349,6 +1448,24 @@ wv_server_dup_page_urls (WvServer *self)
   out = g_strv_builder_end (b);
   g_strv_builder_unref (b);
   return out;
+}
+
+/* The web client's URLs to give out: this machine's real addresses (never
+ * a wildcard, loopback last, wv_web_dup_page_urls()), with the token. */
+char **
+wv_server_dup_web_urls (WvServer *self)
+{
+  g_auto(GStrv) urls = wv_server_dup_urls (self);
+  char **pages = wv_web_dup_page_urls ((const char *const *) urls);
+
+  for (guint i = 0; self->token && pages[i]; i++)
+    {
+      char *with = g_strdup_printf ("%s?token=%s", pages[i], self->token);
+
+      g_free (pages[i]);
+      pages[i] = with;
+    }
+  return pages;
 }
 
 const char *
@@ -1441,6 +1558,9 @@ wv_server_describe (WvServer *self)
                                   s->candidates_used);
       json_object_set_int_member (json_node_get_object (conn), "candidates_ignored",
                                   s->candidates_ignored);
+      json_object_set_string_member (json_node_get_object (conn), "label", s->label);
+      json_object_set_string_member (json_node_get_object (conn), "software",
+                                     wv_connection_get_peer_software (s->conn));
       json_builder_add_value (b, conn);
     }
   json_builder_end_array (b);
@@ -1531,6 +1651,12 @@ wv_server_class_init (WvServerClass *klass)
 
   object_class->dispose = wv_server_dispose;
   object_class->finalize = wv_server_finalize;
+
+  /* (const WvServerClient *client, const WvRecord *record): every record
+   * of every connection, with the client it is about */
+  signals[SIGNAL_RECORD] =
+    g_signal_new ("record", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_POINTER, G_TYPE_POINTER);
 }
 
 static void

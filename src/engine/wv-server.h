@@ -32,6 +32,8 @@ typedef struct {
   guint64 max_total_out_bps; /* stream output of all connections together, bit/s */
   WvServerCaps caps;
   gboolean socket_errors;   /* IP_RECVERR on the ICE sockets (traceroute) */
+  char *tls_cert_file;      /* PEM certificate (chain): serve HTTPS; NULL = HTTP */
+  char *tls_key_file;       /* its private key (NULL: in tls_cert_file) */
   gboolean log_sessions;    /* log connections coming and going */
 } WvServerConfig;
 
@@ -44,6 +46,14 @@ void wv_server_config_clear (WvServerConfig *config);
 /* The most remote candidates the server uses per connection. */
 #define WV_MAX_REMOTE_CANDIDATES 16
 
+/* Who a connection belongs to, as the "record" signal tells it. */
+typedef struct {
+  const char *address;      /* the client's IP address, "" if unknown */
+  const char *label;        /* the offer's "label", or "client" and the session's start */
+  const char *session;      /* the client's session id (one per run, all its connections) */
+  const char *software;     /* what the client's hello named, "" before it */
+} WvServerClient;
+
 #define WV_TYPE_SERVER (wv_server_get_type ())
 G_DECLARE_FINAL_TYPE (WvServer, wv_server, WV, SERVER, GObject)
 
@@ -54,6 +64,8 @@ char **wv_server_dup_urls (WvServer *self);
 /* The page URLs a user copies, with the token: "http://127.0.0.1:40000/?token=T"
  * (without "?token=" when access control is off). */
 char **wv_server_dup_page_urls (WvServer *self);
+/* The web client's URLs with this machine's real addresses and the token. */
+char **wv_server_dup_web_urls (WvServer *self);
 /* The access token, or NULL when access control is off. */
 const char *wv_server_get_token (WvServer *self);
 guint wv_server_get_n_connections (WvServer *self);

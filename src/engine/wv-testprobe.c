@@ -5,8 +5,13 @@
  *
  * Layout (network byte order), docs/protocol.md:
  *   0 magic 0x57, 1 kind (4 probe, 5 ack), 2 version 1, 3 TTL as sent,
- *   4-11 probe id, 12-19 t1; acks add 20-21 UDP length, 22-23 received
- *   TTL (signed, -1 unknown), 24-31 t2, 32-39 t3.
+ *   4-11 probe id, 12-19 t1, 20-21 UDP length (probe: padded to, 0 = not
+ *   padded; ack: arrived in); acks add 22-23 received TTL (signed, -1
+ *   unknown), 24-31 t2, 32-39 t3.
+ *
+ * Probes of earlier senders end at byte 19 (no UDP length): they are
+ * accepted, with a UDP length of 0. Earlier receivers read bytes 20-21 of
+ * our probes as padding, which they ignore.
  */
 #include "config.h"
 
@@ -50,10 +55,10 @@ wv_testprobe_write (const WvTestProbe *p, guint8 *buf, gsize size)
   buf[3] = p->ttl;
   put64 (buf + 4, p->probe_id);
   put64 (buf + 12, (guint64) p->t1);
+  buf[20] = p->udp_length >> 8;
+  buf[21] = p->udp_length & 0xff;
   if (p->kind == WV_TESTPROBE_ACK)
     {
-      buf[20] = p->udp_length >> 8;
-      buf[21] = p->udp_length & 0xff;
       buf[22] = ((guint16) p->rx_ttl) >> 8;
       buf[23] = ((guint16) p->rx_ttl) & 0xff;
       put64 (buf + 24, (guint64) p->t2);
@@ -66,7 +71,7 @@ gboolean
 wv_testprobe_parse (const guint8 *data, gsize len, WvTestProbe *out, GError **error)
 {
   memset (out, 0, sizeof *out);
-  if (len < WV_TESTPROBE_SIZE || data[0] != MAGIC || data[2] != VERSION ||
+  if (len < WV_TESTPROBE_MIN_SIZE || data[0] != MAGIC || data[2] != VERSION ||
       (data[1] != WV_TESTPROBE && data[1] != WV_TESTPROBE_ACK && data[1] != WV_TESTPROBE_ACK_WIRE) ||
       (data[1] == WV_TESTPROBE_ACK && len != WV_TESTPROBE_ACK_SIZE) ||
       (data[1] == WV_TESTPROBE_ACK_WIRE && len != WV_TESTPROBE_SIZE) ||
@@ -80,9 +85,10 @@ wv_testprobe_parse (const guint8 *data, gsize len, WvTestProbe *out, GError **er
   out->ttl = data[3];
   out->probe_id = get64 (data + 4);
   out->t1 = (gint64) get64 (data + 12);
+  if (len >= WV_TESTPROBE_SIZE)
+    out->udp_length = (data[20] << 8) | data[21];
   if (out->kind == WV_TESTPROBE_ACK)
     {
-      out->udp_length = (data[20] << 8) | data[21];
       out->rx_ttl = (gint16) ((data[22] << 8) | data[23]);
       out->t2 = (gint64) get64 (data + 24);
       out->t3 = (gint64) get64 (data + 32);

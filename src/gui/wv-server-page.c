@@ -7,13 +7,22 @@
  * shows once a second what wv_server_describe() reports: the addresses it
  * listens on, its counters, and one row per client connection with its
  * state. The page keeps no state of its own beyond the last description.
+ *
+ * Any device with a browser can be a client: the server serves its web
+ * client at GET /. The page lists the addresses to open it at (this
+ * machine's real interface addresses and the token, wv_server_dup_web_urls()) and shows the
+ * first as a QR code (libqrencode) for a phone's camera.
  */
 #define G_LOG_DOMAIN "wv-gui"
 
 #include "config.h"
 
-#include <glib/gi18n.h>
+#include <string.h>
 
+#include <glib/gi18n.h>
+#include <qrencode.h>
+
+#include "wv-web.h"
 #include "wv-gui.h"
 #include "wv-server-page.h"
 #include "wv-table-row.h"
@@ -28,6 +37,12 @@ struct _WvServerPage
   GtkLabel *counters_label;
   GtkStack *stack;
   GtkColumnView *client_list;
+  GtkWidget *web_box;
+  GtkBox *web_links;
+  GtkPicture *qr_picture;
+  GtkLabel *qr_caption;
+  GPtrArray *link_buttons;        /* GtkLinkButton in web_links */
+  char **page_urls;
 
   GListStore *clients;            /* WvTableRow, WvClientColumn */
   WvServer *server;
@@ -39,6 +54,7 @@ G_DEFINE_FINAL_TYPE (WvServerPage, wv_server_page, GTK_TYPE_WIDGET)
 enum {
   PROP_0,
   PROP_RUNNING,
+  PROP_PAGE_URLS,
   N_PROPS
 };
 
@@ -217,6 +233,112 @@ refresh_tick (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+/* --- the web client's addresses ------------------------------------------ */
+
+#define QR_MODULE_PX 5
+#define QR_QUIET_MODULES 4
+
+/* @text as a QR code, QR_MODULE_PX pixels per module with the quiet zone
+ * the standard asks for, as a texture shown at its natural size (crisp,
+ * never scaled). NULL if it does not encode (too long). */
+static GdkTexture *
+qr_texture (const char *text)
+{
+  QRcode *qr = QRcode_encodeString (text, 0, QR_ECLEVEL_M, QR_MODE_8, TRUE);
+  GdkTexture *texture;
+  GBytes *bytes;
+  guint8 *pixels;
+  int modules, size;
+
+  if (qr == NULL)
+    return NULL;
+  modules = qr->width + 2 * QR_QUIET_MODULES;
+  size = modules * QR_MODULE_PX;
+  pixels = g_malloc ((gsize) size * size * 3);
+  memset (pixels, 0xff, (gsize) size * size * 3);
+  for (int y = 0; y < qr->width; y++)
+    for (int x = 0; x < qr->width; x++)
+      {
+        if (!(qr->data[y * qr->width + x] & 1))
+          continue;
+        for (int dy = 0; dy < QR_MODULE_PX; dy++)
+          memset (pixels + ((gsize) ((y + QR_QUIET_MODULES) * QR_MODULE_PX + dy) * size +
+                            (x + QR_QUIET_MODULES) * QR_MODULE_PX) * 3,
+                  0, QR_MODULE_PX * 3);
+      }
+  QRcode_free (qr);
+  bytes = g_bytes_new_take (pixels, (gsize) size * size * 3);
+  texture = gdk_memory_texture_new (size, size, GDK_MEMORY_R8G8B8, bytes, (gsize) size * 3);
+  g_bytes_unref (bytes);
+  return texture;
+}
+
+static gboolean
+url_is_loopback (const char *url)
+{
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  g_autoptr(GInetAddress) a = uri && g_uri_get_host (uri)
+                              ? g_inet_address_new_from_string (g_uri_get_host (uri)) : NULL;
+
+  return a != NULL && g_inet_address_get_is_loopback (a);
+}
+
+/* Shows the web client's addresses as links, the first (other hosts come
+ * first) as a QR code; hides them all for NULL. */
+static void
+show_page_urls (WvServerPage *self, char **urls)
+{
+  g_autoptr(GdkTexture) qr = NULL;
+
+  for (guint i = 0; i < self->link_buttons->len; i++)
+    gtk_box_remove (self->web_links, g_ptr_array_index (self->link_buttons, i));
+  g_ptr_array_set_size (self->link_buttons, 0);
+  g_strfreev (self->page_urls);
+  self->page_urls = g_strdupv (urls);
+  gtk_widget_set_visible (self->web_box, urls && urls[0]);
+  if (urls == NULL || urls[0] == NULL)
+    {
+      gtk_picture_set_paintable (self->qr_picture, NULL);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAGE_URLS]);
+      return;
+    }
+  for (guint i = 0; urls[i]; i++)
+    {
+      GtkWidget *link = gtk_link_button_new (urls[i]);
+
+      gtk_widget_set_halign (link, GTK_ALIGN_START);
+      gtk_box_append (self->web_links, link);
+      g_ptr_array_add (self->link_buttons, link);
+    }
+  qr = qr_texture (urls[0]);
+  gtk_picture_set_paintable (self->qr_picture, GDK_PAINTABLE (qr));
+  gtk_picture_set_alternative_text (self->qr_picture, urls[0]);
+  gtk_widget_set_visible (GTK_WIDGET (self->qr_picture), qr != NULL);
+  if (url_is_loopback (urls[0]))
+    gtk_label_set_text (self->qr_caption,
+                        _("The server listens on this computer only. To measure a phone or "
+                          "another computer, listen on 0.0.0.0 or on an address of this "
+                          "computer's network."));
+  else
+    gtk_label_set_text (self->qr_caption,
+                        _("On a phone, tablet or laptop on the same network, scan the code or "
+                          "open one of these addresses in a web browser."));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAGE_URLS]);
+}
+
+/**
+ * wv_server_page_get_page_urls:
+ *
+ * Returns: (transfer none) (nullable): the web client's addresses while
+ * serving, the first being the one the QR code shows
+ */
+const char * const *
+wv_server_page_get_page_urls (WvServerPage *self)
+{
+  g_return_val_if_fail (WV_IS_SERVER_PAGE (self), NULL);
+  return (const char * const *) self->page_urls;
+}
+
 static void
 emit_message (WvServerPage  *self,
               WvMessageKind  kind,
@@ -267,6 +389,11 @@ wv_server_page_start (WvServerPage  *self,
     g_string_append_printf (text, "%s%s", i ? "\n" : "", urls[i]);
   gtk_label_set_text (self->status_label, _("Serving"));
   gtk_label_set_text (self->urls_label, text->str);
+  {
+    g_auto(GStrv) pages = wv_server_dup_web_urls (self->server);
+
+    show_page_urls (self, pages);
+  }
   gtk_widget_add_css_class (GTK_WIDGET (self->status_icon), "wv-accent");
   {
     g_autofree char *msg = g_strdup_printf (_("Serving on %s"), text->str);
@@ -294,6 +421,7 @@ wv_server_page_stop (WvServerPage *self)
   gtk_label_set_text (self->urls_label,
                       _("Press Start to accept measurements from other computers on the listen addresses above."));
   gtk_widget_remove_css_class (GTK_WIDGET (self->status_icon), "wv-accent");
+  show_page_urls (self, NULL);
   g_list_store_remove_all (self->clients);
   gtk_label_set_text (self->counters_label, "");
   gtk_stack_set_visible_child_name (self->stack, "empty");
@@ -352,6 +480,8 @@ wv_server_page_finalize (GObject *object)
   WvServerPage *self = WV_SERVER_PAGE (object);
 
   g_clear_object (&self->clients);
+  g_clear_pointer (&self->link_buttons, g_ptr_array_unref);
+  g_clear_pointer (&self->page_urls, g_strfreev);
   G_OBJECT_CLASS (wv_server_page_parent_class)->finalize (object);
 }
 
@@ -365,6 +495,9 @@ wv_server_page_get_property (GObject    *object,
     {
     case PROP_RUNNING:
       g_value_set_boolean (value, wv_server_page_get_running (WV_SERVER_PAGE (object)));
+      break;
+    case PROP_PAGE_URLS:
+      g_value_set_boxed (value, WV_SERVER_PAGE (object)->page_urls);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -384,6 +517,11 @@ wv_server_page_class_init (WvServerPageClass *klass)
   properties[PROP_RUNNING] =
     g_param_spec_boolean ("running", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* The web client's addresses while serving (NULL otherwise); the QR
+   * code shows the first. */
+  properties[PROP_PAGE_URLS] =
+    g_param_spec_boxed ("page-urls", NULL, NULL, G_TYPE_STRV,
+                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* (guint WvMessageKind, const char *text) */
@@ -400,6 +538,10 @@ wv_server_page_class_init (WvServerPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, WvServerPage, counters_label);
   gtk_widget_class_bind_template_child (widget_class, WvServerPage, stack);
   gtk_widget_class_bind_template_child (widget_class, WvServerPage, client_list);
+  gtk_widget_class_bind_template_child (widget_class, WvServerPage, web_box);
+  gtk_widget_class_bind_template_child (widget_class, WvServerPage, web_links);
+  gtk_widget_class_bind_template_child (widget_class, WvServerPage, qr_picture);
+  gtk_widget_class_bind_template_child (widget_class, WvServerPage, qr_caption);
 }
 
 static void
@@ -408,6 +550,7 @@ wv_server_page_init (WvServerPage *self)
   g_autoptr(GtkNoSelection) selection = NULL;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->link_buttons = g_ptr_array_new ();
 
   self->clients = g_list_store_new (WV_TYPE_TABLE_ROW);
   selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->clients)));

@@ -36,6 +36,7 @@ void        wv_server_page_stop        (WvServerPage *self);
 gboolean    wv_server_page_get_running (WvServerPage *self);
 WvServer   *wv_server_page_get_server  (WvServerPage *self);
 GListModel *wv_server_page_get_clients (WvServerPage *self);
+const char * const *wv_server_page_get_page_urls (WvServerPage *self);
 void        wv_server_page_refresh     (WvServerPage *self);
 void        wv_server_page_show_description (WvServerPage *self,
                                         JsonNode     *description);

@@ -604,11 +604,28 @@ test_serve_start (void)
   wv_window_set_mode (window, WV_MODE_CONNECT);
   g_assert_cmpstr (wv_window_get_mode (window), ==, WV_MODE_SERVE);
   g_assert_cmpuint (g_list_model_get_n_items (wv_server_page_get_clients (page)), ==, 0);
+  /* The web client's address (here on loopback only), as a link and a QR code. */
+  {
+    g_auto(GStrv) urls = NULL;
+
+    g_object_get (page, "page-urls", &urls, NULL);
+    g_assert_nonnull (urls);
+    g_assert_cmpuint (g_strv_length (urls), ==, 1);
+    g_assert_true (g_str_has_prefix (urls[0], "http://127.0.0.1:"));
+    /* The page URL carries the server's token, like every URL given out. */
+    {
+      g_autofree char *tail = g_strdup_printf ("/?token=%s", wv_server_get_token (wv_server_page_get_server (page)));
+
+      g_assert_true (g_str_has_suffix (urls[0], tail));
+    }
+    g_assert_null (strstr (urls[0], ":0/"));
+  }
   wv_gui_test_iterate (200);
   save ("window-serving.png");
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.start-stop", NULL));
   g_assert_true (wv_gui_test_wait (server_stopped, NULL, 5000));
+  g_assert_null (wv_server_page_get_page_urls (page));
   g_assert_true (wv_gui_test_action_enabled (GTK_WIDGET (window), "win.mode"));
   wv_window_set_mode (window, WV_MODE_SELF_TEST);
 }
