@@ -23,6 +23,7 @@
 
 #include "wv-clock.h"
 #include "wv-client.h"
+#include "wv-verdict.h"
 
 #define STOP_TIMEOUT_S 15
 #define PATH_PHASE_TIMEOUT_S 60
@@ -63,6 +64,7 @@ struct _WvClient
   guint deletes_pending;
   guint deletes_timeout;
   gboolean finish_ok;
+  WvVerdicts *verdicts;      /* the run's summaries, judged at the end */
 };
 
 G_DEFINE_FINAL_TYPE (WvClient, wv_client, G_TYPE_OBJECT)
@@ -493,7 +495,19 @@ on_local_description (WvPeer *peer, const char *type, const char *sdp, ClientCon
 static void
 on_conn_record (WvConnection *conn, const WvRecord *record, WvClient *self)
 {
+  if (record->type == WV_RECORD_SUMMARY)
+    wv_verdicts_add_record (self->verdicts, record);
   g_signal_emit (self, signals[SIGNAL_RECORD], 0, record);
+}
+
+/* The verdicts follow the last summary, as records of their own. */
+static void
+emit_verdicts (WvClient *self)
+{
+  g_autoptr(GArray) verdicts = wv_verdicts_compute (self->verdicts, wv_now_ns ());
+
+  for (guint i = 0; i < verdicts->len; i++)
+    g_signal_emit (self, signals[SIGNAL_RECORD], 0, &g_array_index (verdicts, WvRecord, i));
 }
 
 static void
@@ -656,6 +670,7 @@ finish (WvClient *self, gboolean ok)
     return;
   self->finished = TRUE;
   self->finish_ok = ok;
+  emit_verdicts (self);
   g_clear_handle_id (&self->phase_source, g_source_remove);
   g_clear_handle_id (&self->progress_source, g_source_remove);
   for (guint i = 0; i < self->conns->len; i++)
@@ -1085,6 +1100,7 @@ wv_client_finalize (GObject *object)
   g_free (self->base_url);
   g_free (self->session);
   g_free (self->privilege_advice);
+  g_clear_pointer (&self->verdicts, wv_verdicts_free);
   wv_client_config_clear (&self->config);
   G_OBJECT_CLASS (wv_client_parent_class)->finalize (object);
 }
@@ -1128,6 +1144,7 @@ wv_client_init (WvClient *self)
 {
   self->conns = g_ptr_array_new_with_free_func ((GDestroyNotify) client_conn_free);
   self->cancellable = g_cancellable_new ();
+  self->verdicts = wv_verdicts_new ();
   self->http = soup_session_new_with_options ("timeout", 20,
                                               "user-agent", "wifi-verify/" PACKAGE_VERSION,
                                               NULL);
