@@ -518,6 +518,30 @@ append_csv_row (GString *out, const WvRecord *r, gboolean header)
   g_string_append (out, "\r\n");
 }
 
+void
+wv_json_append_string (GString *out, const char *s)
+{
+  if (s == NULL)
+    g_string_append (out, "null");
+  else
+    append_json_string (out, s, strlen (s));
+}
+
+void
+wv_json_append_number (GString *out, double v)
+{
+  if (isfinite (v))
+    append_number (out, v);
+  else
+    g_string_append (out, "null");
+}
+
+void
+wv_json_append_time (GString *out, gint64 time_ns)
+{
+  append_unix_time (out, time_ns);
+}
+
 char *
 wv_record_to_json (const WvRecord *r)
 {

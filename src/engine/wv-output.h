@@ -97,6 +97,14 @@ gboolean  wv_output_close    (WvOutput *o,
  * of range. Free with g_free(). */
 char       *wv_record_to_json (const WvRecord *r);
 
+/* The value formats of the records, for other JSON written alongside them
+ * (the run file's metadata): a string made valid UTF-8 and escaped (null
+ * for NULL), a number as the records write it (null when not finite), a
+ * time as Unix seconds with three decimals. */
+void        wv_json_append_string (GString *out, const char *s);
+void        wv_json_append_number (GString *out, double v);
+void        wv_json_append_time   (GString *out, gint64 time_ns);
+
 /* The GTK app's "Export CSV": the same five files as wv_output_add_csv() for
  * records[0 .. n-1], flushed and fsync()ed. Stops at the first error. */
 gboolean  wv_output_write_csv_files (const char     *dir,
