@@ -139,6 +139,7 @@ wv_client_config_init (WvClientConfig *config)
   config->streams_phase = TRUE;
   config->max_ttl = 16;
   config->rounds = 3;
+  config->trace_dscp = -1;
   config->mtu_max = 1500;
 }
 
@@ -791,6 +792,8 @@ start_path_phase (WvClient *self, WvPhase phase)
   req.trace = phase == WV_PHASE_TRACEROUTE;
   req.max_ttl = self->config.max_ttl;
   req.rounds = self->config.rounds;
+  req.trace_marked = self->config.trace_dscp >= 0 && self->config.trace_dscp <= 63;
+  req.trace_dscp = req.trace_marked ? (guint) self->config.trace_dscp : 0;
   req.mtu = phase == WV_PHASE_MTU;
   req.mtu_max = self->config.mtu_max;
   req.n_mtu_sizes = MIN (self->config.n_mtu_sizes, WV_MTU_MAX_SIZES);
@@ -1032,6 +1035,13 @@ wv_client_stop (WvClient *self)
     }
   self->phase_source = g_timeout_add_seconds (STOP_TIMEOUT_S, stop_timeout, self);
   check_phase (self);
+}
+
+const WvClientConfig *
+wv_client_get_config (WvClient *self)
+{
+  g_return_val_if_fail (WV_IS_CLIENT (self), NULL);
+  return &self->config;
 }
 
 WvPhase
