@@ -26,7 +26,8 @@ die() { printf '\033[1;31m[bootstrap] error:\033[0m %s\n' "$*" >&2; exit 1; }
 
 # Build tools, the libraries we link, and what the tests use (reference
 # tools, network lab, GUI under Xvfb, fuzzers, desktop file validators,
-# valgrind for the callgrind benchmark).
+# valgrind for the callgrind benchmark, a fake NetworkManager for the Wi-Fi
+# facts, poppler to read the PDF reports back).
 packages=(
   build-essential meson ninja-build pkg-config dpkg-dev patch python3 git
   libglib2.0-dev libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev
@@ -36,6 +37,7 @@ packages=(
   libcap2-bin iproute2 nftables iputils-ping iputils-tracepath mtr-tiny
   xvfb xauth dbus libglib2.0-bin procps desktop-file-utils appstream gettext
   clang libclang-rt-14-dev valgrind
+  libnm-dev libcairo2-dev libpango1.0-dev python3-dbusmock poppler-utils shared-mime-info
 )
 
 missing=()

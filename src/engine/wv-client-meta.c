@@ -103,5 +103,6 @@ wv_client_update_run_meta (WvClient *client, WvRunMeta *meta)
       if (addr != NULL)
         wv_run_meta_add_interface (meta, iface ? iface : "?", addr);
     }
+  wv_wifi_monitor_fill_meta (wv_client_get_wifi_monitor (client), meta);
   meta->end_ns = g_get_real_time () * 1000;
 }

@@ -7,6 +7,7 @@
 
 #include "wv-connection.h"
 #include "wv-server.h"
+#include "wv-wifi.h"
 
 G_BEGIN_DECLS
 
@@ -58,6 +59,10 @@ gboolean wv_client_start (WvClient *self, GError **error);
 void wv_client_stop (WvClient *self);
 WvPhase wv_client_get_phase (WvClient *self);
 const WvClientConfig *wv_client_get_config (WvClient *self);
+/* The Wi-Fi link of the interfaces the connections use, watched from the
+ * end of the connect phase to the end of the run; its readings come as
+ * "record"s too. */
+WvWifiMonitor *wv_client_get_wifi_monitor (WvClient *self);
 guint wv_client_get_n_connections (WvClient *self);
 WvConnection *wv_client_get_connection (WvClient *self, guint index);
 /* The embedded server of a self-test, or NULL. */
