@@ -406,6 +406,76 @@ wv_time_chart_draw_grid (WvChartCanvas            *canvas,
     }
 }
 
+static double
+time_to_x (const WvChartFrame *frame,
+           double              t)
+{
+  return frame->plot.origin.x +
+         (t - frame->t_start) / (frame->t_end - frame->t_start) * frame->plot.size.width;
+}
+
+void
+wv_time_chart_draw_events (WvChartCanvas            *canvas,
+                           const WvTimeChartSpec    *spec,
+                           const WvChartFrame       *frame,
+                           const WvTimeChartMargins *m,
+                           gboolean                  bands)
+{
+  const double left = frame->plot.origin.x, right = left + frame->plot.size.width;
+  WvChartColor shade = spec->fg, line = spec->fg;
+  PangoRectangle extents;
+  cairo_t *cr = NULL;
+
+  shade.alpha *= 0.12f;
+  line.alpha *= 0.6f;
+  for (guint i = 0; i < spec->n_events; i++)
+    {
+      const WvChartEvent *e = &spec->events[i];
+      gboolean interval = isfinite (e->end);
+      double x0 = time_to_x (frame, e->time);
+      double x1 = interval ? time_to_x (frame, e->end) : x0;
+
+      if (!isfinite (x0) || x1 < left || x0 > right)
+        continue;
+      if (bands)
+        {
+          if (interval)
+            wv_chart_canvas_fill (canvas, &shade, MAX (x0, left), frame->plot.origin.y,
+                                  MAX (1, MIN (x1, right) - MAX (x0, left)), frame->plot.size.height);
+          continue;
+        }
+      if (!interval)
+        {
+          if (cr == NULL)
+            cr = wv_chart_canvas_begin_cairo (canvas, &frame->plot);
+          wv_chart_color_set_source (cr, &line);
+          cairo_set_line_width (cr, 1);
+          cairo_set_dash (cr, (double[]) { 3, 2 }, 2, 0);
+          cairo_move_to (cr, floor (x0) + 0.5, frame->plot.origin.y);
+          cairo_line_to (cr, floor (x0) + 0.5, frame->plot.origin.y + frame->plot.size.height);
+          cairo_stroke (cr);
+        }
+    }
+  if (cr != NULL)
+    wv_chart_canvas_end_cairo (canvas, cr);
+  if (bands)
+    return;
+
+  /* Labels after the lines, inside the plot at its top. */
+  for (guint i = 0; i < spec->n_events; i++)
+    {
+      const WvChartEvent *e = &spec->events[i];
+      double x = time_to_x (frame, e->time);
+
+      if (e->label == NULL || !isfinite (x) || x < left || x > right)
+        continue;
+      pango_layout_set_text (m->small, e->label, -1);
+      pango_layout_get_pixel_extents (m->small, NULL, &extents);
+      draw_text (canvas, m->small, MIN (x + 2, right - extents.width - 1), frame->plot.origin.y + 1,
+                 &spec->fg);
+    }
+}
+
 void
 wv_time_chart_draw_overlays (WvChartCanvas            *canvas,
                              const WvTimeChartSpec    *spec,
@@ -764,6 +834,7 @@ wv_time_chart_render (WvChartCanvas         *canvas,
   if (frame.plot.size.width < 1 || frame.plot.size.height < 1)
     return;
   wv_time_chart_draw_grid (canvas, spec, &frame, &ticks, &m, width);
+  wv_time_chart_draw_events (canvas, spec, &frame, &m, TRUE);
 
   /* As the widget: dense series as columns, sparse ones on one cairo
    * context clipped to the plot, in the order of the series. */
@@ -797,6 +868,7 @@ wv_time_chart_render (WvChartCanvas         *canvas,
   if (cr != NULL)
     wv_chart_canvas_end_cairo (canvas, cr);
 
+  wv_time_chart_draw_events (canvas, spec, &frame, &m, FALSE);
   wv_time_chart_draw_overlays (canvas, spec, &frame, &m, have_data);
 }
 

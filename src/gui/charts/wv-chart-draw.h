@@ -60,6 +60,22 @@ typedef enum
 } WvTimeLabels;
 
 /**
+ * WvChartEvent:
+ * @time: when it happened, on the series' clock
+ * @end: the end of an interval (an outage), or NaN for an instant (a roam)
+ * @label: (nullable): a word drawn at the top of the plot
+ *
+ * Instants are drawn as dashed vertical lines, intervals as shaded bands
+ * behind the lines.
+ */
+typedef struct
+{
+  double      time;
+  double      end;
+  const char *label;
+} WvChartEvent;
+
+/**
  * WvTimeChartSpec:
  *
  * What a time chart shows and how; the widget fills one from its
@@ -85,6 +101,8 @@ typedef struct
   WvTimeLabels       time_labels;
   /* Lines thinner or thicker than the widgets' 1.5 px (0: the default). */
   double             line_width;
+  const WvChartEvent *events;
+  guint              n_events;
 } WvTimeChartSpec;
 
 typedef struct
@@ -126,6 +144,12 @@ void     wv_time_chart_draw_grid        (WvChartCanvas            *canvas,
                                          const WvAxisTicks        *ticks,
                                          const WvTimeChartMargins *m,
                                          int                       width);
+/* The events' bands (@bands) or their lines and labels (!@bands). */
+void     wv_time_chart_draw_events      (WvChartCanvas            *canvas,
+                                         const WvTimeChartSpec    *spec,
+                                         const WvChartFrame       *frame,
+                                         const WvTimeChartMargins *m,
+                                         gboolean                  bands);
 /* "No data" and, without a title row, the paused badge. */
 void     wv_time_chart_draw_overlays    (WvChartCanvas            *canvas,
                                          const WvTimeChartSpec    *spec,
