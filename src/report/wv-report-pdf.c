@@ -374,7 +374,8 @@ metadata_block (Pdf *pdf)
 
         g_string_append_printf (s, "%s%s %s", s->len ? ", " : "", (const char *) l->data, value);
       }
-    key_value (pdf, "Settings", s->str);
+    if (s->len > 0)
+      key_value (pdf, "Settings", s->str);
     g_string_free (s, TRUE);
   }
   if (m->end_ns == 0)
