@@ -660,6 +660,16 @@ draw_chart (Pdf *pdf, const char *title, const char *unit, GListModel *series, d
   legend (pdf, series);
 }
 
+/* Series in connection order, whatever order the records came in. */
+static int
+compare_series_conn (gconstpointer a, gconstpointer b, gpointer data)
+{
+  guint x = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (a), "conn"));
+  guint y = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (b), "conn"));
+
+  return (x > y) - (x < y);
+}
+
 static void
 charts_block (Pdf *pdf)
 {
@@ -712,7 +722,8 @@ charts_block (Pdf *pdf)
                 wv_series_set_color_index (s, color_of (seconds, r->conn, r->family));
                 wv_series_set_line_style (s, r->family == 6 ? WV_LINE_STYLE_DASHED : WV_LINE_STYLE_SOLID);
                 wv_series_set_gap_threshold (s, 2.5);
-                g_list_store_append (store, s);
+                g_object_set_data (G_OBJECT (s), "conn", GUINT_TO_POINTER (r->conn + 1));
+                g_list_store_insert_sorted (store, s, compare_series_conn, NULL);
                 g_hash_table_insert (by_conn, GUINT_TO_POINTER (r->conn), s);
                 g_object_unref (s);
               }
