@@ -211,6 +211,7 @@ test_dscp (void)
   static const int kept[] = { 184, 185, -1, 184, -1 };
   /* Re-marked by the very first router. */
   static const int first[] = { 40, 40, -1, 40, -1 };
+  static const int zero[] = { 0, 1, -1, 0, -1 };
   g_autoptr(WvTraceTable) t = wv_trace_table_new ();
   g_autoptr(WvPathNotes) notes = NULL;
   const WvPathNote *n;
@@ -220,7 +221,8 @@ test_dscp (void)
   add_path (t, 2, WV_DIR_C2S, 1, 5, hops, NULL, 184, first);
   add_path (t, 3, WV_DIR_C2S, 1, 5, hops, NULL, 184, NULL);     /* no helper */
   add_path (t, 4, WV_DIR_C2S, 1, 5, hops, NULL, -1, NULL);      /* unmarked, unquoted */
-  add_path (t, 5, WV_DIR_C2S, 1, 5, hops, NULL, -1, first);     /* unmarked, set to CS5 */
+  add_path (t, 5, WV_DIR_C2S, 1, 5, hops, NULL, -1, first);     /* unmarked, set to AF11 */
+  add_path (t, 6, WV_DIR_C2S, 1, 5, hops, NULL, -1, zero);      /* unmarked, kept */
   notes = wv_path_notes_compute (t);
 
   n = find_note (notes, WV_PATH_NOTE_REMARKED, 0, 0);
@@ -255,6 +257,9 @@ test_dscp (void)
   n = find_note (notes, WV_PATH_NOTE_REMARKED, 5, 0);
   g_assert_cmpint (n->dscp_before, ==, 0);
   g_assert_cmpint (n->dscp_after, ==, 10);
+
+  /* Unmarked probes that arrived unmarked: nothing to say. */
+  g_assert_cmpuint (count_notes (notes, 6), ==, 0);
 }
 
 static void

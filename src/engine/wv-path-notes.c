@@ -304,7 +304,8 @@ dscp_notes (WvTraceTable *table, guint path, const WvTracePathKey *key, GArray *
       last_quote = hop.ttl;
       last = hop;
     }
-  if (last_quote > 0 && remarks == 0)
+  /* Unmarked probes that kept CS0 say nothing worth a note. */
+  if (last_quote > 0 && remarks == 0 && marked)
     {
       WvPathNote note = note_for (WV_PATH_NOTE_DSCP_KEPT, key, &last);
 

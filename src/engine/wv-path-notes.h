@@ -42,8 +42,8 @@ typedef enum {
   /* The DSCP changed: prev_ttl (0 = as sent) had dscp_before, ttl has
    * dscp_after. */
   WV_PATH_NOTE_REMARKED,
-  /* Every quote up to ttl (the last that quoted) showed the DSCP as sent
-   * (dscp_before = dscp_after). */
+  /* The probes were marked and every quote up to ttl (the last that
+   * quoted) showed the DSCP as sent (dscp_before = dscp_after). */
   WV_PATH_NOTE_DSCP_KEPT,
   /* The probes were marked (dscp_before) but no router quoted them. */
   WV_PATH_NOTE_DSCP_UNKNOWN,
