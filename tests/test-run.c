@@ -75,6 +75,21 @@ make_meta (void)
   meta->wifi.channel = 6;
   meta->wifi.signal_pct = 80;
   meta->wifi.bitrate_kbps = 54000;
+  {
+    WvRecord v = { .type = WV_RECORD_VERDICT };
+
+    v.verdict.run = TRUE;
+    v.verdict.profile = WV_PROFILE_VOICE;
+    v.verdict.grade = WV_GRADE_GOOD;
+    wv_run_meta_take_record (meta, &v);
+    v.verdict.profile = WV_PROFILE_VIDEO;
+    v.verdict.grade = WV_GRADE_POOR;
+    wv_run_meta_take_record (meta, &v);
+    /* A direction's verdict is not the run's. */
+    v.verdict.run = FALSE;
+    v.verdict.profile = WV_PROFILE_INTERACTIVE;
+    wv_run_meta_take_record (meta, &v);
+  }
   return meta;
 }
 
@@ -196,6 +211,8 @@ test_meta_json (void)
                                   "[\"192.0.2.7\",\"2001:db8::7\"]},{\"name\":\"eth1\",\"addresses\":[]}]"));
   g_assert_nonnull (strstr (json, "\"end\":null"));
   g_assert_nonnull (strstr (json, "\"wifi_absent\":null"));
+  g_assert_nonnull (strstr (json, "\"verdict\":{\"voice\":\"good\",\"video\":\"poor\","
+                                  "\"interactive\":\"unknown\"}"));
 
   copy = wv_run_meta_copy (meta);
   again = wv_run_meta_to_json (copy);
@@ -208,6 +225,9 @@ test_meta_json (void)
   g_assert_cmpstr (iface->addresses[1], ==, "2001:db8::7");
   g_assert_true (copy->has_wifi);
   g_assert_cmpuint (copy->wifi.channel, ==, 6);
+  g_assert_cmpint (copy->verdict[WV_PROFILE_VOICE], ==, WV_GRADE_GOOD);
+  g_assert_cmpint (copy->verdict[WV_PROFILE_VIDEO], ==, WV_GRADE_POOR);
+  g_assert_cmpint (copy->verdict[WV_PROFILE_INTERACTIVE], ==, WV_GRADE_UNKNOWN);
   g_assert_cmpmem (copy->wifi.ssid, copy->wifi.ssid_len, "lab", 3);
 
   /* This host's facts; no Wi-Fi, with the reason. */
@@ -451,6 +471,38 @@ test_plain (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (g_ptr_array_index (run->problems, 4), "line 11: cut off"));
 }
 
+/* A list of runs reads only the start of each file. */
+static void
+test_meta_only (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (f->path);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WvRunMeta) meta = NULL;
+  g_autofree char *bytes = NULL;
+  gsize len;
+
+  write_run (f->path, N_STATS);
+  meta = wv_run_load_meta (file, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (meta->end_ns, ==, T0 + 60 * SEC);
+  g_assert_cmpint (meta->verdict[WV_PROFILE_VIDEO], ==, WV_GRADE_POOR);
+
+  /* Still there when the records are damaged beyond the metadata. */
+  g_assert_true (g_file_get_contents (f->path, &bytes, &len, NULL));
+  g_assert_true (g_file_set_contents (f->path, bytes, (gssize) len / 2, NULL));
+  g_clear_pointer (&meta, wv_run_meta_free);
+  meta = wv_run_load_meta (file, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (meta->mode, ==, "run");
+
+  /* JSON lines have no metadata. */
+  g_assert_true (g_file_set_contents (f->path, "{\"type\":\"hop\",\"time\":1}\n", -1, NULL));
+  g_clear_pointer (&meta, wv_run_meta_free);
+  meta = wv_run_load_meta (file, NULL, &error);
+  g_assert_null (meta);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+}
+
 static void
 loaded_cb (GObject *source, GAsyncResult *result, gpointer data)
 {
@@ -484,6 +536,7 @@ main (int argc, char **argv)
   g_test_add ("/run/truncated", Fixture, NULL, fixture_set_up, test_truncated, fixture_tear_down);
   g_test_add ("/run/damaged", Fixture, NULL, fixture_set_up, test_damaged, fixture_tear_down);
   g_test_add ("/run/plain", Fixture, NULL, fixture_set_up, test_plain, fixture_tear_down);
+  g_test_add ("/run/meta-only", Fixture, NULL, fixture_set_up, test_meta_only, fixture_tear_down);
   g_test_add ("/run/async", Fixture, NULL, fixture_set_up, test_async, fixture_tear_down);
   return g_test_run ();
 }

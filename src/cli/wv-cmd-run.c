@@ -150,6 +150,8 @@ on_record (WvClient *client, const WvRecord *record, Run *run)
         }
     }
 
+  if (run->meta)
+    wv_run_meta_take_record (run->meta, record);
   if (run->save && run->save_error == NULL)
     {
       g_autoptr(GError) error = NULL;

@@ -134,6 +134,16 @@ wv_run_meta_add_interface (WvRunMeta *meta, const char *name, const char *addr)
   iface->addresses[n + 1] = NULL;
 }
 
+void
+wv_run_meta_take_record (WvRunMeta *meta, const WvRecord *record)
+{
+  g_return_if_fail (meta != NULL && record != NULL);
+
+  if (record->type == WV_RECORD_VERDICT && record->verdict.run &&
+      (guint) record->verdict.profile < WV_N_PROFILES)
+    meta->verdict[record->verdict.profile] = record->verdict.grade;
+}
+
 WvRunMeta *
 wv_run_meta_copy (const WvRunMeta *meta)
 {
@@ -216,6 +226,15 @@ wv_run_meta_to_json (const WvRunMeta *meta)
       g_string_append (out, "]}");
     }
   g_string_append_c (out, ']');
+
+  key (out, "verdict");
+  g_string_append_c (out, '{');
+  for (WvProfile p = 0; p < WV_N_PROFILES; p++)
+    {
+      g_string_append_printf (out, "%s\"%s\":", p ? "," : "", wv_profile_to_string (p));
+      wv_json_append_string (out, wv_grade_to_string (meta->verdict[p]) ?: "unknown");
+    }
+  g_string_append_c (out, '}');
 
   key (out, "wifi");
   if (meta->has_wifi)
@@ -317,6 +336,16 @@ wv_run_meta_from_json_object (JsonObject *o)
                 wv_run_meta_add_interface (meta, name, json_node_get_string (an));
             }
         }
+    }
+
+  for (WvProfile p = 0; p < WV_N_PROFILES; p++)
+    {
+      g_autofree char *grade = dup_member_string (member_object (o, "verdict"),
+                                                  wv_profile_to_string (p));
+
+      for (WvGrade g = 0; g < WV_N_GRADES; g++)
+        if (g_strcmp0 (grade, wv_grade_to_string (g)) == 0)
+          meta->verdict[p] = g;
     }
 
   if (wifi != NULL)
@@ -651,6 +680,8 @@ typedef struct {
   guint64 line_no;
   gboolean overlong;        /* dropping the rest of a line that was too long */
   guint n_problems;         /* including those not listed */
+  gboolean first_line_only; /* wv_run_load_meta() */
+  gboolean done;
 } Reader;
 
 static void
@@ -738,6 +769,11 @@ feed (Reader *r, const char *data, gsize len)
       else
         take_line (r, r->line->str, r->line->len);
       g_string_truncate (r->line, 0);
+      if (r->first_line_only)
+        {
+          r->done = TRUE;
+          return;
+        }
       data += n + 1;
       len -= n + 1;
     }
@@ -816,6 +852,8 @@ read_gzip (Reader *r, GInputStream *in, const guint8 *head, gsize head_len,
       in_pos += nread;
       consumed += nread;
       feed (r, (const char *) outbuf, nwritten);
+      if (r->done)
+        return TRUE;
       if (res == G_CONVERTER_FINISHED)
         in_member = FALSE;
       else if (nread == 0 && nwritten == 0 && eof)
@@ -833,7 +871,7 @@ read_plain (Reader *r, GInputStream *in, const guint8 *head, gsize head_len,
   g_autofree char *buf = g_malloc (65536);
 
   feed (r, (const char *) head, head_len);
-  for (;;)
+  while (!r->done)
     {
       gssize n = g_input_stream_read (in, buf, 65536, cancellable, error);
 
@@ -843,6 +881,7 @@ read_plain (Reader *r, GInputStream *in, const guint8 *head, gsize head_len,
         return TRUE;
       feed (r, buf, (gsize) n);
     }
+  return TRUE;
 }
 
 void
@@ -856,8 +895,8 @@ wv_run_free (WvRun *run)
   g_free (run);
 }
 
-WvRun *
-wv_run_load (GFile *file, GCancellable *cancellable, GError **error)
+static WvRun *
+load_file (GFile *file, gboolean first_line_only, GCancellable *cancellable, GError **error)
 {
   g_autoptr(GFileInputStream) in = NULL;
   g_autoptr(GError) read_error = NULL;
@@ -883,6 +922,7 @@ wv_run_load (GFile *file, GCancellable *cancellable, GError **error)
   run->problems = g_ptr_array_new_with_free_func (g_free);
   r.run = run;
   r.line = g_string_new (NULL);
+  r.first_line_only = first_line_only;
 
   if (head_len == 2 && head[0] == 0x1f && head[1] == 0x8b)
     complete = read_gzip (&r, G_INPUT_STREAM (in), head, head_len, cancellable, &read_error);
@@ -921,6 +961,30 @@ wv_run_load (GFile *file, GCancellable *cancellable, GError **error)
       return NULL;
     }
   return g_steal_pointer (&run);
+}
+
+WvRun *
+wv_run_load (GFile *file, GCancellable *cancellable, GError **error)
+{
+  return load_file (file, FALSE, cancellable, error);
+}
+
+WvRunMeta *
+wv_run_load_meta (GFile *file, GCancellable *cancellable, GError **error)
+{
+  g_autoptr(WvRun) run = load_file (file, TRUE, cancellable, error);
+  g_autofree char *name = NULL;
+
+  if (run == NULL)
+    return NULL;
+  if (run->meta == NULL)
+    {
+      name = g_file_get_parse_name (file);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   "“%s” has no run metadata (JSON lines without it?)", name);
+      return NULL;
+    }
+  return g_steal_pointer (&run->meta);
 }
 
 static void

@@ -69,6 +69,9 @@ typedef struct {
   WvWifiRecord wifi;
   WvWifiAbsent wifi_absent;
   char *wifi_absent_detail; /* for people, e.g. "lo is not a Wi-Fi interface" */
+  /* The run's verdict per profile (the run-scope verdict records), so that
+   * a list of runs needs only the metadata. */
+  WvGrade verdict[WV_N_PROFILES];
 } WvRunMeta;
 
 /* Version, this host and the start time filled in. */
@@ -79,6 +82,9 @@ void       wv_run_meta_free             (WvRunMeta       *meta);
 void       wv_run_meta_add_interface    (WvRunMeta       *meta,
                                          const char      *name,
                                          const char      *addr);
+/* Notes what the metadata keeps of a record: the run's verdicts. */
+void       wv_run_meta_take_record      (WvRunMeta       *meta,
+                                         const WvRecord  *record);
 /* The "meta" line, without newline. */
 char      *wv_run_meta_to_json          (const WvRunMeta *meta);
 WvRunMeta *wv_run_meta_from_json_object (JsonObject      *o);
@@ -117,6 +123,12 @@ typedef struct {
 /* NULL (and @error) only if the file cannot be opened or holds nothing
  * readable at all. */
 WvRun   *wv_run_load        (GFile               *file,
+                             GCancellable        *cancellable,
+                             GError             **error);
+/* Only the metadata, from the start of the file (a list of runs): NULL
+ * and @error when it cannot be read or has none. Blocking: call it from a
+ * worker thread for many files. */
+WvRunMeta *wv_run_load_meta (GFile               *file,
                              GCancellable        *cancellable,
                              GError             **error);
 /* The same in a worker thread. */
