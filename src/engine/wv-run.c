@@ -682,6 +682,7 @@ typedef struct {
   guint n_problems;         /* including those not listed */
   gboolean first_line_only; /* wv_run_load_meta() */
   gboolean done;
+  GHashTable *unknown;      /* record type -> count, of types we do not know */
 } Reader;
 
 static void
@@ -733,6 +734,15 @@ take_line (Reader *r, const char *text, gsize len)
   if (!wv_record_from_json_object (o, &rec, &error))
     {
       r->run->n_skipped++;
+      /* Records of a newer version: one line per type at the end. */
+      if (g_error_matches (error, WV_RECORD_JSON_ERROR, WV_RECORD_JSON_ERROR_UNKNOWN_TYPE))
+        {
+          const char *type = json_object_get_string_member_with_default (o, "type", "?");
+
+          g_hash_table_insert (r->unknown, g_strdup (type),
+                               GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (r->unknown, type)) + 1));
+          return;
+        }
       problem (r, "line %" G_GUINT64_FORMAT ": %s", r->line_no, error->message);
       return;
     }
@@ -923,6 +933,7 @@ load_file (GFile *file, gboolean first_line_only, GCancellable *cancellable, GEr
   r.run = run;
   r.line = g_string_new (NULL);
   r.first_line_only = first_line_only;
+  r.unknown = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   if (head_len == 2 && head[0] == 0x1f && head[1] == 0x8b)
     complete = read_gzip (&r, G_INPUT_STREAM (in), head, head_len, cancellable, &read_error);
@@ -934,6 +945,7 @@ load_file (GFile *file, gboolean first_line_only, GCancellable *cancellable, GEr
       if (g_error_matches (read_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
           g_string_free (r.line, TRUE);
+          g_hash_table_unref (r.unknown);
           g_propagate_error (error, g_steal_pointer (&read_error));
           return NULL;
         }
@@ -947,6 +959,18 @@ load_file (GFile *file, gboolean first_line_only, GCancellable *cancellable, GEr
       problem (&r, "line %" G_GUINT64_FORMAT ": cut off", r.line_no + 1);
     }
   g_string_free (r.line, TRUE);
+  {
+    g_autoptr(GList) types = g_list_sort (g_hash_table_get_keys (r.unknown), (GCompareFunc) strcmp);
+
+    for (GList *l = types; l != NULL; l = l->next)
+      {
+        guint n = GPOINTER_TO_UINT (g_hash_table_lookup (r.unknown, l->data));
+
+        problem (&r, "%u record%s of type \"%s\", which this version does not know, left out",
+                 n, n == 1 ? "" : "s", (const char *) l->data);
+      }
+    g_hash_table_unref (r.unknown);
+  }
   run->truncated = !complete || read_error != NULL;
   if (r.n_problems > run->problems->len)
     g_ptr_array_add (run->problems, g_strdup_printf ("and %u more problems",
