@@ -16,6 +16,7 @@
 
 #include "wv-application.h"
 #include "wv-gui.h"
+#include "wv-help-window.h"
 #include "wv-preferences-window.h"
 #include "wv-window.h"
 
@@ -35,14 +36,15 @@ static const GOptionEntry option_entries[] = {
   { "connect", 0, 0, G_OPTION_ARG_STRING, NULL,
     N_("Open the window and start measuring against the server at URL at once"), N_("URL") },
   { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the version and exit"), NULL },
+  { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, NULL, NULL, N_("[RUN-FILE…]") },
   { NULL }
 };
 
 /**
  * wv_application_new:
  * @settings: the application's settings (wv_gui_settings_new())
- * @extra_flags: added to G_APPLICATION_HANDLES_COMMAND_LINE, for example
- *   G_APPLICATION_NON_UNIQUE in tests
+ * @extra_flags: added to G_APPLICATION_HANDLES_COMMAND_LINE and
+ *   G_APPLICATION_HANDLES_OPEN, for example G_APPLICATION_NON_UNIQUE in tests
  */
 WvApplication *
 wv_application_new (GSettings        *settings,
@@ -55,7 +57,7 @@ wv_application_new (GSettings        *settings,
   self = g_object_new (WV_TYPE_APPLICATION,
                        "application-id", APP_ID,
                        "resource-base-path", WV_GUI_RESOURCE_PATH,
-                       "flags", G_APPLICATION_HANDLES_COMMAND_LINE | extra_flags,
+                       "flags", G_APPLICATION_HANDLES_COMMAND_LINE | G_APPLICATION_HANDLES_OPEN | extra_flags,
                        NULL);
   self->settings = g_object_ref (settings);
   return self;
@@ -127,7 +129,18 @@ wv_application_command_line (GApplication            *app,
 {
   GVariantDict *options = g_application_command_line_get_options_dict (command_line);
   const char *url = NULL;
+  g_autofree const char **args = NULL;
 
+  /* wifi-verify FILE: the run in the window; two: compared. */
+  if (g_variant_dict_lookup (options, G_OPTION_REMAINING, "^a&ay", &args) && args && args[0])
+    {
+      g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_object_unref);
+
+      for (guint i = 0; args[i]; i++)
+        g_ptr_array_add (files, g_application_command_line_create_file_for_arg (command_line, args[i]));
+      g_application_open (app, (GFile **) files->pdata, files->len, "");
+      return 0;
+    }
   if (g_variant_dict_lookup (options, "connect", "&s", &url))
     g_action_group_activate_action (G_ACTION_GROUP (app), "connect", g_variant_new_string (url));
   else if (g_variant_dict_contains (options, "self-test"))
@@ -135,6 +148,35 @@ wv_application_command_line (GApplication            *app,
   else
     g_application_activate (app);
   return 0;
+}
+
+/* Files from the command line or the desktop (a run file's "Open With"):
+ * one is shown in the window, two are compared, more each in turn. */
+static void
+wv_application_open (GApplication  *app,
+                     GFile        **files,
+                     int            n_files,
+                     const char    *hint)
+{
+  WvWindow *window = WV_WINDOW (wv_application_get_main_window (WV_APPLICATION (app)));
+
+  gtk_window_present (GTK_WINDOW (window));
+  if (n_files == 2)
+    wv_window_compare_files (window, files[0], files[1]);
+  else if (n_files >= 1)
+    wv_window_open_file (window, files[0]);
+}
+
+/* F1: a short help page. */
+static void
+help_action (GSimpleAction *action,
+             GVariant      *param,
+             gpointer       data)
+{
+  WvApplication *self = data;
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  gtk_window_present (GTK_WINDOW (wv_help_window_new (parent)));
 }
 
 static void
@@ -255,11 +297,16 @@ wv_application_startup (GApplication *app)
     { "export-to", export_to_action, "s" },
     { "preferences", preferences_action },
     { "about", about_action },
+    { "help", help_action },
     { "quit", quit_action },
   };
   static const struct { const char *action; const char *accels[2]; } accels[] = {
     { "win.start-stop", { "<Control>Return", NULL } },
     { "win.export-csv", { "<Control>e", NULL } },
+    { "win.open", { "<Control>o", NULL } },
+    { "win.history", { "<Control>h", NULL } },
+    { "win.save-report", { "<Control>r", NULL } },
+    { "app.help", { "F1", NULL } },
     { "app.preferences", { "<Control>comma", NULL } },
     { "app.quit", { "<Control>q", NULL } },
     { "window.close", { "<Control>w", NULL } },
@@ -299,6 +346,7 @@ wv_application_class_init (WvApplicationClass *klass)
   app_class->activate = wv_application_activate;
   app_class->startup = wv_application_startup;
   app_class->command_line = wv_application_command_line;
+  app_class->open = wv_application_open;
   app_class->handle_local_options = wv_application_handle_local_options;
 }
 

@@ -68,6 +68,9 @@ struct _WvChartsPage
   GtkWidget parent_instance;
 
   GtkToggleButton *pause_button;
+  GtkImage *pause_icon;
+  GtkLabel *pause_label;
+  GtkLabel *legend_label;
   GtkDropDown *statistic_dropdown;
   GtkScrolledWindow *scroller;
   GtkGrid *grid;
@@ -86,6 +89,15 @@ struct _WvChartsPage
   /* Charts out of view get their points when they come into view. */
   gboolean in_view[WV_N_CHART_METRICS][2];
   GArray *pending[WV_N_CHART_METRICS][2];   /* PendingPoint */
+
+  /* A reopened run is shown whole, in seconds from its start. */
+  gboolean whole_run;
+  guint capacity;                 /* points per series */
+  /* The Wi-Fi link of this end: its signal beside the delay, its roams as
+   * events on every chart. */
+  WvTimeChart *wifi_chart;
+  WvSeries *wifi_series;
+  GArray *roams;                  /* double: chart times */
 };
 
 typedef struct {
@@ -222,7 +234,7 @@ add_connection (WvChartsPage *self,
   for (guint m = 0; m < WV_N_CHART_METRICS; m++)
     for (guint d = 0; d < 2; d++)
       {
-        WvSeries *s = wv_series_new (label, WV_CHARTS_PAGE_SERIES_CAPACITY);
+        WvSeries *s = wv_series_new (label, self->capacity);
 
         wv_series_set_color_index (s, color);
         wv_series_set_line_style (s, family == 6 ? WV_LINE_STYLE_DASHED : WV_LINE_STYLE_SOLID);
@@ -326,6 +338,43 @@ break_at (WvChartsPage   *self,
   break_lines (self, record->conn, wv_session_get_record_time (self->session, &at));
 }
 
+/* Roams as events on every chart, labelled. */
+static void
+update_events (WvChartsPage *self)
+{
+  g_autoptr(GArray) events = g_array_new (FALSE, FALSE, sizeof (WvChartEvent));
+
+  for (guint i = 0; i < self->roams->len; i++)
+    {
+      /* TRANSLATORS: on the charts: the Wi-Fi moved to another access point here */
+      WvChartEvent e = { g_array_index (self->roams, double, i), NAN, _("roam") };
+
+      g_array_append_val (events, e);
+    }
+  for (guint m = 0; m < WV_N_CHART_METRICS; m++)
+    for (guint d = 0; d < 2; d++)
+      wv_time_chart_set_events (self->charts[m][d], (const WvChartEvent *) (gpointer) events->data, events->len);
+  wv_time_chart_set_events (self->wifi_chart, (const WvChartEvent *) (gpointer) events->data, events->len);
+}
+
+static void
+append_wifi (WvChartsPage   *self,
+             const WvRecord *r)
+{
+  double t = wv_session_get_record_time (self->session, r);
+
+  if (!isfinite (t))
+    return;
+  if (r->wifi.signal_pct >= 0 && r->wifi.signal_pct <= 100)
+    wv_series_append (self->wifi_series, t, r->wifi.signal_pct);
+  gtk_widget_set_visible (GTK_WIDGET (self->wifi_chart), TRUE);
+  if (r->wifi.roamed)
+    {
+      g_array_append_val (self->roams, t);
+      update_events (self);
+    }
+}
+
 static void
 on_record (WvSession      *session,
            const WvRecord *record,
@@ -333,6 +382,8 @@ on_record (WvSession      *session,
 {
   if (wv_session_is_charted (session, record))
     append_record (self, record);
+  else if (record->type == WV_RECORD_WIFI)
+    append_wifi (self, record);
   else if (record->type == WV_RECORD_OUTAGE || record->type == WV_RECORD_LOST)
     {
       break_at (self, record);
@@ -401,6 +452,7 @@ update_now (WvChartsPage *self,
           flush_pending (self, m, d);
           wv_time_chart_set_now (self->charts[m][d], now);
         }
+  wv_time_chart_set_now (self->wifi_chart, now);
 }
 
 /* The scroll period: one pixel of the time axis, within bounds; 0 when
@@ -501,16 +553,18 @@ refill (WvChartsPage *self)
         for (guint d = 0; d < 2; d++)
           wv_series_clear (cs->series[m][d]);
     }
+  wv_series_clear (self->wifi_series);
+  g_array_set_size (self->roams, 0);
   if (self->session == NULL)
     return;
   n = wv_session_get_n_records (self->session);
   if (n > 0)
     newest = wv_session_get_record_time (self->session, wv_session_get_record (self->session, n - 1));
-  for (guint i = n; i > 0; i--)
+  for (guint i = n; i > 0 && !self->whole_run; i--)
     {
       const WvRecord *r = wv_session_get_record (self->session, i - 1);
 
-      if (wv_session_get_record_time (self->session, r) < newest - WV_CHARTS_PAGE_SERIES_CAPACITY - 2)
+      if (wv_session_get_record_time (self->session, r) < newest - self->capacity - 2)
         {
           first = i;
           break;
@@ -524,7 +578,60 @@ refill (WvChartsPage *self)
         append_record (self, r);
       else if (r->type == WV_RECORD_OUTAGE || r->type == WV_RECORD_LOST)
         break_at (self, r);
+      else if (r->type == WV_RECORD_WIFI)
+        append_wifi (self, r);
     }
+  update_events (self);
+  /* The charts on screen show the new statistic at once, not at the next
+   * scroll step. */
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    for (guint m = 0; m < WV_N_CHART_METRICS; m++)
+      for (guint d = 0; d < 2; d++)
+        if (self->in_view[m][d])
+          flush_pending (self, m, d);
+}
+
+/* A reopened run: the whole run, labelled in seconds from its start, with
+ * room for all its points; a live one: the last minute, scrolling. */
+static void
+set_whole_run (WvChartsPage *self,
+               gboolean      whole_run)
+{
+  double end = self->session ? wv_session_get_end_time (self->session) : NAN;
+  double window = whole_run && isfinite (end) ? MAX (end, WV_TIME_CHART_MIN_WINDOW) : WV_TIME_CHART_DEFAULT_WINDOW;
+  WvTimeLabels labels = whole_run ? WV_TIME_LABELS_ELAPSED : WV_TIME_LABELS_AGO;
+
+  self->whole_run = whole_run;
+  /* One point a second, and some slack for seconds that came late. */
+  self->capacity = whole_run ? (guint) MIN (window * 1.25 + 16, (double) WV_SERIES_MAX_CAPACITY)
+                             : WV_CHARTS_PAGE_SERIES_CAPACITY;
+  for (guint m = 0; m < WV_N_CHART_METRICS; m++)
+    for (guint d = 0; d < 2; d++)
+      {
+        wv_time_chart_set_window (self->charts[m][d], window);
+        wv_time_chart_set_time_labels (self->charts[m][d], labels);
+      }
+  wv_time_chart_set_window (self->wifi_chart, window);
+  wv_time_chart_set_time_labels (self->wifi_chart, labels);
+  g_object_unref (self->wifi_series);
+  wv_time_chart_remove_all (self->wifi_chart);
+  self->wifi_series = wv_series_new (_("Signal"), self->capacity);
+  wv_series_set_gap_threshold (self->wifi_series, 2.5);
+  wv_time_chart_add_series (self->wifi_chart, self->wifi_series);
+  gtk_widget_set_visible (GTK_WIDGET (self->pause_button), !whole_run);
+  if (whole_run)
+    {
+      g_autofree char *length = g_strdup_printf ("%.0f", window);
+
+      /* TRANSLATORS: above the charts of a saved run; %s is its length in seconds */
+      g_autofree char *text = g_strdup_printf (_("Whole run, %s s, in seconds from its start · solid lines IPv4, "
+                                                 "dashed lines IPv6 · point at a line for exact values"), length);
+
+      gtk_label_set_text (self->legend_label, text);
+    }
+  else
+    gtk_label_set_text (self->legend_label, _("Last 60 s · solid lines IPv4, dashed lines IPv6 · point at a line "
+                                              "for exact values"));
 }
 
 /**
@@ -551,6 +658,10 @@ wv_charts_page_set_session (WvChartsPage *self,
         wv_time_chart_remove_all (self->charts[m][d]);
       }
   g_ptr_array_set_size (self->conns, 0);
+  set_whole_run (self, session && wv_session_get_reopened (session));
+  gtk_widget_set_visible (GTK_WIDGET (self->wifi_chart), FALSE);
+  g_array_set_size (self->roams, 0);
+  update_events (self);
 
   if (session == NULL)
     {
@@ -610,6 +721,21 @@ wv_charts_page_get_series (WvChartsPage  *self,
   return cs->series[metric][dir];
 }
 
+/* The chart of this end's Wi-Fi signal (hidden without Wi-Fi records). */
+WvTimeChart *
+wv_charts_page_get_wifi_chart (WvChartsPage *self)
+{
+  g_return_val_if_fail (WV_IS_CHARTS_PAGE (self), NULL);
+  return self->wifi_chart;
+}
+
+WvSeries *
+wv_charts_page_get_wifi_series (WvChartsPage *self)
+{
+  g_return_val_if_fail (WV_IS_CHARTS_PAGE (self), NULL);
+  return self->wifi_series;
+}
+
 gboolean
 wv_charts_page_get_paused (WvChartsPage *self)
 {
@@ -652,11 +778,21 @@ on_pause_toggled (GtkToggleButton *button,
 {
   gboolean paused = gtk_toggle_button_get_active (button);
 
+  /* Every chart, in view or not, stops at the same "now" with its points
+   * in: charts scrolled into view while paused show the same moment. */
+  if (paused)
+    update_now (self, TRUE);
   for (guint m = 0; m < WV_N_CHART_METRICS; m++)
     for (guint d = 0; d < 2; d++)
       wv_time_chart_set_paused (self->charts[m][d], paused);
+  wv_time_chart_set_paused (self->wifi_chart, paused);
   if (!paused)
     update_now (self, TRUE);
+  gtk_label_set_text_with_mnemonic (self->pause_label, paused ? _("_Resume") : _("_Pause"));
+  gtk_image_set_from_icon_name (self->pause_icon, paused ? "media-playback-start-symbolic"
+                                                         : "media-playback-pause-symbolic");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (button), paused ? _("Scroll with the measurement again")
+                                                           : _("Stop scrolling to read exact values; the measurement goes on"));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAUSED]);
 }
 
@@ -703,6 +839,23 @@ wv_charts_page_map (GtkWidget *widget)
   update_in_view (self);
   update_now (self, TRUE);
   update_step (self);
+}
+
+/* Which charts are in view is known once the page has its size: at map
+ * time it has none yet, and every chart would wait for the next scroll
+ * step (up to a second) to show its points. */
+static void
+wv_charts_page_size_allocate (GtkWidget *widget,
+                              int        width,
+                              int        height,
+                              int        baseline)
+{
+  WvChartsPage *self = WV_CHARTS_PAGE (widget);
+
+  GTK_WIDGET_CLASS (wv_charts_page_parent_class)->size_allocate (widget, width, height, baseline);
+  update_in_view (self);
+  if (!wv_charts_page_get_paused (self))
+    update_now (self, FALSE);
 }
 
 static void
@@ -752,6 +905,8 @@ wv_charts_page_finalize (GObject *object)
   for (guint m = 0; m < WV_N_CHART_METRICS; m++)
     for (guint d = 0; d < 2; d++)
       g_clear_pointer (&self->pending[m][d], g_array_unref);
+  g_clear_object (&self->wifi_series);
+  g_clear_pointer (&self->roams, g_array_unref);
   G_OBJECT_CLASS (wv_charts_page_parent_class)->finalize (object);
 }
 
@@ -808,6 +963,7 @@ wv_charts_page_class_init (WvChartsPageClass *klass)
   object_class->get_property = wv_charts_page_get_property;
   object_class->set_property = wv_charts_page_set_property;
   widget_class->map = wv_charts_page_map;
+  widget_class->size_allocate = wv_charts_page_size_allocate;
   widget_class->unmap = wv_charts_page_unmap;
 
   properties[PROP_PAUSED] =
@@ -823,6 +979,9 @@ wv_charts_page_class_init (WvChartsPageClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/wifiverify/WifiVerify/wv-charts-page.ui");
   gtk_widget_class_bind_template_child (widget_class, WvChartsPage, pause_button);
+  gtk_widget_class_bind_template_child (widget_class, WvChartsPage, pause_icon);
+  gtk_widget_class_bind_template_child (widget_class, WvChartsPage, pause_label);
+  gtk_widget_class_bind_template_child (widget_class, WvChartsPage, legend_label);
   gtk_widget_class_bind_template_child (widget_class, WvChartsPage, statistic_dropdown);
   gtk_widget_class_bind_template_child (widget_class, WvChartsPage, scroller);
   gtk_widget_class_bind_template_child (widget_class, WvChartsPage, grid);
@@ -856,6 +1015,21 @@ wv_charts_page_init (WvChartsPage *self)
         gtk_grid_attach (self->grid, GTK_WIDGET (chart), d, m + 1, 1, 1);
         self->charts[m][d] = chart;
       }
+  /* The Wi-Fi signal, below the delay, when this end measures over Wi-Fi. */
+  gtk_grid_insert_row (self->grid, 2);
+  self->wifi_chart = WV_TIME_CHART (wv_time_chart_new ());
+  /* TRANSLATORS: chart title: NetworkManager's signal strength of the Wi-Fi link */
+  wv_time_chart_set_title (self->wifi_chart, _("Wi-Fi signal (this end)"));
+  wv_time_chart_set_unit (self->wifi_chart, "%");
+  wv_time_chart_set_fixed_range (self->wifi_chart, 0, 100);
+  wv_time_chart_set_now (self->wifi_chart, 0);
+  gtk_widget_set_size_request (GTK_WIDGET (self->wifi_chart), -1, CHART_HEIGHT * 2 / 3);
+  gtk_widget_set_hexpand (GTK_WIDGET (self->wifi_chart), TRUE);
+  gtk_widget_set_visible (GTK_WIDGET (self->wifi_chart), FALSE);
+  gtk_grid_attach (self->grid, GTK_WIDGET (self->wifi_chart), 0, 2, 2, 1);
+  self->wifi_series = wv_series_new (_("Signal"), WV_CHARTS_PAGE_SERIES_CAPACITY);
+  self->roams = g_array_new (FALSE, FALSE, sizeof (double));
+  self->capacity = WV_CHARTS_PAGE_SERIES_CAPACITY;
   g_signal_connect_object (gtk_scrolled_window_get_vadjustment (self->scroller), "value-changed",
                            G_CALLBACK (on_scrolled), self, 0);
 }

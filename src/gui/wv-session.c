@@ -26,7 +26,9 @@
 
 #include <glib/gi18n.h>
 
+#include "wv-client-meta.h"
 #include "wv-output.h"
+#include "wv-results-text.h"
 #include "wv-session.h"
 
 #define RECORDS_PER_BLOCK 4096
@@ -79,6 +81,10 @@ struct _WvSession
   gint64 origin_real;             /* µs, g_get_real_time () at the same moment */
   gint64 end_mono;                /* 0 while running */
   GDateTime *started_at;
+
+  WvRunMeta *meta;                /* the run file's metadata, NULL before the start */
+  gboolean reopened;              /* a run read back from a file */
+  GFile *file;                    /* the file it was read from, or saved to */
 };
 
 G_DEFINE_FINAL_TYPE (WvSession, wv_session, G_TYPE_OBJECT)
@@ -210,6 +216,7 @@ wv_session_start (WvSession            *self,
   self->started_at = g_date_time_new_now_local ();
 
   self->client = wv_client_new (config);
+  self->meta = wv_client_new_run_meta (self->client);
   g_signal_connect_object (self->client, "phase-changed", G_CALLBACK (on_client_phase), self, 0);
   g_signal_connect_object (self->client, "progress", G_CALLBACK (on_client_progress), self, 0);
   g_signal_connect_object (self->client, "connection-state",
@@ -511,6 +518,15 @@ wv_session_push_record (WvSession      *self,
   g_return_if_fail (WV_IS_SESSION (self));
   g_return_if_fail (record != NULL);
 
+  if (self->meta)
+    wv_run_meta_take_record (self->meta, record);
+  /* The Wi-Fi link is this host's, not a connection's. */
+  if (record->type == WV_RECORD_WIFI)
+    {
+      store_record (self, record);
+      g_signal_emit (self, signals[SIGNAL_RECORD], 0, record);
+      return;
+    }
   if ((guint) record->type >= WV_N_RECORD_TYPES ||
       (record->dir != WV_DIR_C2S && record->dir != WV_DIR_S2C) ||
       !ensure_conn (self, record->conn, record->family, &added))
@@ -670,6 +686,8 @@ wv_session_push_finished (WvSession *self,
     return;
   self->running = FALSE;
   self->end_mono = g_get_monotonic_time ();
+  if (self->meta && self->client)
+    wv_client_update_run_meta (self->client, self->meta);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
   g_signal_emit (self, signals[SIGNAL_FINISHED], 0, ok);
 }
@@ -772,17 +790,14 @@ wv_session_set_connection_visible (WvSession *self,
   g_signal_emit (self, signals[SIGNAL_CONNECTION_CHANGED], 0, index);
 }
 
-/* "IPv4 · 2": connection numbers count from 1 within each family, the way
- * the colours do. */
+/* "Connection 4 (IPv6)": the engine's number, the one of the CSV files,
+ * the engine's messages and the CLI, so that one label names a connection
+ * everywhere (the colours count within each family). */
 char *
 wv_session_dup_connection_label (WvSession *self,
                                  guint      index)
 {
-  int family = wv_session_get_connection_family (self, index);
-
-  /* TRANSLATORS: a connection in lists and legends: address family and
-   * its number within the family, e.g. "IPv6 · 3" */
-  return g_strdup_printf (_("IPv%d · %u"), family, wv_session_get_connection_position (self, index) + 1);
+  return wv_gui_connection_label (index, wv_session_get_connection_family (self, index));
 }
 
 /**
@@ -1116,6 +1131,141 @@ wv_session_get_connection_in_outage (WvSession *self,
   return FALSE;
 }
 
+/* --- runs kept in files --------------------------------------------------------------- */
+
+/**
+ * wv_session_new_for_run:
+ * @run: a run read back (wv_run_load())
+ * @file: (nullable): where it was read from
+ *
+ * A session that shows a saved run as it was when it ended: its records,
+ * connections (finished, or lost if they were), outages, paths and
+ * metadata. It never runs; its clock counts from the run's start, so that
+ * the charts show the whole run in seconds from its start.
+ */
+WvSession *
+wv_session_new_for_run (const WvRun *run,
+                        GFile       *file)
+{
+  WvSession *self;
+  gint64 start_ns = 0, end_ns = 0;
+
+  g_return_val_if_fail (run != NULL, NULL);
+
+  self = wv_session_new ();
+  self->reopened = TRUE;
+  self->started = TRUE;
+  self->phase = WV_PHASE_DONE;
+  self->progress = 1;
+  if (file)
+    self->file = g_object_ref (file);
+  if (run->meta)
+    {
+      self->meta = wv_run_meta_copy (run->meta);
+      start_ns = run->meta->start_ns;
+      end_ns = run->meta->end_ns;
+      self->self_test = g_strcmp0 (run->meta->mode, "self-test") == 0;
+    }
+  /* A file without metadata (plain JSON lines) or an unfinished one: its
+   * records say when it ran. */
+  for (guint i = 0; i < run->records->len; i++)
+    {
+      const WvRecord *r = &g_array_index (run->records, WvRecord, i);
+
+      if (r->time_ns <= 0)
+        continue;
+      if (start_ns <= 0 || (run->meta == NULL && r->time_ns < start_ns))
+        start_ns = r->time_ns;
+      if (run->meta == NULL || run->meta->end_ns <= 0)
+        end_ns = MAX (end_ns, r->time_ns);
+    }
+  self->origin_real = start_ns / 1000;
+  self->origin_mono = 0;
+  self->end_mono = MAX (end_ns - start_ns, 0) / 1000;
+  g_clear_pointer (&self->started_at, g_date_time_unref);
+  self->started_at = g_date_time_new_from_unix_local (start_ns / 1000000000);
+  if (self->started_at == NULL)
+    self->started_at = g_date_time_new_now_local ();
+
+  for (guint i = 0; i < run->records->len; i++)
+    {
+      const WvRecord *r = &g_array_index (run->records, WvRecord, i);
+
+      if (r->type == WV_RECORD_STATS || r->type == WV_RECORD_SUMMARY)
+        wv_session_push_connection_state (self, r->conn, r->family, WV_CONN_FINISHED);
+      wv_session_push_record (self, r);
+      if (r->type == WV_RECORD_LOST)
+        wv_session_push_connection_state (self, r->conn, r->family, WV_CONN_LOST);
+    }
+  /* Connections known only from their paths finished too. */
+  for (guint i = 0; i < self->conns->len; i++)
+    {
+      Conn *c = get_conn (self, i);
+
+      if (c->known && c->state == WV_CONN_CONNECTING)
+        c->state = WV_CONN_FINISHED;
+    }
+  return self;
+}
+
+/* Whether the session shows a run read back from a file (nothing runs). */
+gboolean
+wv_session_get_reopened (WvSession *self)
+{
+  g_return_val_if_fail (WV_IS_SESSION (self), FALSE);
+  return self->reopened;
+}
+
+/**
+ * wv_session_get_run_meta:
+ *
+ * Returns: (nullable): the run's metadata: of the file a reopened run came
+ *   from, or of a measurement (this host, the settings, and once it ended
+ *   the interfaces, the Wi-Fi link and the end); %NULL for a session fed
+ *   from outside
+ */
+const WvRunMeta *
+wv_session_get_run_meta (WvSession *self)
+{
+  g_return_val_if_fail (WV_IS_SESSION (self), NULL);
+  return self->meta;
+}
+
+/* The file the run was read from or saved to, or NULL. */
+GFile *
+wv_session_get_file (WvSession *self)
+{
+  g_return_val_if_fail (WV_IS_SESSION (self), NULL);
+  return self->file;
+}
+
+void
+wv_session_set_file (WvSession *self,
+                     GFile     *file)
+{
+  g_return_if_fail (WV_IS_SESSION (self));
+  g_return_if_fail (file == NULL || G_IS_FILE (file));
+  g_set_object (&self->file, file);
+}
+
+/* When the run started and ended (end 0 while it runs), in ns of
+ * CLOCK_REALTIME. */
+gint64
+wv_session_get_start_ns (WvSession *self)
+{
+  g_return_val_if_fail (WV_IS_SESSION (self), 0);
+  return self->origin_real * 1000;
+}
+
+gint64
+wv_session_get_end_ns (WvSession *self)
+{
+  g_return_val_if_fail (WV_IS_SESSION (self), 0);
+  if (!self->started || self->running)
+    return 0;
+  return (self->origin_real + (self->end_mono - self->origin_mono)) * 1000;
+}
+
 /* --- GObject ------------------------------------------------------------------------------ */
 
 static void
@@ -1142,6 +1292,8 @@ wv_session_finalize (GObject *object)
   g_clear_pointer (&self->trace, wv_trace_table_free);
   g_clear_pointer (&self->outages, g_array_unref);
   g_clear_pointer (&self->started_at, g_date_time_unref);
+  g_clear_pointer (&self->meta, wv_run_meta_free);
+  g_clear_object (&self->file);
   g_free (self->privilege_advice);
   G_OBJECT_CLASS (wv_session_parent_class)->finalize (object);
 }

@@ -9,6 +9,7 @@
 
 #include "wv-client.h"
 #include "wv-record.h"
+#include "wv-run.h"
 #include "wv-trace-table.h"
 
 G_BEGIN_DECLS
@@ -120,6 +121,17 @@ double          wv_session_get_record_time        (WvSession            *self,
                                                    const WvRecord       *record);
 double          wv_session_get_end_time           (WvSession            *self);
 char           *wv_session_dup_export_name        (WvSession            *self);
+
+/* Runs kept in files. */
+WvSession      *wv_session_new_for_run            (const WvRun          *run,
+                                                   GFile                *file);
+gboolean        wv_session_get_reopened           (WvSession            *self);
+const WvRunMeta *wv_session_get_run_meta          (WvSession            *self);
+GFile          *wv_session_get_file               (WvSession            *self);
+void            wv_session_set_file               (WvSession            *self,
+                                                   GFile                *file);
+gint64          wv_session_get_start_ns           (WvSession            *self);
+gint64          wv_session_get_end_ns             (WvSession            *self);
 
 void            wv_session_export_csv_async       (WvSession            *self,
                                                    GFile                *folder,

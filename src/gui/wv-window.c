@@ -26,95 +26,13 @@
 #include "wv-connection-row.h"
 #include "wv-dscp.h"
 #include "wv-gui.h"
-#include "wv-window.h"
-
-typedef enum {
-  BANNER_ACTION_NONE,
-  BANNER_ACTION_COPY,             /* copy banner_data to the clipboard */
-  BANNER_ACTION_OPEN_FOLDER,      /* open the URI banner_data */
-  BANNER_ACTION_SHOW_LOG,
-} BannerAction;
+#include "wv-window-private.h"
 
 /* The phase steps of the status bar, in order. */
 static const WvPhase step_phases[] = {
   WV_PHASE_CONNECT, WV_PHASE_TRACEROUTE, WV_PHASE_MTU, WV_PHASE_STREAMS,
 };
 #define N_STEPS G_N_ELEMENTS (step_phases)
-
-struct _WvWindow
-{
-  GtkApplicationWindow parent_instance;
-
-  /* template */
-  GtkButton *run_button;
-  GtkImage *run_icon;
-  GtkLabel *run_label;
-  GtkInfoBar *banner;
-  GtkLabel *banner_label;
-  GtkButton *banner_button;
-  GtkStack *mode_stack;
-  GtkEntry *url_entry;
-  GtkEntry *listen_entry;
-  GtkLabel *settings_label;
-  GtkWidget *status_bar;
-  GtkWidget *status_separator;
-  GtkWidget *phase_box;
-  GtkWidget *phase_connect;
-  GtkWidget *phase_traceroute;
-  GtkWidget *phase_mtu;
-  GtkWidget *phase_streams;
-  GtkImage *phase_connect_icon;
-  GtkImage *phase_traceroute_icon;
-  GtkImage *phase_mtu_icon;
-  GtkImage *phase_streams_icon;
-  GtkProgressBar *progress_bar;
-  GtkLabel *status_label;
-  GtkStack *content_stack;
-  GtkLabel *welcome_title;
-  GtkLabel *welcome_text;
-  GtkWidget *welcome_button;
-  GtkWidget *sidebar;
-  GtkListBox *connection_list;
-  GtkStack *view_stack;
-  GtkStackPage *clients_stack_page;
-  GtkStackPage *charts_stack_page;
-  GtkStackPage *trace_stack_page;
-  GtkStackPage *mtu_stack_page;
-  GtkStackPage *dscp_stack_page;
-  WvServerPage *server_page;
-  WvChartsPage *charts_page;
-  WvTracePage *trace_page;
-  WvMtuPage *mtu_page;
-  WvDscpPage *dscp_page;
-  WvLogPage *log_page;
-
-  GSettings *settings;
-  GCancellable *cancellable;
-  char *mode;
-  gboolean first_run;
-
-  WvSession *session;
-  GPtrArray *rows;                /* WvConnectionRow, by connection index; not owned */
-  GArray *row_states;             /* WvConnState last logged, by connection index */
-  guint phases_seen;              /* 1 << WvPhase */
-  WvPhase last_phase;             /* the last phase before done */
-  gboolean finished_ok;
-  char *last_message;
-  guint run_duration;
-
-  GtkFileChooserNative *chooser;
-  gboolean exporting;
-  guint exporting_records;        /* records the running export writes */
-  guint exported_records;         /* records of this session in the last export */
-  GFile *last_export;
-  GtkWidget *confirm_dialog;
-  GtkWidget *close_dialog;
-  gboolean close_confirmed;       /* the user agreed to close with results unexported */
-
-  BannerAction banner_action;
-  char *banner_data;
-  GtkMessageType banner_type;
-};
 
 G_DEFINE_FINAL_TYPE (WvWindow, wv_window, GTK_TYPE_APPLICATION_WINDOW)
 
@@ -399,7 +317,10 @@ update_progress (WvWindow *self)
       break;
     case WV_PHASE_DONE:
       fraction = 1;
-      text = g_strdup (self->finished_ok ? _("Finished") : _("Ended with errors"));
+      if (wv_session_get_reopened (self->session))
+        text = g_strdup (wv_window_results_progress_text (self));
+      else
+        text = g_strdup (self->finished_ok ? _("Finished") : _("Ended with errors"));
       break;
     case WV_PHASE_TRACEROUTE:
     case WV_PHASE_MTU:
@@ -463,14 +384,14 @@ on_connection_changed (WvSession *session,
       g_autofree char *text = NULL;
 
       g_array_index (self->row_states, int, index) = state;
-      /* TRANSLATORS: log line: a connection's new state, e.g. "IPv4 · 1: Measuring" */
+      /* TRANSLATORS: log line: a connection's new state, e.g. "Connection 0 (IPv4): Measuring" */
       text = g_strdup_printf (_("%s: %s"), label, wv_gui_conn_state_label (state));
       log_message (self, state == WV_CONN_FAILED || state == WV_CONN_LOST ? WV_MESSAGE_WARNING
                                                                           : WV_MESSAGE_INFO, text);
       if (state == WV_CONN_LOST)
         {
           g_autofree char *banner =
-            /* TRANSLATORS: %s names a connection, e.g. "IPv4 · 1" */
+            /* TRANSLATORS: %s names a connection, e.g. "Connection 0 (IPv4)" */
             g_strdup_printf (_("Connection %s is lost: nothing arrived from the server for "
                                "several seconds. The other connections go on, and everything "
                                "measured is kept."), label);
@@ -482,7 +403,7 @@ on_connection_changed (WvSession *session,
     }
 }
 
-/* "IPv4 · 1 s2c: 2.012 s without probes from 12:04:31, 200 lost" */
+/* "Connection 0 (IPv4), Server → client: outage of 2.0 s at 12:04:31, 200 probes lost" */
 static char *
 describe_outage (WvSession      *session,
                  const WvRecord *o)
@@ -494,10 +415,10 @@ describe_outage (WvSession      *session,
 
   if (o->outage.end_ns == 0)
     /* TRANSLATORS: log line: connection, direction, clock time, e.g.
-     * "IPv4 · 1, server to client: no probes since 12:04:31" */
+     * "Connection 0 (IPv4), Server → client: no probes since 12:04:31" */
     return g_strdup_printf (_("%s, %s: no probes since %s"), label, dir, at);
   /* TRANSLATORS: log line: connection, direction, seconds, clock time and
-   * a count, e.g. "IPv4 · 1, server to client: outage of 2.0 s at 12:04:31,
+   * a count, e.g. "Connection 0 (IPv4), Server → client: outage of 2.0 s at 12:04:31,
    * 200 probes lost" */
   return g_strdup_printf (_("%s, %s: outage of %.1f s at %s, %u probes lost"),
                           label, dir, (o->outage.end_ns - o->outage.start_ns) / 1e9, at,
@@ -581,6 +502,9 @@ on_session_finished (WvSession *session,
       set_status (self, text);
       show_banner (self, GTK_MESSAGE_ERROR, text, _("Show _Log"), BANNER_ACTION_SHOW_LOG, NULL);
     }
+  /* What a technician acts on, at the end. */
+  if (ok && g_strcmp0 (gtk_stack_get_visible_child_name (self->view_stack), "charts") == 0)
+    gtk_stack_set_visible_child_name (self->view_stack, "summary");
   update_phases (self);
   update_progress (self);
   update_ui (self);
@@ -701,9 +625,31 @@ wv_window_set_session (WvWindow  *self,
   wv_trace_page_set_session (self->trace_page, session);
   wv_mtu_page_set_session (self->mtu_page, session);
   wv_dscp_page_set_session (self->dscp_page, session);
+  wv_summary_page_set_session (self->summary_page, session);
 
   if (session)
     {
+      /* A run read back from a file comes with its connections. */
+      for (guint i = 0; i < wv_session_get_n_connections (session); i++)
+        if (wv_session_has_connection (session, i))
+          on_connection_added (session, i, self);
+      if (wv_session_get_reopened (session))
+        {
+          self->finished_ok = TRUE;
+          for (guint i = 0; i < wv_session_get_n_records (session); i++)
+            {
+              const WvRecord *r = wv_session_get_record (session, i);
+
+              self->phases_seen |= 1u << WV_PHASE_CONNECT;
+              if (r->type == WV_RECORD_HOP)
+                self->phases_seen |= 1u << WV_PHASE_TRACEROUTE;
+              else if (r->type == WV_RECORD_MTU || r->type == WV_RECORD_PATH_MTU)
+                self->phases_seen |= 1u << WV_PHASE_MTU;
+              else if (r->type == WV_RECORD_STATS || r->type == WV_RECORD_SUMMARY)
+                self->phases_seen |= 1u << WV_PHASE_STREAMS;
+            }
+        }
+
       g_signal_connect_object (session, "connection-added", G_CALLBACK (on_connection_added), self, 0);
       g_signal_connect_object (session, "connection-changed", G_CALLBACK (on_connection_changed), self, 0);
       g_signal_connect_object (session, "record", G_CALLBACK (on_record), self, 0);
@@ -718,6 +664,7 @@ wv_window_set_session (WvWindow  *self,
   update_phases (self);
   update_progress (self);
   update_ui (self);
+  wv_window_results_update (self);
 }
 
 /* --- starting and stopping ------------------------------------------------------------------ */
@@ -770,7 +717,9 @@ start_measurement (WvWindow *self,
 
   ok = wv_session_start (session, &config, &error);
   wv_client_config_clear (&config);
-  if (!ok)
+  if (ok)
+    wv_window_results_keep (self, session);
+  else
     {
       g_autofree char *msg = g_strdup_printf (_("The measurement could not start: %s"), error->message);
 
@@ -911,7 +860,8 @@ gboolean
 wv_window_get_unexported (WvWindow *self)
 {
   g_return_val_if_fail (WV_IS_WINDOW (self), FALSE);
-  return self->session && wv_session_get_n_records (self->session) > self->exported_records;
+  return self->session && wv_session_get_n_records (self->session) > self->exported_records &&
+         !wv_window_results_get_kept (self);
 }
 
 /* The question before a new measurement replaces results not exported, or
@@ -1058,6 +1008,8 @@ update_ui (WvWindow *self)
         gtk_stack_set_visible_child_name (self->view_stack, "charts");
       gtk_stack_set_visible_child_name (self->content_stack, self->session ? "main" : "welcome");
     }
+  gtk_stack_page_set_visible (self->summary_stack_page, !serve);
+  wv_window_results_update (self);
 }
 
 /* --- mode --------------------------------------------------------------------------------------- */
@@ -1291,6 +1243,42 @@ sort_rows (GtkListBoxRow *a,
   return (x > y) - (x < y);
 }
 
+/* --- for wv-window-results.c ----------------------------------------------------------------------- */
+
+void
+wv_window_show_banner_full (WvWindow       *self,
+                            GtkMessageType  type,
+                            const char     *text,
+                            const char     *button_label,
+                            BannerAction    action,
+                            const char     *data)
+{
+  show_banner (self, type, text, button_label, action, data);
+}
+
+void
+wv_window_log (WvWindow      *self,
+               WvMessageKind  kind,
+               const char    *text)
+{
+  log_message (self, kind, text);
+}
+
+void
+wv_window_set_status_text (WvWindow   *self,
+                           const char *text)
+{
+  set_status (self, text);
+}
+
+void
+wv_window_update_ui (WvWindow *self)
+{
+  update_phases (self);
+  update_progress (self);
+  update_ui (self);
+}
+
 /* --- accessors ------------------------------------------------------------------------------------ */
 
 WvSession *
@@ -1300,7 +1288,7 @@ wv_window_get_session (WvWindow *self)
   return self->session;
 }
 
-/* @name: "charts", "traceroute", "mtu", "dscp", "log" or "clients" */
+/* @name: "summary", "charts", "traceroute", "mtu", "dscp", "log" or "clients" */
 void
 wv_window_show_page (WvWindow   *self,
                      const char *name)
@@ -1350,6 +1338,13 @@ wv_window_get_log_page (WvWindow *self)
 {
   g_return_val_if_fail (WV_IS_WINDOW (self), NULL);
   return self->log_page;
+}
+
+WvSummaryPage *
+wv_window_get_summary_page (WvWindow *self)
+{
+  g_return_val_if_fail (WV_IS_WINDOW (self), NULL);
+  return self->summary_page;
 }
 
 WvServerPage *
@@ -1578,6 +1573,7 @@ wv_window_dispose (GObject *object)
   WvWindow *self = WV_WINDOW (object);
 
   g_cancellable_cancel (self->cancellable);
+  wv_window_results_dispose (self);
   if (self->confirm_dialog)
     {
       g_signal_handlers_disconnect_by_data (self->confirm_dialog, self);
@@ -1605,6 +1601,7 @@ wv_window_dispose (GObject *object)
       wv_trace_page_set_session (self->trace_page, NULL);
       wv_mtu_page_set_session (self->mtu_page, NULL);
       wv_dscp_page_set_session (self->dscp_page, NULL);
+      wv_summary_page_set_session (self->summary_page, NULL);
     }
   g_clear_object (&self->session);
   gtk_widget_dispose_template (GTK_WIDGET (self), WV_TYPE_WINDOW);
@@ -1688,6 +1685,7 @@ wv_window_class_init (WvWindowClass *klass)
   g_type_ensure (WV_TYPE_DSCP_PAGE);
   g_type_ensure (WV_TYPE_LOG_PAGE);
   g_type_ensure (WV_TYPE_SERVER_PAGE);
+  g_type_ensure (WV_TYPE_SUMMARY_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/wifiverify/WifiVerify/wv-window.ui");
   gtk_widget_class_bind_template_child (widget_class, WvWindow, run_button);
@@ -1731,6 +1729,8 @@ wv_window_class_init (WvWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, WvWindow, mtu_page);
   gtk_widget_class_bind_template_child (widget_class, WvWindow, dscp_page);
   gtk_widget_class_bind_template_child (widget_class, WvWindow, log_page);
+  gtk_widget_class_bind_template_child (widget_class, WvWindow, summary_stack_page);
+  gtk_widget_class_bind_template_child (widget_class, WvWindow, summary_page);
   gtk_widget_class_bind_template_callback (widget_class, on_banner_response);
   gtk_widget_class_bind_template_callback (widget_class, on_banner_button_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_entry_activate);
@@ -1743,6 +1743,7 @@ wv_window_class_init (WvWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.start-self-test", NULL, start_self_test_action);
   gtk_widget_class_install_action (widget_class, "win.export-csv", NULL, export_csv_action);
   gtk_widget_class_install_action (widget_class, "win.show-connections", "s", show_connections_action);
+  wv_window_results_class_init (widget_class);
 }
 
 static void
@@ -1755,4 +1756,5 @@ wv_window_init (WvWindow *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_list_box_set_sort_func (self->connection_list, sort_rows, NULL, NULL);
+  wv_window_results_init (self);
 }

@@ -14,6 +14,7 @@
 #include "wv-mtu-page.h"
 #include "wv-server-page.h"
 #include "wv-session.h"
+#include "wv-summary-page.h"
 #include "wv-trace-page.h"
 
 G_BEGIN_DECLS
@@ -64,5 +65,20 @@ const char   *wv_window_get_banner_data  (WvWindow      *self);
 const char   *wv_window_get_status_text  (WvWindow      *self);
 const char   *wv_window_get_settings_text (WvWindow     *self);
 const char   *wv_window_get_progress_text (WvWindow     *self);
+
+/* Runs kept in files (wv-window-results.c). */
+WvSummaryPage *wv_window_get_summary_page (WvWindow     *self);
+GFile        *wv_window_get_run_file     (WvWindow      *self);
+void          wv_window_open_file        (WvWindow      *self,
+                                          GFile         *file);
+gboolean      wv_window_get_loading      (WvWindow      *self);
+GtkWindow    *wv_window_show_history     (WvWindow      *self);
+GtkWindow    *wv_window_compare_files    (WvWindow      *self,
+                                          GFile         *before,
+                                          GFile         *after);
+void          wv_window_save_report_to   (WvWindow      *self,
+                                          GFile         *pdf);
+gboolean      wv_window_get_writing_report (WvWindow    *self);
+GFile        *wv_window_get_last_report  (WvWindow      *self);
 
 G_END_DECLS

@@ -56,6 +56,8 @@ struct _WvTimeChart
   double fixed_max;
 
   GArray *spans;         /* WvTimeSpan, shaded behind the lines */
+  GArray *events;        /* WvChartEvent, labels owned */
+  WvTimeLabels time_labels;
 
   /* What the last frame was drawn with, for picking and the tests. */
   WvChartFrame frame;
@@ -198,7 +200,9 @@ fill_spec (WvTimeChart     *self,
     .include_zero = self->include_zero,
     .fixed_min = self->fixed_min,
     .fixed_max = self->fixed_max,
-    .time_labels = WV_TIME_LABELS_AGO,
+    .time_labels = self->time_labels,
+    .events = (const WvChartEvent *) (gpointer) self->events->data,
+    .n_events = self->events->len,
   };
   _wv_chart_widget_colors (widget, &spec->fg, &spec->dark);
 }
@@ -316,6 +320,7 @@ wv_time_chart_snapshot (GtkWidget   *widget,
 
   wv_time_chart_draw_grid (&canvas.parent, &spec, frame, &self->y_ticks, &m, width);
   snapshot_spans (self, snapshot);
+  wv_time_chart_draw_events (&canvas.parent, &spec, frame, &m, TRUE);
 
   /* Sparse layers share one cairo node (one surface per chart rather than
    * one per series); dense layers and other children draw themselves. */
@@ -349,6 +354,7 @@ wv_time_chart_snapshot (GtkWidget   *widget,
       wv_chart_canvas_end_cairo (&canvas.parent, cr);
   }
 
+  wv_time_chart_draw_events (&canvas.parent, &spec, frame, &m, FALSE);
   wv_time_chart_draw_overlays (&canvas.parent, &spec, frame, &m, self->have_data);
 
   if (self->pointer_inside)
@@ -401,6 +407,74 @@ wv_time_chart_get_n_spans (WvTimeChart *self)
 {
   g_return_val_if_fail (WV_IS_TIME_CHART (self), 0);
   return self->spans->len;
+}
+
+static void
+clear_event (gpointer data)
+{
+  WvChartEvent *e = data;
+
+  g_free ((char *) e->label);
+}
+
+/**
+ * wv_time_chart_set_events:
+ * @events: (array length=n_events) (nullable): instants (a roam) drawn as
+ *   dashed lines with their label, or intervals drawn as light bands
+ *
+ * Replaces the chart's events; the labels are copied.
+ */
+void
+wv_time_chart_set_events (WvTimeChart        *self,
+                          const WvChartEvent *events,
+                          guint               n_events)
+{
+  g_return_if_fail (WV_IS_TIME_CHART (self));
+  g_return_if_fail (events != NULL || n_events == 0);
+
+  g_array_set_size (self->events, 0);
+  for (guint i = 0; i < n_events; i++)
+    {
+      WvChartEvent e = events[i];
+
+      if (!isfinite (e.time))
+        continue;
+      e.label = g_strdup (e.label);
+      g_array_append_val (self->events, e);
+    }
+  invalidate (self);
+}
+
+guint
+wv_time_chart_get_n_events (WvTimeChart *self)
+{
+  g_return_val_if_fail (WV_IS_TIME_CHART (self), 0);
+  return self->events->len;
+}
+
+/**
+ * wv_time_chart_set_time_labels:
+ *
+ * How the time axis is labelled: back from now (a live chart, the
+ * default) or in time since the start of the series' clock (a whole run).
+ */
+void
+wv_time_chart_set_time_labels (WvTimeChart  *self,
+                               WvTimeLabels  labels)
+{
+  g_return_if_fail (WV_IS_TIME_CHART (self));
+
+  if (self->time_labels == labels)
+    return;
+  self->time_labels = labels;
+  invalidate (self);
+}
+
+WvTimeLabels
+wv_time_chart_get_time_labels (WvTimeChart *self)
+{
+  g_return_val_if_fail (WV_IS_TIME_CHART (self), WV_TIME_LABELS_AGO);
+  return self->time_labels;
 }
 
 static void
@@ -645,6 +719,7 @@ wv_time_chart_finalize (GObject *object)
   g_clear_pointer (&self->title, g_free);
   g_clear_pointer (&self->unit, g_free);
   g_clear_pointer (&self->spans, g_array_unref);
+  g_clear_pointer (&self->events, g_array_unref);
 
   G_OBJECT_CLASS (wv_time_chart_parent_class)->finalize (object);
 }
@@ -813,6 +888,8 @@ wv_time_chart_init (WvTimeChart *self)
 
   self->series = g_list_store_new (WV_TYPE_SERIES);
   self->spans = g_array_new (FALSE, FALSE, sizeof (WvTimeSpan));
+  self->events = g_array_new (FALSE, FALSE, sizeof (WvChartEvent));
+  g_array_set_clear_func (self->events, clear_event);
   self->y_axis = wv_chart_axis_new (0, 1);
   self->window = WV_TIME_CHART_DEFAULT_WINDOW;
   self->now = NAN;

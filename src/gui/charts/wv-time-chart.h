@@ -8,6 +8,7 @@
 #include <gtk/gtk.h>
 
 #include "wv-chart-axis.h"
+#include "wv-chart-draw.h"
 #include "wv-series.h"
 
 G_BEGIN_DECLS
@@ -104,6 +105,13 @@ void         wv_time_chart_set_spans        (WvTimeChart       *self,
                                              const WvTimeSpan  *spans,
                                              guint              n_spans);
 guint        wv_time_chart_get_n_spans      (WvTimeChart       *self);
+void         wv_time_chart_set_events       (WvTimeChart       *self,
+                                             const WvChartEvent *events,
+                                             guint              n_events);
+guint        wv_time_chart_get_n_events     (WvTimeChart       *self);
+void         wv_time_chart_set_time_labels  (WvTimeChart       *self,
+                                             WvTimeLabels       labels);
+WvTimeLabels wv_time_chart_get_time_labels  (WvTimeChart       *self);
 void         wv_time_chart_get_y_ticks      (WvTimeChart       *self,
                                              WvAxisTicks       *out);
 gboolean     wv_time_chart_pick             (WvTimeChart       *self,
