@@ -192,6 +192,25 @@ on_client_row_selected (GtkListBox    *list,
     wv_serve_view_set_selected (self, wv_served_client_row_get_client (WV_SERVED_CLIENT_ROW (row)));
 }
 
+/* IPv4 first, then in the order the connections came, as in the other
+ * modes' list. */
+static int
+sort_connection_rows (GtkListBoxRow *a,
+                      GtkListBoxRow *b,
+                      gpointer       data)
+{
+  WvServeView *self = data;
+  WvSession *session = self->selected ? wv_served_client_get_session (self->selected) : NULL;
+  guint x = wv_connection_row_get_index (WV_CONNECTION_ROW (a));
+  guint y = wv_connection_row_get_index (WV_CONNECTION_ROW (b));
+  int fx = session ? wv_session_get_connection_family (session, x) : 0;
+  int fy = session ? wv_session_get_connection_family (session, y) : 0;
+
+  if (fx != fy)
+    return fx < fy ? -1 : 1;
+  return (x > y) - (x < y);
+}
+
 static void
 on_connection_row_activated (GtkListBox    *list,
                              GtkListBoxRow *row,
@@ -453,5 +472,6 @@ static void
 wv_serve_view_init (WvServeView *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_list_box_set_sort_func (self->connection_list, sort_connection_rows, self, NULL);
   wv_trace_page_set_direction (self->trace_page, WV_DIR_S2C);
 }
