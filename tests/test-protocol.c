@@ -984,12 +984,31 @@ test_exact_text (void)
   g_assert_cmpstr (text, ==,
                    "{\"type\":\"path_request\",\"trace\":true,\"max_ttl\":30,\"rounds\":3,"
                    "\"mtu\":true,\"mtu_max\":1500,\"mtu_sizes\":[1280,1400]}");
+  /* Marked traceroute probes: older peers ignore the member. */
+  m.path_request.trace_marked = TRUE;
+  m.path_request.trace_dscp = 46;
+  g_free (text);
+  text = round_trip (&m);
+  g_assert_cmpstr (text, ==,
+                   "{\"type\":\"path_request\",\"trace\":true,\"max_ttl\":30,\"rounds\":3,"
+                   "\"mtu\":true,\"mtu_max\":1500,\"mtu_sizes\":[1280,1400],\"dscp\":46}");
   make_path_result (&m, WV_RECORD_HOP);
   g_free (text);
   text = round_trip (&m);
   g_assert_cmpstr (text, ==,
                    "{\"type\":\"path_result\",\"kind\":\"hop\",\"round\":2,\"ttl\":3,"
                    "\"addr\":\"2001:db8:10::1\",\"rtt_ms\":1.204,\"reached\":false}");
+  /* The TOS sent and the one a router quoted, when known. */
+  m.path_result.hop.has_tos = TRUE;
+  m.path_result.hop.tos = 184;
+  m.path_result.hop.has_rx_tos = TRUE;
+  m.path_result.hop.rx_tos = 0;
+  g_free (text);
+  text = round_trip (&m);
+  g_assert_cmpstr (text, ==,
+                   "{\"type\":\"path_result\",\"kind\":\"hop\",\"round\":2,\"ttl\":3,"
+                   "\"addr\":\"2001:db8:10::1\",\"rtt_ms\":1.204,\"reached\":false,"
+                   "\"tos\":184,\"rx_tos\":0}");
   make_path_result (&m, WV_RECORD_MTU);
   g_free (text);
   text = round_trip (&m);
@@ -1191,14 +1210,17 @@ test_roundtrip_extremes (void)
   g_free (round_trip (&m));
 
   /* path_result: every kind; silent hops, unknown MTUs, long texts. */
-  static const WvRecordType kinds[] = {
-    WV_RECORD_HOP, WV_RECORD_MTU, WV_RECORD_PATH_MTU, WV_N_RECORD_TYPES,
-  };
-  for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
-    {
-      make_path_result (&m, kinds[k]);
-      g_free (round_trip (&m));
-    }
+  {
+    static const WvRecordType kinds[] = {
+      WV_RECORD_HOP, WV_RECORD_MTU, WV_RECORD_PATH_MTU, WV_N_RECORD_TYPES,
+    };
+
+    for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+      {
+        make_path_result (&m, kinds[k]);
+        g_free (round_trip (&m));
+      }
+  }
   make_path_result (&m, WV_RECORD_HOP);
   m.path_result.hop.round = WV_MAX_ROUNDS;
   m.path_result.hop.ttl = WV_MAX_TTL;
@@ -1802,6 +1824,10 @@ test_malformed_fields (void)
     { WV_MSG_PATH_REQUEST, "mtu_sizes", "null", WV_PROTOCOL_ERROR_MALFORMED, "path_request.mtu_sizes: not an array" },
     { WV_MSG_PATH_REQUEST, "mtu_sizes", "[576,577,578,579,580,581,582,583,584,585,586,587,588,589,590,591,592]",
       WV_PROTOCOL_ERROR_MALFORMED, "path_request.mtu_sizes: 17 sizes, more than 16" },
+    { WV_MSG_PATH_REQUEST, "dscp", "64", WV_PROTOCOL_ERROR_MALFORMED, "path_request.dscp: 64 is out of range" },
+    { WV_MSG_PATH_REQUEST, "dscp", "-1", WV_PROTOCOL_ERROR_MALFORMED, "path_request.dscp" },
+    { WV_MSG_PATH_REQUEST, "dscp", "\"EF\"", WV_PROTOCOL_ERROR_MALFORMED, "path_request.dscp: not an integer" },
+    { WV_MSG_PATH_REQUEST, "dscp", "null", WV_PROTOCOL_ERROR_MALFORMED, "path_request.dscp: not an integer" },
 
     /* path_result (a hop) */
     { WV_MSG_PATH_RESULT, "kind", NULL, WV_PROTOCOL_ERROR_MALFORMED, "path_result.kind: missing" },
@@ -1809,6 +1835,9 @@ test_malformed_fields (void)
     { WV_MSG_PATH_RESULT, "kind", "\"summary\"", WV_PROTOCOL_ERROR_MALFORMED, "path_result.kind: unknown value" },
     { WV_MSG_PATH_RESULT, "kind", "\"Hop\"", WV_PROTOCOL_ERROR_MALFORMED, "path_result.kind: unknown value" },
     { WV_MSG_PATH_RESULT, "kind", "2", WV_PROTOCOL_ERROR_MALFORMED, "path_result.kind: not a string" },
+    { WV_MSG_PATH_RESULT, "rx_tos", "256", WV_PROTOCOL_ERROR_MALFORMED, "path_result.rx_tos: 256 is out of range" },
+    { WV_MSG_PATH_RESULT, "tos", "-1", WV_PROTOCOL_ERROR_MALFORMED, "path_result.tos" },
+    { WV_MSG_PATH_RESULT, "tos", "1.5", WV_PROTOCOL_ERROR_MALFORMED, "path_result.tos: not an integer" },
     /* The kind decides which members are needed. */
     { WV_MSG_PATH_RESULT, "kind", "\"mtu\"", WV_PROTOCOL_ERROR_MALFORMED, "path_result.hop: missing" },
     { WV_MSG_PATH_RESULT, "kind", "\"path_mtu\"", WV_PROTOCOL_ERROR_MALFORMED, "path_result.mtu: missing" },

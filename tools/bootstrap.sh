@@ -32,7 +32,8 @@ die() { printf '\033[1;31m[bootstrap] error:\033[0m %s\n' "$*" >&2; exit 1; }
 # systemd-analyze). The system's own libnice, libnice GStreamer plugin and
 # gst-plugins-bad libraries are installed on purpose: the tests show that
 # wifi-verify loads its patched copies all the same. Real browsers are
-# the web client's far end; openssl makes the HTTPS test's certificate.
+# the web client's far end; openssl makes the HTTPS test's certificate;
+# a fake NetworkManager gives the Wi-Fi facts; poppler reads the PDF reports back.
 packages=(
   build-essential meson ninja-build pkg-config dpkg-dev patch patchelf python3 git
   libglib2.0-dev libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev
@@ -45,6 +46,7 @@ packages=(
   clang libclang-rt-14-dev valgrind
   debhelper lintian systemd
   libnice10 gstreamer1.0-nice libgstreamer-plugins-bad1.0-0
+  libnm-dev libcairo2-dev libpango1.0-dev python3-dbusmock poppler-utils shared-mime-info
 )
 
 missing=()

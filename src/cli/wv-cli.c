@@ -16,13 +16,15 @@
 static const struct {
   const char *name;
   int (*run) (int argc, char **argv);
+  gboolean gst;             /* needs the WebRTC stack */
   const char *help;
 } commands[] = {
-  { "self-test", wv_cli_self_test, "server and client in one process over 127.0.0.1 and ::1" },
-  { "run", wv_cli_run, "measure the path to a wifi-verify server: run URL" },
-  { "serve", wv_cli_serve, "run the measuring server" },
-  { "status", wv_cli_status, "show a server's sessions, ICE pairs and counters: status URL" },
-  { "demo", wv_cli_demo, "send messages with per-packet options over loopback and show what arrived" },
+  { "self-test", wv_cli_self_test, TRUE, "server and client in one process over 127.0.0.1 and ::1" },
+  { "run", wv_cli_run, TRUE, "measure the path to a wifi-verify server: run URL" },
+  { "serve", wv_cli_serve, TRUE, "run the measuring server" },
+  { "status", wv_cli_status, TRUE, "show a server's sessions, ICE pairs and counters: status URL" },
+  { "report", wv_cli_report, FALSE, "a saved run (--save), or two compared; --pdf: report FILE [FILE2]" },
+  { "demo", wv_cli_demo, TRUE, "send messages with per-packet options over loopback and show what arrived" },
 };
 
 static void
@@ -45,6 +47,10 @@ main (int argc, char **argv)
       usage (argc < 2 ? stderr : stdout);
       return argc < 2 ? 2 : 0;
     }
+  /* Reports need neither GStreamer nor a display. */
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (strcmp (argv[1], commands[i].name) == 0 && !commands[i].gst)
+      return commands[i].run (argc - 1, argv + 1);
   if (!wv_gst_init (NULL, NULL, &error))
     {
       fprintf (stderr, "wifi-verify-cli: %s\n", error->message);

@@ -6,6 +6,7 @@
 #pragma once
 
 int wv_cli_demo (int argc, char **argv);
+int wv_cli_report (int argc, char **argv);
 int wv_cli_run (int argc, char **argv);
 int wv_cli_self_test (int argc, char **argv);
 int wv_cli_serve (int argc, char **argv);

@@ -15,10 +15,12 @@
 #include <glib-unix.h>
 
 #include "wv-client.h"
+#include "wv-client-meta.h"
 #include "wv-dscp.h"
 #include "wv-output.h"
 #include "wv-path-probe.h"
-#include "wv-trace-table.h"
+#include "wv-report.h"
+#include "wv-run.h"
 #include "wv-cli.h"
 
 typedef struct {
@@ -36,10 +38,12 @@ typedef struct {
   GError *write_error;
   /* the latest 1 s records, for the live line: [conn][dir] */
   GArray *latest;
-  /* summaries, for the final table */
-  GArray *summaries;
-  GArray *path_records;     /* hops, MTUs */
-  GArray *outages;          /* outage records, the newest one per outage */
+  /* everything but the per-window statistics, for the final tables */
+  GArray *final_records;
+  /* --save: the run file and its metadata */
+  WvRunWriter *save;
+  WvRunMeta *meta;
+  GError *save_error;
   guint ready, failed, lost, total;
 } Run;
 
@@ -98,29 +102,6 @@ on_conn_state (WvClient *client, guint index, int family, guint state, Run *run)
     run->lost++;
 }
 
-/* An outage is written when it opens and again when it ends (same conn,
- * family, dir and start): the table keeps the newest. */
-static void
-keep_outage (Run *run, const WvRecord *record)
-{
-  for (guint i = 0; i < run->outages->len; i++)
-    {
-      WvRecord *r = &g_array_index (run->outages, WvRecord, i);
-
-      if (r->conn == record->conn && r->family == record->family && r->dir == record->dir &&
-          r->outage.start_ns == record->outage.start_ns)
-        {
-          *r = *record;
-          return;
-        }
-    }
-  g_array_append_val (run->outages, *record);
-  if (record->outage.end_ns == 0)
-    say (run, "connection %u (IPv%d): %s outage: no probe for %.1f s so far", record->conn,
-         record->family, wv_direction_to_string (record->dir),
-         (record->time_ns - record->outage.start_ns) / 1e9);
-}
-
 static void
 show_live (Run *run)
 {
@@ -171,6 +152,19 @@ on_record (WvClient *client, const WvRecord *record, Run *run)
         }
     }
 
+  if (run->meta)
+    wv_run_meta_take_record (run->meta, record);
+  if (run->save && run->save_error == NULL)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!wv_run_writer_add (run->save, record, &error))
+        {
+          say (run, "error: %s (results are still measured and summarised)", error->message);
+          run->save_error = g_steal_pointer (&error);
+        }
+    }
+
   if (record->type == WV_RECORD_STATS && record->stats.window_s == 1)
     {
       guint i;
@@ -187,13 +181,30 @@ on_record (WvClient *client, const WvRecord *record, Run *run)
       if (i == run->latest->len)
         g_array_append_val (run->latest, *record);
     }
-  else if (record->type == WV_RECORD_SUMMARY)
-    g_array_append_val (run->summaries, *record);
-  else if (record->type == WV_RECORD_OUTAGE)
-    keep_outage (run, record);
-  else if (record->type == WV_RECORD_HOP || record->type == WV_RECORD_MTU ||
-           record->type == WV_RECORD_PATH_MTU)
-    g_array_append_val (run->path_records, *record);
+  if (record->type != WV_RECORD_STATS)
+    g_array_append_val (run->final_records, *record);
+  /* An outage is written when it opens and again when it ends. */
+  if (record->type == WV_RECORD_OUTAGE && record->outage.end_ns == 0)
+    say (run, "connection %u (IPv%d): %s outage: no probe for %.1f s so far", record->conn,
+         record->family, wv_direction_to_string (record->dir),
+         (record->time_ns - record->outage.start_ns) / 1e9);
+}
+
+/* Exit status 3: the run ended, but not everything finished. */
+static gboolean
+run_incomplete (Run *run)
+{
+  if (run->lost > 0)
+    return TRUE;
+  for (guint i = 0; i < run->final_records->len; i++)
+    {
+      const WvRecord *r = &g_array_index (run->final_records, WvRecord, i);
+
+      if (r->type == WV_RECORD_SUMMARY &&
+          (r->stats.rx_missing || r->stats.rx_partial || r->stats.tx_missing))
+        return TRUE;
+    }
+  return FALSE;
 }
 
 static gboolean
@@ -209,6 +220,12 @@ flush_tick (gpointer data)
       say (run, "error: %s", error->message);
       if (run->write_error == NULL)
         run->write_error = g_steal_pointer (&error);
+    }
+  g_clear_error (&error);
+  if (run->save && run->save_error == NULL && !wv_run_writer_flush (run->save, &error))
+    {
+      say (run, "error: %s", error->message);
+      run->save_error = g_steal_pointer (&error);
     }
   return G_SOURCE_CONTINUE;
 }
@@ -236,250 +253,60 @@ on_signal (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
-static char *
-fmt_ms (const WvSummary *s)
-{
-  if (s->n == 0)
-    return g_strdup ("-");
-  return g_strdup_printf ("%.3f/%.3f", s->p50, s->p99);
-}
-
-static char *
-fmt_num (double v, const char *format)
-{
-  if (isnan (v) || isinf (v))
-    return g_strdup ("-");
-  return g_strdup_printf (format, v);
-}
-
-static int
-cmp_record (gconstpointer a, gconstpointer b)
-{
-  const WvRecord *x = a, *y = b;
-
-  if (x->conn != y->conn)
-    return x->conn < y->conn ? -1 : 1;
-  if (x->stats.dscp != y->stats.dscp)
-    return x->stats.dscp < y->stats.dscp ? -1 : 1;
-  return (int) x->dir - (int) y->dir;
-}
-
-/* Why a summary line is not the whole story: the peer was lost, a part is
- * missing, or the loss is counted against the rate. */
-static char *
-summary_note (const WvStatsRecord *s)
-{
-  GString *note = g_string_new (NULL);
-
-  if (s->peer_lost)
-    g_string_append (note, "peer lost; ");
-  if (s->rx_missing)
-    g_string_append (note, "receiver's part missing; ");
-  else if (s->rx_partial)
-    g_string_append (note, "received: the receiver's per-second reports; ");
-  else if (s->tx_missing)
-    g_string_append (note, "sender's part missing; ");
-  if (!s->rx_missing && s->expected_source == WV_EXPECTED_RATE)
-    g_string_append (note, "loss counted against the rate; ");
-  if (note->len > 2)
-    g_string_truncate (note, note->len - 2);
-  return g_string_free (note, FALSE);
-}
-
-static int
-cmp_outage (gconstpointer a, gconstpointer b)
-{
-  const WvRecord *x = a, *y = b;
-
-  if (x->conn != y->conn)
-    return x->conn < y->conn ? -1 : 1;
-  if (x->dir != y->dir)
-    return (int) x->dir - (int) y->dir;
-  return x->outage.start_ns < y->outage.start_ns ? -1 : x->outage.start_ns > y->outage.start_ns;
-}
-
-/* Every outage of the run; times are seconds since the first one began. */
+/* The tables at the end: paths, summaries, verdicts, the Wi-Fi link;
+ * the same the report command prints from a saved run. */
 static void
-print_outages (Run *run)
+print_results (Run *run)
 {
-  gint64 t0;
+  g_autoptr(WvReport) report = NULL;
 
-  if (run->quiet)
+  if (run->quiet || run->final_records->len == 0)
     return;
+  report = wv_report_new (NULL, (const WvRecord *) (gpointer) run->final_records->data,
+                          run->final_records->len);
   clear_line (run);
-  if (run->outages->len == 0)
+  if (wv_trace_table_get_n_paths (wv_report_get_trace_table (report)) > 0)
     {
-      fprintf (run->human, "\nno outage: every probe stream kept arriving\n");
-      return;
+      fputc ('\n', run->human);
+      wv_report_print_paths (report, run->human);
     }
-  g_array_sort (run->outages, cmp_outage);
-  t0 = g_array_index (run->outages, WvRecord, 0).outage.start_ns;
-  for (guint i = 1; i < run->outages->len; i++)
-    t0 = MIN (t0, g_array_index (run->outages, WvRecord, i).outage.start_ns);
-  fprintf (run->human, "\n%u outage(s):\n%-4s %-4s %-4s %10s %10s %12s\n", run->outages->len,
-           "conn", "ip", "dir", "start s", "length s", "probes lost");
-  for (guint i = 0; i < run->outages->len; i++)
+  if (wv_report_get_summaries (report)->len > 0)
     {
-      const WvRecord *r = &g_array_index (run->outages, WvRecord, i);
-
-      if (r->outage.end_ns)
-        fprintf (run->human, "%-4u v%-3d %-4s %10.3f %10.3f %12" G_GUINT64_FORMAT "\n", r->conn,
-                 r->family, wv_direction_to_string (r->dir), (r->outage.start_ns - t0) / 1e9,
-                 (r->outage.end_ns - r->outage.start_ns) / 1e9, r->outage.probes_lost);
-      else
-        fprintf (run->human, "%-4u v%-3d %-4s %10.3f %10s %12s\n", r->conn, r->family,
-                 wv_direction_to_string (r->dir), (r->outage.start_ns - t0) / 1e9,
-                 "not ended", "-");
+      fputc ('\n', run->human);
+      wv_report_print_summary (report, run->human);
+      fputc ('\n', run->human);
+      wv_report_print_stack (report, run->human);
+      fputc ('\n', run->human);
+      wv_report_print_outages (report, run->human);
+      fputc ('\n', run->human);
+      wv_report_print_verdicts (report, run->human);
+    }
+  if (wv_report_get_wifi (report)->len > 0)
+    {
+      fputc ('\n', run->human);
+      wv_report_print_wifi (report, run->human);
     }
   fflush (run->human);
 }
 
-/* Exit status 3: the run ended, but not everything finished. */
-static gboolean
-run_incomplete (Run *run)
-{
-  if (run->lost > 0)
-    return TRUE;
-  for (guint i = 0; i < run->summaries->len; i++)
-    {
-      const WvStatsRecord *s = &g_array_index (run->summaries, WvRecord, i).stats;
-
-      if (s->rx_missing || s->rx_partial || s->tx_missing)
-        return TRUE;
-    }
-  return FALSE;
-}
-
-static const char *
-timing_label (guint wire, guint n)
-{
-  if (n == 0)
-    return "-";
-  return wire >= n ? "wire" : wire == 0 ? "app" : "mixed";
-}
-
-/* Our own software's share, which the path's figures above leave out:
- * sender's application to the wire, wire to the receiver's application. */
+/* Writes the run file's final form (metadata with the end, the interfaces
+ * and the Wi-Fi link, then the records). */
 static void
-print_stack (Run *run)
+finish_save (Run *run, const char *path)
 {
-  fprintf (run->human, "\nour own stack, not the path (ms p50/p99):\n%-4s %-4s %-4s %-6s %17s %17s %7s %7s %9s\n",
-           "conn", "ip", "dir", "dscp", "sender app->wire", "wire->receiver", "timing", "rtt", "skew ppm");
-  for (guint i = 0; i < run->summaries->len; i++)
-    {
-      const WvRecord *r = &g_array_index (run->summaries, WvRecord, i);
-      const WvStatsRecord *s = &r->stats;
-      g_autofree char *send = fmt_ms (&s->rx.stack_send_ms);
-      g_autofree char *recv = fmt_ms (&s->rx.stack_recv_ms);
-      g_autofree char *skew = fmt_num (s->skew_ppm, "%.2f");
-      const char *dscp = s->dscp >= 0 ? wv_dscp_name (s->dscp) : "-";
+  g_autoptr(GError) error = NULL;
 
-      fprintf (run->human, "%-4u v%-3d %-4s %-6s %17s %17s %7s %7s %9s\n",
-               r->conn, r->family, wv_direction_to_string (r->dir), dscp ? dscp : "?",
-               send, recv, timing_label (s->rx.wire_samples, s->rx.owd_ms.n),
-               timing_label (s->rtt_wire_samples, s->rtt_ms.n), skew);
-    }
-}
-
-static void
-print_summary (Run *run)
-{
-  gboolean any_remarked = FALSE;
-
-  if (run->quiet || run->summaries->len == 0)
+  if (run->save == NULL)
     return;
-  g_array_sort (run->summaries, cmp_record);
-  clear_line (run);
-  /* jitter: the mean |D| over the run and the 99th percentile of |D|. */
-  fprintf (run->human, "\n%-4s %-4s %-4s %-6s %8s %7s %7s %17s %17s %17s %12s %4s %5s %-9s %s\n",
-           "conn", "ip", "dir", "dscp", "probes", "loss%", "reord%", "rtt p50/p99 ms",
-           "owd p50/p99 ms", "jitter mean/p99", "bit/s", "ttl", "tos", "owd", "note");
-  for (guint i = 0; i < run->summaries->len; i++)
-    {
-      const WvRecord *r = &g_array_index (run->summaries, WvRecord, i);
-      const WvStatsRecord *s = &r->stats;
-      g_autofree char *rtt = fmt_ms (&s->rtt_ms);
-      g_autofree char *owd = fmt_ms (&s->rx.owd_ms);
-      g_autofree char *loss = fmt_num (s->rx.loss_pct, "%.2f");
-      g_autofree char *reord = fmt_num (s->rx.reorder_pct, "%.2f");
-      g_autofree char *jit = s->rx.jitter_d_ms.n > 0
-                             ? g_strdup_printf ("%.3f/%.3f", s->rx.jitter_ms, s->rx.jitter_d_ms.p99)
-                             : fmt_num (s->rx.jitter_ms, "%.3f");
-      g_autofree char *thr = fmt_num (s->rx.throughput_bps, "%.0f");
-      g_autofree char *ttl = s->rx.rx_ttl >= 0 ? g_strdup_printf ("%d", s->rx.rx_ttl) : g_strdup ("-");
-      g_autofree char *tos = s->rx.rx_tos >= 0 ? g_strdup_printf ("0x%02x%s", s->rx.rx_tos,
-                                                                    s->remarked ? "!" : "")
-                                               : g_strdup ("-");
-      const char *dscp = s->dscp >= 0 ? wv_dscp_name (s->dscp) : "-";
-      g_autofree char *probes = s->rx_missing ? g_strdup ("-")
-                                              : g_strdup_printf ("%u", s->rx.probes);
-      g_autofree char *note = summary_note (s);
-
-      any_remarked |= s->remarked;
-      fprintf (run->human, "%-4u v%-3d %-4s %-6s %8s %7s %7s %17s %17s %17s %12s %4s %5s %-9s %s\n",
-               r->conn, r->family, wv_direction_to_string (r->dir), dscp ? dscp : "?",
-               probes, loss, reord, rtt, owd, jit, thr, ttl, tos,
-               s->owd_mode == WV_OWD_SYNCED ? "synced" : "estimated", note);
-    }
-  if (any_remarked)
-    fprintf (run->human, "(! after tos: the DSCP was re-marked on the way)\n");
-  print_stack (run);
-  fflush (run->human);
-}
-
-/* Per connection and direction: the hops with RTT min/avg/max and loss
- * over the rounds, then the MTUs. The figures come from the engine's
- * WvTraceTable, the same the GUI's traceroute and MTU pages show. */
-static void
-print_path (Run *run)
-{
-  g_autoptr(WvTraceTable) table = NULL;
-
-  if (run->quiet || run->path_records->len == 0)
-    return;
-  table = wv_trace_table_new ();
-  for (guint i = 0; i < run->path_records->len; i++)
-    wv_trace_table_add (table, &g_array_index (run->path_records, WvRecord, i));
-
-  /* The table keeps its paths in connection order, client-to-server
-   * first. */
-  for (guint p = 0; p < wv_trace_table_get_n_paths (table); p++)
-    {
-      WvTracePathKey key;
-      guint rounds = wv_trace_table_get_n_rounds (table, p);
-      gboolean confirmed;
-      guint path_mtu = wv_trace_table_get_path_mtu (table, p, &confirmed);
-
-      wv_trace_table_get_key (table, p, &key);
-      clear_line (run);
-      fprintf (run->human, "\nconnection %u IPv%d %s path (%u round%s):\n", key.conn, key.family,
-               wv_direction_to_string (key.dir), rounds, rounds == 1 ? "" : "s");
-      for (guint h = 0; h < wv_trace_table_get_n_hops (table, p); h++)
-        {
-          WvTraceHop hop;
-
-          if (!wv_trace_table_get_hop (table, p, h, &hop))
-            break;
-          if (hop.address == NULL)
-            fprintf (run->human, "  %2u  %-39s %s\n", hop.ttl, "*", "no reply");
-          else
-            {
-              g_autofree char *m = hop.has_mtu && hop.mtu ? g_strdup_printf ("  mtu %u", hop.mtu)
-                                                          : g_strdup ("");
-
-              /* An address means at least one answer, so the RTTs and
-               * the loss are known. */
-              fprintf (run->human, "  %2u  %-39s %.3f/%.3f/%.3f ms  loss %.0f %%%s%s\n", hop.ttl,
-                       hop.address, hop.rtt.min, hop.rtt.mean, hop.rtt.max, hop.loss_pct, m,
-                       hop.reached ? "  (peer)" : "");
-            }
-        }
-      if (path_mtu)
-        fprintf (run->human, "  path MTU %s%u%s\n",
-                 wv_trace_table_get_path_mtu_at_least (table, p) ? "at least " : "", path_mtu,
-                 confirmed ? " (confirmed by the peer)" : " (not confirmed)");
-    }
-  fflush (run->human);
+  wv_client_update_run_meta (run->client, run->meta);
+  if (run->save_error == NULL && !wv_run_writer_finish (run->save, run->meta, &error))
+    run->save_error = g_steal_pointer (&error);
+  if (run->save_error != NULL)
+    fprintf (stderr, "wifi-verify-cli: %s (what was saved is in %s)\n", run->save_error->message,
+             wv_run_writer_get_partial_path (run->save));
+  else if (!run->quiet)
+    fprintf (run->human, "run saved to %s\n", path);
+  g_clear_pointer (&run->save, wv_run_writer_free);
 }
 
 static int
@@ -493,7 +320,7 @@ run_measurement (int argc, char **argv, gboolean self_test)
   int connections = 1, rate = 100, probe_size = 64;
   gint64 bulk = 0;
   g_autofree char *family = NULL, *json = NULL, *csv = NULL, *stun = NULL, *dscp = NULL;
-  g_autofree char *owd = NULL;
+  g_autofree char *owd = NULL, *save = NULL, *trace_dscp = NULL;
   gboolean force = FALSE, quiet = FALSE, incomplete;
   gboolean opt_trace = FALSE, opt_mtu = FALSE, opt_streams = FALSE;
   int max_ttl = 16, rounds = 3, mtu_max = -1;    /* -1: not given */
@@ -509,6 +336,7 @@ run_measurement (int argc, char **argv, gboolean self_test)
     { "dscp", 0, 0, G_OPTION_ARG_STRING, &dscp, "Probe streams marked with these classes side by side, e.g. CS0,AF41,EF", "LIST" },
     { "json", 'j', 0, G_OPTION_ARG_FILENAME, &json, "Write JSON lines to FILE ('-' = stdout)", "FILE" },
     { "csv", 'c', 0, G_OPTION_ARG_FILENAME, &csv, "Write CSV files into DIR", "DIR" },
+    { "save", 0, 0, G_OPTION_ARG_FILENAME, &save, "Keep the run in FILE (" WV_RUN_FILE_SUFFIX ": gzip JSON lines with metadata), for 'report'", "FILE" },
     { "force", 0, 0, G_OPTION_ARG_NONE, &force, "Overwrite existing output files", NULL },
     { "stun", 0, 0, G_OPTION_ARG_STRING, &stun, "STUN server, stun://host:port", "URI" },
     { "owd", 0, 0, G_OPTION_ARG_STRING, &owd, "One-way delay mode: auto, synced or estimated (default auto)", "MODE" },
@@ -517,6 +345,7 @@ run_measurement (int argc, char **argv, gboolean self_test)
     { "streams", 's', 0, G_OPTION_ARG_NONE, &opt_streams, "Run the probe streams phase", NULL },
     { "max-ttl", 0, 0, G_OPTION_ARG_INT, &max_ttl, "Traceroute: largest TTL, 1-64 (default 16)", "N" },
     { "rounds", 0, 0, G_OPTION_ARG_INT, &rounds, "Traceroute rounds, 1-10 (default 3)", "N" },
+    { "trace-dscp", 0, 0, G_OPTION_ARG_STRING, &trace_dscp, "Traceroute probes marked with this class (e.g. EF), to see where the marking changes (needs the ICMP helper)", "CLASS" },
     { "mtu-max", 0, 0, G_OPTION_ARG_INT, &mtu_max, "MTU search: largest packet, 576-9000 (default 1500, or the largest of --mtu-sizes)", "BYTES" },
     { "mtu-sizes", 0, 0, G_OPTION_ARG_STRING, &mtu_sizes, "MTU search: packet sizes tried first, before it narrows down to the byte (default 576,1280,1350,1400,1450,1472,1490,1500)", "LIST" },
     { "icmp-helper", 0, 0, G_OPTION_ARG_FILENAME, &icmp_helper, "Path of wifi-verify-icmp-helper", "PATH" },
@@ -621,6 +450,12 @@ run_measurement (int argc, char **argv, gboolean self_test)
   config.streams.duration_s = duration;
   config.lost_timeout_s = lost_timeout;
   config.stun_uri = g_strdup (stun);
+  if (trace_dscp != NULL && (config.trace_dscp = wv_dscp_parse (trace_dscp)) < 0)
+    {
+      fprintf (stderr, "wifi-verify-cli: --trace-dscp: \"%s\" is not a DSCP name or number 0-63\n",
+               trace_dscp);
+      return 2;
+    }
   if (!wv_dscp_parse_list (dscp, &config.streams.classes, &error))
     {
       fprintf (stderr, "wifi-verify-cli: --dscp: %s\n", error->message);
@@ -643,9 +478,7 @@ run_measurement (int argc, char **argv, gboolean self_test)
   run.quiet = quiet;
   run.duration = duration;
   run.latest = g_array_new (FALSE, FALSE, sizeof (WvRecord));
-  run.summaries = g_array_new (FALSE, FALSE, sizeof (WvRecord));
-  run.path_records = g_array_new (FALSE, FALSE, sizeof (WvRecord));
-  run.outages = g_array_new (FALSE, FALSE, sizeof (WvRecord));
+  run.final_records = g_array_new (FALSE, FALSE, sizeof (WvRecord));
   if (json || csv)
     {
       run.output = wv_output_new ();
@@ -660,6 +493,23 @@ run_measurement (int argc, char **argv, gboolean self_test)
 
   run.loop = g_main_loop_new (NULL, FALSE);
   run.client = wv_client_new (&config);
+  if (save)
+    {
+      run.meta = wv_client_new_run_meta (run.client);
+      run.save = wv_run_writer_new (save, force, run.meta, &error);
+      if (run.save == NULL)
+        {
+          fprintf (stderr, "wifi-verify-cli: %s\n", error->message);
+          wv_output_free (run.output);
+          g_object_unref (run.client);
+          g_main_loop_unref (run.loop);
+          wv_run_meta_free (run.meta);
+          g_array_unref (run.latest);
+          g_array_unref (run.final_records);
+          wv_client_config_clear (&config);
+          return 1;
+        }
+    }
   g_signal_connect (run.client, "message", G_CALLBACK (on_message), &run);
   g_signal_connect (run.client, "phase-changed", G_CALLBACK (on_phase), &run);
   g_signal_connect (run.client, "connection-state", G_CALLBACK (on_conn_state), &run);
@@ -686,13 +536,16 @@ run_measurement (int argc, char **argv, gboolean self_test)
       g_source_remove (sigterm);
     }
 
-  print_path (&run);
-  print_summary (&run);
-  if (run.summaries->len > 0)
-    print_outages (&run);
+  print_results (&run);
   if (run.lost > 0)
     say (&run, "%u connection(s) lost: the server went silent for %.0f s", run.lost,
          lost_timeout);
+  incomplete = run_incomplete (&run);
+  finish_save (&run, save);
+  if (run.save_error)
+    run.ok = FALSE;
+  g_clear_error (&run.save_error);
+  wv_run_meta_free (run.meta);
   if (run.output)
     {
       g_autoptr(GError) close_error = NULL;
@@ -706,14 +559,11 @@ run_measurement (int argc, char **argv, gboolean self_test)
     }
   if (run.write_error)
     run.ok = FALSE;
-  incomplete = run_incomplete (&run);
   g_clear_error (&run.write_error);
   g_object_unref (run.client);
   g_main_loop_unref (run.loop);
   g_array_unref (run.latest);
-  g_array_unref (run.summaries);
-  g_array_unref (run.path_records);
-  g_array_unref (run.outages);
+  g_array_unref (run.final_records);
   wv_client_config_clear (&config);
   /* The peers close in threads of their own; give them a moment to say
    * goodbye on the wire, but never hang on a dead one. */

@@ -23,6 +23,9 @@
 
 #include "wv-clock.h"
 #include "wv-client.h"
+#include "wv-host.h"
+#include "wv-verdict.h"
+#include "wv-wifi.h"
 
 #define STOP_TIMEOUT_S 15
 #define PATH_PHASE_TIMEOUT_S 60
@@ -64,6 +67,8 @@ struct _WvClient
   guint deletes_pending;
   guint deletes_timeout;
   gboolean finish_ok;
+  WvVerdicts *verdicts;      /* the run's summaries, judged at the end */
+  WvWifiMonitor *wifi;       /* the Wi-Fi link of the interfaces used */
 };
 
 G_DEFINE_FINAL_TYPE (WvClient, wv_client, G_TYPE_OBJECT)
@@ -175,6 +180,7 @@ wv_client_config_init (WvClientConfig *config)
   config->streams_phase = TRUE;
   config->max_ttl = 16;
   config->rounds = 3;
+  config->trace_dscp = -1;
   config->mtu_max = 1500;
 }
 
@@ -543,7 +549,55 @@ on_local_description (WvPeer *peer, const char *type, const char *sdp, ClientCon
 static void
 on_conn_record (WvConnection *conn, const WvRecord *record, WvClient *self)
 {
+  /* The verdicts judge the summaries; outages and lost peers count. */
+  if (record->type == WV_RECORD_SUMMARY || record->type == WV_RECORD_OUTAGE ||
+      record->type == WV_RECORD_LOST)
+    wv_verdicts_add_record (self->verdicts, record);
   g_signal_emit (self, signals[SIGNAL_RECORD], 0, record);
+}
+
+static void
+on_wifi_record (WvWifiMonitor *wifi, const WvRecord *record, WvClient *self)
+{
+  g_signal_emit (self, signals[SIGNAL_RECORD], 0, record);
+}
+
+/* Once connected: the Wi-Fi link of the interfaces the connections use. */
+static void
+start_wifi (WvClient *self)
+{
+  g_autoptr(GPtrArray) ifaces = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < self->conns->len; i++)
+    {
+      ClientConn *cc = g_ptr_array_index (self->conns, i);
+      g_autofree char *addr = wv_peer_dup_local_address (wv_connection_get_peer (cc->conn));
+      char *iface = wv_host_dup_interface_for_address (addr);
+
+      if (iface != NULL && !g_ptr_array_find_with_equal_func (ifaces, iface, g_str_equal, NULL))
+        g_ptr_array_add (ifaces, iface);
+      else
+        g_free (iface);
+    }
+  g_ptr_array_add (ifaces, NULL);
+  wv_wifi_monitor_start (self->wifi, (const char * const *) ifaces->pdata);
+}
+
+WvWifiMonitor *
+wv_client_get_wifi_monitor (WvClient *self)
+{
+  g_return_val_if_fail (WV_IS_CLIENT (self), NULL);
+  return self->wifi;
+}
+
+/* The verdicts follow the last summary, as records of their own. */
+static void
+emit_verdicts (WvClient *self)
+{
+  g_autoptr(GArray) verdicts = wv_verdicts_compute (self->verdicts, wv_now_ns ());
+
+  for (guint i = 0; i < verdicts->len; i++)
+    g_signal_emit (self, signals[SIGNAL_RECORD], 0, &g_array_index (verdicts, WvRecord, i));
 }
 
 static void
@@ -710,6 +764,8 @@ finish (WvClient *self, gboolean ok)
     return;
   self->finished = TRUE;
   self->finish_ok = ok;
+  wv_wifi_monitor_stop (self->wifi);
+  emit_verdicts (self);
   g_clear_handle_id (&self->phase_source, g_source_remove);
   g_clear_handle_id (&self->progress_source, g_source_remove);
   for (guint i = 0; i < self->conns->len; i++)
@@ -830,6 +886,8 @@ start_path_phase (WvClient *self, WvPhase phase)
   req.trace = phase == WV_PHASE_TRACEROUTE;
   req.max_ttl = self->config.max_ttl;
   req.rounds = self->config.rounds;
+  req.trace_marked = self->config.trace_dscp >= 0 && self->config.trace_dscp <= 63;
+  req.trace_dscp = req.trace_marked ? (guint) self->config.trace_dscp : 0;
   req.mtu = phase == WV_PHASE_MTU;
   req.mtu_max = self->config.mtu_max;
   req.n_mtu_sizes = MIN (self->config.n_mtu_sizes, WV_MTU_MAX_SIZES);
@@ -864,6 +922,8 @@ static void
 next_phase (WvClient *self)
 {
   g_clear_handle_id (&self->phase_source, g_source_remove);
+  if (self->phase == WV_PHASE_CONNECT)
+    start_wifi (self);
   if (self->phase == WV_PHASE_CONNECT && self->config.traceroute &&
       start_path_phase (self, WV_PHASE_TRACEROUTE))
     return;
@@ -1091,6 +1151,13 @@ wv_client_stop (WvClient *self)
   check_phase (self);
 }
 
+const WvClientConfig *
+wv_client_get_config (WvClient *self)
+{
+  g_return_val_if_fail (WV_IS_CLIENT (self), NULL);
+  return &self->config;
+}
+
 WvPhase
 wv_client_get_phase (WvClient *self)
 {
@@ -1144,6 +1211,12 @@ wv_client_dispose (GObject *object)
   if (self->helper)
     wv_icmp_helper_stop (self->helper);
   g_clear_object (&self->helper);
+  if (self->wifi)
+    {
+      wv_wifi_monitor_stop (self->wifi);
+      g_signal_handlers_disconnect_by_data (self->wifi, self);
+      g_clear_object (&self->wifi);
+    }
   G_OBJECT_CLASS (wv_client_parent_class)->dispose (object);
 }
 
@@ -1158,6 +1231,7 @@ wv_client_finalize (GObject *object)
   g_free (self->token);
   g_free (self->session);
   g_free (self->privilege_advice);
+  g_clear_pointer (&self->verdicts, wv_verdicts_free);
   wv_client_config_clear (&self->config);
   G_OBJECT_CLASS (wv_client_parent_class)->finalize (object);
 }
@@ -1201,6 +1275,9 @@ wv_client_init (WvClient *self)
 {
   self->conns = g_ptr_array_new_with_free_func ((GDestroyNotify) client_conn_free);
   self->cancellable = g_cancellable_new ();
+  self->verdicts = wv_verdicts_new ();
+  self->wifi = wv_wifi_monitor_new ();
+  g_signal_connect (self->wifi, "record", G_CALLBACK (on_wifi_record), self);
   self->http = soup_session_new_with_options ("timeout", 20,
                                               "user-agent", "wifi-verify/" PACKAGE_VERSION,
                                               NULL);

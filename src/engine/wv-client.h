@@ -7,6 +7,7 @@
 
 #include "wv-connection.h"
 #include "wv-server.h"
+#include "wv-wifi.h"
 
 G_BEGIN_DECLS
 
@@ -39,6 +40,7 @@ typedef struct {
   gboolean streams_phase;   /* probe streams for streams.duration_s (default TRUE) */
   guint max_ttl;            /* traceroute: 1..64 (default 16) */
   guint rounds;             /* traceroute rounds (default 3) */
+  int trace_dscp;           /* traceroute probes' DSCP, -1 = unmarked (default) */
   guint mtu_max;            /* largest IP packet the MTU search tries (default 1500) */
   guint n_mtu_sizes;        /* sizes the MTU search tries first; 0 = wv_mtu_sizes_default() */
   guint mtu_sizes[WV_MTU_MAX_SIZES];
@@ -58,6 +60,11 @@ gboolean wv_client_start (WvClient *self, GError **error);
  * measured are exchanged and emitted, then "finished" is emitted. */
 void wv_client_stop (WvClient *self);
 WvPhase wv_client_get_phase (WvClient *self);
+const WvClientConfig *wv_client_get_config (WvClient *self);
+/* The Wi-Fi link of the interfaces the connections use, watched from the
+ * end of the connect phase to the end of the run; its readings come as
+ * "record"s too. */
+WvWifiMonitor *wv_client_get_wifi_monitor (WvClient *self);
 guint wv_client_get_n_connections (WvClient *self);
 WvConnection *wv_client_get_connection (WvClient *self, guint index);
 /* The embedded server of a self-test, or NULL. */

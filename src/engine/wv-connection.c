@@ -1533,6 +1533,8 @@ start_local_path (WvConnection *self, GError **error)
 
       tp.max_ttl = self->path.max_ttl;
       tp.rounds = self->path.rounds;
+      if (self->path.trace_marked)
+        tp.tos = (int) (self->path.trace_dscp << 2);
       ok = wv_path_probe_start_trace (self->prober, &tp, error);
     }
   else

@@ -37,6 +37,7 @@
 
 #include "wv-dscp.h"
 #include "wv-output.h"
+#include "wv-verdict.h"
 
 G_DEFINE_QUARK (wv-output-error-quark, wv_output_error)
 
@@ -342,6 +343,64 @@ timing_name (guint wire, guint n)
   return wire == 0 ? "app" : "mixed";
 }
 
+/* "tos" / "dscp" / "dscp_name" triples (with a prefix such as "rx_") of a
+ * TOS byte that may be unknown. */
+static void
+emit_tos (Emit *e, const char *prefix, gboolean known, guint tos)
+{
+  char tos_key[32], dscp_key[32], name_key[32];
+
+  g_snprintf (tos_key, sizeof tos_key, "%stos", prefix);
+  g_snprintf (dscp_key, sizeof dscp_key, "%sdscp", prefix);
+  g_snprintf (name_key, sizeof name_key, "%sdscp_name", prefix);
+  emit_int (e, tos_key, tos_key, tos, known);
+  emit_int (e, dscp_key, dscp_key, tos >> 2, known);
+  emit_string (e, name_key, name_key, known ? wv_dscp_name ((int) (tos >> 2)) : NULL);
+}
+
+static void
+emit_verdict (Emit *e, const WvVerdictRecord *v)
+{
+  gboolean dscp_known = v->dscp >= 0 && v->dscp <= 63;
+  gboolean voice = v->profile == WV_PROFILE_VOICE;
+
+  emit_string (e, "scope", "scope", v->run ? "run" : "direction");
+  emit_int (e, "dscp", "dscp", v->dscp, dscp_known);
+  emit_string (e, "dscp_name", "dscp_name", dscp_known ? wv_dscp_name (v->dscp) : NULL);
+  emit_string (e, "profile", "profile", wv_profile_to_string (v->profile));
+  emit_string (e, "grade", "grade", wv_grade_to_string (v->grade));
+  emit_string (e, "metric", "metric", wv_verdict_metric_to_string (v->metric));
+  emit_double (e, "value", "value", v->value, v->metric != WV_VERDICT_METRIC_NONE);
+  emit_double (e, "threshold", "threshold", v->threshold, v->metric != WV_VERDICT_METRIC_NONE);
+  emit_double (e, "r_factor", "r_factor", v->r_factor, voice);
+  emit_double (e, "mos", "mos", v->mos, voice);
+  emit_string (e, "band", "band", voice && isfinite (v->r_factor) ? wv_r_factor_band (v->r_factor) : NULL);
+  emit_double (e, "delay_ms", "delay_ms", v->delay_ms, TRUE);
+  emit_string (e, "delay_source", "delay_source",
+               isfinite (v->delay_ms) ? (v->delay_from_rtt ? "rtt" : "owd") : NULL);
+  emit_double (e, "loss_pct", "loss_pct", v->loss_pct, TRUE);
+  emit_uint (e, "outages", "outages", v->outages);
+  emit_double (e, "outage_max_s", "outage_max_s", v->outage_max_s, v->outages > 0);
+}
+
+static void
+emit_wifi (Emit *e, const WvWifiRecord *w)
+{
+  gsize iface_len = strnlen (w->iface, sizeof w->iface);
+  gsize bssid_len = strnlen (w->bssid, sizeof w->bssid);
+
+  emit_string_len (e, "iface", "iface", w->iface, iface_len == sizeof w->iface ? 0 : iface_len);
+  /* An SSID is bytes; invalid UTF-8 comes out as U+FFFD. */
+  emit_string_len (e, "ssid", "ssid", (const char *) w->ssid, MIN (w->ssid_len, WV_SSID_MAX));
+  emit_string_len (e, "bssid", "bssid", w->bssid, bssid_len == sizeof w->bssid ? 0 : bssid_len);
+  emit_int (e, "frequency_mhz", "frequency_mhz", w->frequency_mhz, w->frequency_mhz > 0);
+  emit_string (e, "band", "band", wv_wifi_band (w->frequency_mhz));
+  emit_int (e, "channel", "channel", w->channel, w->channel > 0);
+  emit_int (e, "signal_pct", "signal_pct", w->signal_pct, w->signal_pct >= 0 && w->signal_pct <= 100);
+  emit_double (e, "bitrate_mbps", "bitrate_mbps", w->bitrate_kbps / 1000.0, w->bitrate_kbps > 0);
+  emit_bool (e, "roamed", "roamed", w->roamed);
+}
+
 static void
 emit_stats (Emit *e, const WvRecord *r)
 {
@@ -441,10 +500,20 @@ emit_record (Emit *e, const WvRecord *r)
 {
   emit_string (e, "type", NULL, wv_record_type_to_string (r->type));
   emit_time (e, r->time_ns);
-  emit_uint (e, "conn", "conn", r->conn);
-  emit_int (e, "family", "family", r->family, TRUE);
-  emit_string (e, "dir", "dir",
-               r->dir == WV_DIR_C2S || r->dir == WV_DIR_S2C ? wv_direction_to_string (r->dir) : NULL);
+  if (r->type == WV_RECORD_WIFI)
+    {
+      /* The link belongs to the host, not to a connection. */
+      emit_int (e, "conn", "conn", 0, FALSE);
+      emit_int (e, "family", "family", 0, FALSE);
+      emit_string (e, "dir", "dir", NULL);
+    }
+  else
+    {
+      emit_uint (e, "conn", "conn", r->conn);
+      emit_int (e, "family", "family", r->family, TRUE);
+      emit_string (e, "dir", "dir",
+                   r->dir == WV_DIR_C2S || r->dir == WV_DIR_S2C ? wv_direction_to_string (r->dir) : NULL);
+    }
   if (e->client)
     {
       emit_string (e, "client", "client", e->client->address);
@@ -464,6 +533,8 @@ emit_record (Emit *e, const WvRecord *r)
       emit_addr (e, r->hop.addr, sizeof r->hop.addr);
       emit_double (e, "rtt_ms", "rtt_ms", r->hop.rtt_ms, r->hop.rtt_ms >= 0);
       emit_bool (e, "reached", "reached", r->hop.reached);
+      emit_tos (e, "rx_", r->hop.has_rx_tos, r->hop.rx_tos);
+      emit_tos (e, "", r->hop.has_tos, r->hop.tos);
       break;
 
     case WV_RECORD_MTU:
@@ -486,6 +557,14 @@ emit_record (Emit *e, const WvRecord *r)
     case WV_RECORD_LOST:
       emit_other_time (e, "last_rx", "last_rx_unix_s", r->lost.last_rx_ns);
       emit_double (e, "timeout_s", "timeout_s", r->lost.timeout_s, TRUE);
+      break;
+
+    case WV_RECORD_VERDICT:
+      emit_verdict (e, &r->verdict);
+      break;
+
+    case WV_RECORD_WIFI:
+      emit_wifi (e, &r->wifi);
       break;
 
     case WV_N_RECORD_TYPES:
@@ -521,6 +600,30 @@ append_csv_row (GString *out, const WvRecord *r, gboolean header, const WvOutput
 
   emit_record (&e, r);
   g_string_append (out, "\r\n");
+}
+
+void
+wv_json_append_string (GString *out, const char *s)
+{
+  if (s == NULL)
+    g_string_append (out, "null");
+  else
+    append_json_string (out, s, strlen (s));
+}
+
+void
+wv_json_append_number (GString *out, double v)
+{
+  if (isfinite (v))
+    append_number (out, v);
+  else
+    g_string_append (out, "null");
+}
+
+void
+wv_json_append_time (GString *out, gint64 time_ns)
+{
+  append_unix_time (out, time_ns);
 }
 
 static char *

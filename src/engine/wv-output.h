@@ -68,8 +68,9 @@ gboolean  wv_output_add_json (WvOutput   *o,
                               gboolean    overwrite,
                               GError    **error);
 
-/* CSV files stats.csv, summary.csv, hop.csv, mtu.csv and path_mtu.csv in dir
- * (created with its parents if missing). All five are created at once, each
+/* CSV files stats.csv, summary.csv, hop.csv, mtu.csv, path_mtu.csv,
+ * verdict.csv and wifi.csv in dir (created with its parents if missing).
+ * All seven are created at once, each
  * with its header row, so a file with only a header means "no record of this
  * type". If any of them exists as a regular file and overwrite is FALSE,
  * nothing is created and G_FILE_ERROR_EXIST names it. */
@@ -118,7 +119,15 @@ char       *wv_record_to_json (const WvRecord *r);
 char       *wv_record_to_json_for_client (const WvRecord       *r,
                                           const WvOutputClient *client);
 
-/* The GTK app's "Export CSV": the same five files as wv_output_add_csv() for
+/* The value formats of the records, for other JSON written alongside them
+ * (the run file's metadata): a string made valid UTF-8 and escaped (null
+ * for NULL), a number as the records write it (null when not finite), a
+ * time as Unix seconds with three decimals. */
+void        wv_json_append_string (GString *out, const char *s);
+void        wv_json_append_number (GString *out, double v);
+void        wv_json_append_time   (GString *out, gint64 time_ns);
+
+/* The GTK app's "Export CSV": the same seven files as wv_output_add_csv() for
  * records[0 .. n-1], flushed and fsync()ed. Stops at the first error. */
 gboolean  wv_output_write_csv_files (const char     *dir,
                                      const WvRecord *records,

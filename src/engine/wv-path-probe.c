@@ -77,6 +77,8 @@ typedef struct {
    * time (ACK_WIRE) is still to come. */
   gboolean await_wire;
   gint64 ack_t1, ack_t2, ack_t4;
+  gboolean has_rx_tos;      /* the router's quote of our IP header */
+  guint8 rx_tos;
 } Probe;
 
 /* An ICMP error that arrived before the send report of its probe (errors
@@ -88,6 +90,7 @@ typedef struct {
   char addr[WV_ADDR_STRLEN];
   guint32 mtu;
   gint64 time_ns;
+  int rx_tos;               /* -1 unknown */
 } PendingAnswer;
 
 #define MAX_PENDING 256
@@ -124,6 +127,7 @@ struct _WvPathProbe
   WvTraceParams trace;
   guint round;
   GPtrArray *round_probes;  /* Probe*, by TTL - 1 */
+  gint64 complete_ns;       /* when every hop of the round had answered, 0 = not yet */
   char (*hops)[WV_ADDR_STRLEN];   /* address per TTL of the last trace, "" = silent */
   guint n_hops;             /* up to and including the peer */
   gboolean reached;
@@ -217,6 +221,8 @@ send_probe (WvPathProbe *self, ProbeKind kind, guint ttl, guint size, gboolean d
   bytes = g_bytes_new (buf, sizeof buf);
   opts.ttl = ttl;
   opts.probe_id = p->id;
+  if (kind == KIND_TRACE && self->op == OP_TRACE && self->trace.tos >= 0)
+    opts.tos = self->trace.tos;
   if (df)
     opts.df = WV_DF_ON;
   if (size)
@@ -282,8 +288,16 @@ find_probe (WvPathProbe *self, const WvWireKey *key)
 }
 
 static void
-answer (WvPathProbe *self, Probe *p, Answer a, const char *addr, guint32 mtu, gint64 time_ns)
+answer (WvPathProbe *self, Probe *p, Answer a, const char *addr, guint32 mtu, gint64 time_ns,
+        int rx_tos)
 {
+  /* Only the helper sees the quoted IP header: its quote completes an
+   * answer the socket's error queue gave first. */
+  if (rx_tos >= 0 && !p->has_rx_tos)
+    {
+      p->has_rx_tos = TRUE;
+      p->rx_tos = (guint8) rx_tos;
+    }
   if (p->answer != ANS_NONE && p->answer != ANS_NOT_SENT)
     return;   /* the first answer wins (socket and helper may both report) */
   g_debug ("probe %" G_GUINT64_FORMAT " (ttl %u, %u bytes): answer %d from %s, mtu %u",
@@ -302,14 +316,14 @@ answer (WvPathProbe *self, Probe *p, Answer a, const char *addr, guint32 mtu, gi
  * probe's send report arrives. */
 static void
 deliver (WvPathProbe *self, const WvWireKey *key, Answer a, const char *addr, guint32 mtu,
-         gint64 time_ns)
+         gint64 time_ns, int rx_tos)
 {
   Probe *p = find_probe (self, key);
-  PendingAnswer pa = { *key, a, "", mtu, time_ns };
+  PendingAnswer pa = { *key, a, "", mtu, time_ns, rx_tos };
 
   if (p)
     {
-      answer (self, p, a, addr, mtu, time_ns);
+      answer (self, p, a, addr, mtu, time_ns, rx_tos);
       return;
     }
   if (self->pending->len >= MAX_PENDING)
@@ -337,7 +351,7 @@ match_pending (WvPathProbe *self, Probe *p)
           PendingAnswer copy = *pa;
 
           g_array_remove_index (self->pending, i);
-          answer (self, p, copy.answer, copy.addr, copy.mtu, copy.time_ns);
+          answer (self, p, copy.answer, copy.addr, copy.mtu, copy.time_ns, copy.rx_tos);
           return;
         }
       if (now - pa->time_ns > PENDING_MAX_AGE_NS)
@@ -392,7 +406,7 @@ on_socket_error (WvPeer *peer, const WvSocketError *e, WvPathProbe *self)
         {
           self->local_mtu = self->local_mtu ? MIN (self->local_mtu, e->info) : e->info;
           if (wv_wire_key_set_dtls (&key, e->payload, e->payload_len))
-            deliver (self, &key, ANS_LOCAL_TOO_BIG, "", e->info, t);
+            deliver (self, &key, ANS_LOCAL_TOO_BIG, "", e->info, t, -1);
         }
       return;
     }
@@ -405,7 +419,9 @@ on_socket_error (WvPeer *peer, const WvSocketError *e, WvPathProbe *self)
   if (a == ANS_NONE)
     return;
   self->counters.icmp_socket++;
-  deliver (self, &key, a, e->offender, a == ANS_TOO_BIG ? e->info : 0, t);
+  /* The error queue gives the quoted payload, not the quoted IP header:
+   * no TOS from here. */
+  deliver (self, &key, a, e->offender, a == ANS_TOO_BIG ? e->info : 0, t, -1);
 }
 
 /* The helper sees the whole quote: the record header when the router
@@ -434,7 +450,7 @@ on_helper_event (WvIcmpHelper *helper, const WvIcmpEvent *e, WvPathProbe *self)
     return;
   self->counters.icmp_helper++;
   offender = g_inet_address_to_string (e->offender);
-  deliver (self, &key, a, offender, a == ANS_TOO_BIG ? e->mtu : 0, e->time_ns);
+  deliver (self, &key, a, offender, a == ANS_TOO_BIG ? e->mtu : 0, e->time_ns, e->quoted_tos);
 }
 
 void
@@ -496,6 +512,7 @@ static void
 send_round (WvPathProbe *self)
 {
   g_ptr_array_set_size (self->round_probes, 0);
+  self->complete_ns = 0;
   for (guint ttl = 1; ttl <= self->trace.max_ttl; ttl++)
     g_ptr_array_add (self->round_probes, send_probe (self, KIND_TRACE, ttl, 0, FALSE));
   self->deadline_ns = wv_monotonic_ns () + (gint64) self->trace.timeout_ms * 1000000;
@@ -536,6 +553,35 @@ round_result (WvPathProbe *self, gboolean *complete)
   return reached ? reached : last;
 }
 
+/* The socket's error queue usually answers before the ICMP helper, whose
+ * quote of our IP header brings the TOS each router received. With the
+ * helper watching, a complete round waits up to QUOTE_GRACE_NS for those
+ * quotes. */
+#define QUOTE_GRACE_NS (200 * G_GINT64_CONSTANT (1000000))
+
+static gboolean
+awaiting_quotes (WvPathProbe *self)
+{
+  gint64 now = wv_monotonic_ns ();
+  gboolean missing = FALSE;
+
+  if (self->helper == NULL || self->watched_port == 0 || !wv_icmp_helper_get_running (self->helper) ||
+      !(wv_peer_get_family (self->peer) == 6 ? wv_icmp_helper_get_icmp6_available (self->helper)
+                                             : wv_icmp_helper_get_icmp4_available (self->helper)))
+    return FALSE;
+  for (guint i = 0; i < self->round_probes->len && !missing; i++)
+    {
+      Probe *p = g_ptr_array_index (self->round_probes, i);
+
+      missing = p->answer == ANS_TIME_EXCEEDED && !p->has_rx_tos;
+    }
+  if (!missing)
+    return FALSE;
+  if (self->complete_ns == 0)
+    self->complete_ns = now;
+  return now - self->complete_ns < QUOTE_GRACE_NS;
+}
+
 static void
 finish_round (WvPathProbe *self)
 {
@@ -562,6 +608,13 @@ finish_round (WvPathProbe *self)
         }
       else
         hop.rtt_ms = -1;
+      if (p->answer == ANS_TIME_EXCEEDED || p->answer == ANS_UNREACHABLE)
+        {
+          hop.has_rx_tos = p->has_rx_tos;
+          hop.rx_tos = p->rx_tos;
+        }
+      hop.has_tos = self->trace.tos >= 0;
+      hop.tos = hop.has_tos ? (guint8) self->trace.tos : 0;
       self->reached |= hop.reached;
       g_strlcpy (self->hops[i], hop.addr, WV_ADDR_STRLEN);
       if (emit)
@@ -848,6 +901,8 @@ advance (WvPathProbe *self)
 
         round_result (self, &complete);
         if (!complete && !timed_out)
+          return;
+        if (complete && !timed_out && awaiting_quotes (self))
           return;
         finish_round (self);
         if (self->op == OP_TRACE && self->round + 1 < self->trace.rounds)

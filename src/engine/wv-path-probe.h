@@ -16,6 +16,7 @@ typedef struct {
   guint max_ttl;            /* 1..64 */
   guint rounds;             /* 1..10 */
   guint timeout_ms;         /* how long a round waits for silent hops */
+  int tos;                  /* TOS byte of the probes, -1 = the default */
 } WvTraceParams;
 
 typedef struct {
@@ -27,7 +28,7 @@ typedef struct {
   guint sizes[WV_MTU_MAX_SIZES];
 } WvMtuParams;
 
-#define WV_TRACE_PARAMS_DEFAULT { 16, 3, 1000 }
+#define WV_TRACE_PARAMS_DEFAULT { 16, 3, 1000, -1 }
 #define WV_MTU_PARAMS_DEFAULT { 1500, 1000 }
 
 typedef struct {

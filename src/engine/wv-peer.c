@@ -40,8 +40,9 @@ struct _WvPeer
   WvPeerState state;       /* main context only */
   gint closed;             /* set in the main context, atomic */
 
-  GMutex lock;             /* protects selected_pair */
+  GMutex lock;             /* protects selected_pair, selected_local */
   char *selected_pair;
+  char selected_local[NICE_ADDRESS_STRING_LEN];
   GRWLock channels_lock;   /* sends (any thread) against close */
 
   /* Events from the streaming threads, run in order in the owner's
@@ -760,7 +761,20 @@ on_selected_pair (NiceAgent *agent, guint stream_id, guint component_id,
   g_mutex_lock (&self->lock);
   g_free (self->selected_pair);
   self->selected_pair = pair;
+  g_strlcpy (self->selected_local, l, sizeof self->selected_local);
   g_mutex_unlock (&self->lock);
+}
+
+char *
+wv_peer_dup_local_address (WvPeer *self)
+{
+  char *addr;
+
+  g_return_val_if_fail (WV_IS_PEER (self), NULL);
+  g_mutex_lock (&self->lock);
+  addr = self->selected_local[0] ? g_strdup (self->selected_local) : NULL;
+  g_mutex_unlock (&self->lock);
+  return addr;
 }
 
 char *

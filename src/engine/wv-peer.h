@@ -76,6 +76,9 @@ gboolean wv_peer_send_text (WvPeer *self, WvChannel ch, const char *text,
 WvPeerState wv_peer_get_state (WvPeer *self);
 int wv_peer_get_family (WvPeer *self);
 char *wv_peer_dup_selected_pair (WvPeer *self);
+/* The local address of the selected candidate pair (no port), or NULL
+ * before one is selected. */
+char *wv_peer_dup_local_address (WvPeer *self);
 NiceAgent *wv_peer_get_nice_agent (WvPeer *self);
 guint64 wv_peer_get_buffered_amount (WvPeer *self, WvChannel ch);
 

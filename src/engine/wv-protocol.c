@@ -593,6 +593,9 @@ validate_path_request (const WvMsgPathRequest *r, GError **error)
     if (r->mtu_sizes[i] < WV_MTU_MIN || r->mtu_sizes[i] > WV_MTU_MAX)
       return field_error (error, where, "mtu_sizes", "size %u is out of range [%u, %u]",
                           r->mtu_sizes[i], WV_MTU_MIN, WV_MTU_MAX);
+  if (!check_bool (r->trace_marked, where, "dscp", error) ||
+      (r->trace_marked && !check_uint (r->trace_dscp, 0, 63, where, "dscp", error)))
+    return FALSE;
   if (!r->trace && !r->mtu)
     return field_error (error, where, "trace", "neither trace nor mtu is asked for");
   return TRUE;
@@ -611,7 +614,9 @@ validate_path_result (const WvMsgPathResult *r, GError **error)
              check_uint (r->hop.ttl, 1, WV_MAX_TTL, where, "ttl", error) &&
              check_addr (r->hop.addr, sizeof r->hop.addr, where, "addr", error) &&
              check_optional_double (r->hop.rtt_ms, where, "rtt_ms", error) &&
-             check_bool (r->hop.reached, where, "reached", error);
+             check_bool (r->hop.reached, where, "reached", error) &&
+             check_bool (r->hop.has_rx_tos, where, "rx_tos", error) &&
+             check_bool (r->hop.has_tos, where, "tos", error);
     case WV_RECORD_MTU:
       return check_uint (r->mtu.hop, 1, WV_MAX_TTL, where, "hop", error) &&
              check_addr (r->mtu.addr, sizeof r->mtu.addr, where, "addr", error) &&
@@ -900,6 +905,9 @@ build_path_request (JsonBuilder *b, const WvMsgPathRequest *r)
         json_builder_add_int_value (b, r->mtu_sizes[i]);
       json_builder_end_array (b);
     }
+  /* Optional as well: unmarked traceroute probes. */
+  if (r->trace_marked)
+    add_int (b, "dscp", r->trace_dscp);
 }
 
 /* path_result kinds: the record types, and "done" for the end. */
@@ -931,6 +939,11 @@ build_path_result (JsonBuilder *b, const WvMsgPathResult *r)
       add_text (b, "addr", r->hop.addr, sizeof r->hop.addr);
       add_double (b, "rtt_ms", r->hop.rtt_ms);
       add_bool (b, "reached", r->hop.reached);
+      /* Optional: the TOS sent and the TOS a router's quote showed. */
+      if (r->hop.has_tos)
+        add_int (b, "tos", r->hop.tos);
+      if (r->hop.has_rx_tos)
+        add_int (b, "rx_tos", r->hop.rx_tos);
       break;
     case WV_RECORD_MTU:
       add_int (b, "hop", r->mtu.hop);
@@ -1430,6 +1443,35 @@ get_uint (JsonObject *o, const char *where, const char *name, guint *out, GError
 }
 
 static gboolean
+get_uint_max (JsonObject *o, const char *where, const char *name, guint max, guint *out,
+              GError **error)
+{
+  gint64 v;
+
+  if (!get_int (o, where, name, 0, max, &v, error))
+    return FALSE;
+  *out = (guint) v;
+  return TRUE;
+}
+
+/* An optional TOS byte: absent is unknown. */
+static gboolean
+get_optional_tos (JsonObject *o, const char *where, const char *name, gboolean *has,
+                  guint8 *out, GError **error)
+{
+  guint v = 0;
+
+  *has = json_object_has_member (o, name);
+  *out = 0;
+  if (!*has)
+    return TRUE;
+  if (!get_uint_max (o, where, name, 255, &v, error))
+    return FALSE;
+  *out = (guint8) v;
+  return TRUE;
+}
+
+static gboolean
 get_uint64 (JsonObject *o, const char *where, const char *name, guint64 *out, GError **error)
 {
   gint64 v;
@@ -1791,6 +1833,10 @@ read_path_request (JsonObject *o, WvMsgPathRequest *r, GError **error)
       !get_bool (o, where, "mtu", &r->mtu, error) ||
       !get_uint (o, where, "mtu_max", &r->mtu_max, error))
     return FALSE;
+  /* Optional (absent: unmarked probes). */
+  r->trace_marked = json_object_has_member (o, "dscp");
+  if (r->trace_marked && !get_uint_max (o, where, "dscp", 63, &r->trace_dscp, error))
+    return FALSE;
   /* Optional (absent: the reference list). */
   r->n_mtu_sizes = 0;
   if (!json_object_has_member (o, "mtu_sizes"))
@@ -1824,7 +1870,9 @@ read_path_result (JsonObject *o, WvMsgPathResult *r, GError **error)
              get_uint (o, where, "ttl", &r->hop.ttl, error) &&
              get_string (o, where, "addr", r->hop.addr, sizeof r->hop.addr, error) &&
              get_double (o, where, "rtt_ms", &r->hop.rtt_ms, error) &&
-             get_bool (o, where, "reached", &r->hop.reached, error);
+             get_bool (o, where, "reached", &r->hop.reached, error) &&
+             get_optional_tos (o, where, "tos", &r->hop.has_tos, &r->hop.tos, error) &&
+             get_optional_tos (o, where, "rx_tos", &r->hop.has_rx_tos, &r->hop.rx_tos, error);
     case WV_RECORD_MTU:
       return get_uint (o, where, "hop", &r->mtu.hop, error) &&
              get_string (o, where, "addr", r->mtu.addr, sizeof r->mtu.addr, error) &&

@@ -219,6 +219,10 @@ typedef struct {
    * 0 sizes: the reference list, wv_mtu_sizes_default(). */
   guint n_mtu_sizes;
   guint mtu_sizes[WV_MTU_MAX_SIZES];
+  /* Traceroute probes marked with this DSCP (0..63), so that the routers'
+   * quotes show where the marking changed; unmarked when !trace_marked. */
+  gboolean trace_marked;
+  guint trace_dscp;
 } WvMsgPathRequest;
 
 /* path_result (server -> client): one result of a path_request, or the end

@@ -50,6 +50,10 @@ wv_record_type_to_string (WvRecordType type)
       return "outage";
     case WV_RECORD_LOST:
       return "lost";
+    case WV_RECORD_VERDICT:
+      return "verdict";
+    case WV_RECORD_WIFI:
+      return "wifi";
     case WV_N_RECORD_TYPES:
     default:
       return NULL;
@@ -68,4 +72,76 @@ wv_owd_mode_to_string (WvOwdMode mode)
     default:
       return NULL;
     }
+}
+
+const char *
+wv_profile_to_string (WvProfile profile)
+{
+  switch (profile)
+    {
+    case WV_PROFILE_VOICE:
+      return "voice";
+    case WV_PROFILE_VIDEO:
+      return "video";
+    case WV_PROFILE_INTERACTIVE:
+      return "interactive";
+    case WV_N_PROFILES:
+    default:
+      return NULL;
+    }
+}
+
+const char *
+wv_grade_to_string (WvGrade grade)
+{
+  switch (grade)
+    {
+    case WV_GRADE_UNKNOWN:
+      return "unknown";
+    case WV_GRADE_GOOD:
+      return "good";
+    case WV_GRADE_FAIR:
+      return "fair";
+    case WV_GRADE_POOR:
+      return "poor";
+    case WV_N_GRADES:
+    default:
+      return NULL;
+    }
+}
+
+const char *
+wv_verdict_metric_to_string (WvVerdictMetric metric)
+{
+  switch (metric)
+    {
+    case WV_VERDICT_METRIC_NONE:
+      return "none";
+    case WV_VERDICT_METRIC_R_FACTOR:
+      return "r_factor";
+    case WV_VERDICT_METRIC_DELAY:
+      return "delay_ms";
+    case WV_VERDICT_METRIC_LOSS:
+      return "loss_pct";
+    case WV_VERDICT_METRIC_OUTAGE:
+      return "outage_s";
+    case WV_N_VERDICT_METRICS:
+    default:
+      return NULL;
+    }
+}
+
+/* IEEE 802.11 bands by centre frequency: 2.4 GHz (2412-2484 MHz), 5 GHz
+ * (5150-5895 MHz, with the 4.9 GHz public-safety channels), 6 GHz
+ * (5925-7125 MHz). */
+const char *
+wv_wifi_band (guint frequency_mhz)
+{
+  if (frequency_mhz >= 2400 && frequency_mhz < 2500)
+    return "2.4 GHz";
+  if (frequency_mhz >= 4900 && frequency_mhz < 5925)
+    return "5 GHz";
+  if (frequency_mhz >= 5925 && frequency_mhz <= 7125)
+    return "6 GHz";
+  return NULL;
 }

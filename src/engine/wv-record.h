@@ -32,6 +32,8 @@ typedef enum {
   WV_RECORD_PATH_MTU,
   WV_RECORD_OUTAGE,
   WV_RECORD_LOST,
+  WV_RECORD_VERDICT,
+  WV_RECORD_WIFI,
   WV_N_RECORD_TYPES
 } WvRecordType;
 
@@ -90,6 +92,15 @@ typedef struct {
   char addr[46];            /* empty string: silent hop (JSON null) */
   double rtt_ms;            /* < 0 when silent */
   gboolean reached;         /* the answer came from the peer itself */
+  /* DSCP marking along the path: the TOS byte (IPv4) or traffic class
+   * (IPv6) of our probe as the router received it, read from the IP header
+   * its ICMP error quotes (only the ICMP helper sees that header); and the
+   * TOS the probe was sent with (none: the system default). A zeroed
+   * record knows neither. */
+  gboolean has_rx_tos;
+  guint8 rx_tos;
+  gboolean has_tos;
+  guint8 tos;
 } WvHopRecord;
 
 /* WV_RECORD_MTU: the MTU found for the link after a hop. */
@@ -106,6 +117,77 @@ typedef struct {
                              * MTU is this or more (no larger probe failed) */
 } WvPathMtuRecord;
 
+/* WV_RECORD_VERDICT: how one direction of one connection (or, with
+ * run, the whole run) would serve a real-time use; src/engine/wv-verdict.h
+ * computes them, docs/verdict.md explains every rule. */
+typedef enum {
+  WV_PROFILE_VOICE,
+  WV_PROFILE_VIDEO,
+  WV_PROFILE_INTERACTIVE,
+  WV_N_PROFILES
+} WvProfile;
+
+const char *wv_profile_to_string (WvProfile profile);
+
+typedef enum {
+  WV_GRADE_UNKNOWN,         /* nothing measured to judge by */
+  WV_GRADE_GOOD,
+  WV_GRADE_FAIR,
+  WV_GRADE_POOR,
+  WV_N_GRADES
+} WvGrade;
+
+const char *wv_grade_to_string (WvGrade grade);
+
+typedef enum {
+  WV_VERDICT_METRIC_NONE,
+  WV_VERDICT_METRIC_R_FACTOR,   /* voice: E-model rating */
+  WV_VERDICT_METRIC_DELAY,      /* one-way delay, ms */
+  WV_VERDICT_METRIC_LOSS,       /* loss, % */
+  WV_VERDICT_METRIC_OUTAGE,     /* longest outage, s */
+  WV_N_VERDICT_METRICS
+} WvVerdictMetric;
+
+const char *wv_verdict_metric_to_string (WvVerdictMetric metric);
+
+typedef struct {
+  gboolean run;             /* the run as a whole: conn/family/dir name the
+                             * direction that decided it */
+  int dscp;                 /* class of the stream judged, -1 = default */
+  WvProfile profile;
+  WvGrade grade;
+  WvVerdictMetric metric;   /* what decided the grade */
+  double value;             /* its value */
+  double threshold;         /* the limit it met (good) or missed */
+  double r_factor;          /* voice only, else NaN */
+  double mos;               /* voice only, else NaN */
+  double delay_ms;          /* the delay judged (NaN unknown) */
+  gboolean delay_from_rtt;  /* no one-way delay: half the round trip */
+  double loss_pct;          /* the loss judged (NaN unknown) */
+  guint outages;
+  double outage_max_s;      /* longest outage, 0 without one */
+} WvVerdictRecord;
+
+/* WV_RECORD_WIFI: the Wi-Fi link of the interface this end measures
+ * through, from NetworkManager, at the start and once a second. The
+ * record's conn, family and dir do not apply (written as null). */
+#define WV_SSID_MAX 32
+
+typedef struct {
+  char iface[16];           /* interface name */
+  guint8 ssid[WV_SSID_MAX]; /* raw bytes, not necessarily UTF-8 */
+  guint ssid_len;
+  char bssid[18];           /* "aa:bb:cc:dd:ee:ff", "" unknown */
+  guint frequency_mhz;      /* 0 unknown */
+  guint channel;            /* 0 unknown */
+  int signal_pct;           /* NetworkManager's strength, 0-100, -1 unknown */
+  guint bitrate_kbps;       /* the device's current link rate, 0 unknown */
+  gboolean roamed;          /* the BSSID changed since the previous record */
+} WvWifiRecord;
+
+/* "2.4 GHz", "5 GHz", "6 GHz" (by frequency), or NULL. */
+const char *wv_wifi_band (guint frequency_mhz);
+
 typedef struct {
   WvRecordType type;
   gint64 time_ns;           /* CLOCK_REALTIME when the record was made */
@@ -119,6 +201,8 @@ typedef struct {
     WvPathMtuRecord path_mtu;
     WvOutageRecord outage;
     WvLostRecord lost;
+    WvVerdictRecord verdict;
+    WvWifiRecord wifi;
   };
 } WvRecord;
 

@@ -39,6 +39,8 @@ typedef struct {
   gboolean has_mtu;
   guint mtu;
   char mtu_addr[46];
+  gboolean has_rx_tos;            /* the newest TOS a quote showed */
+  guint8 rx_tos;
 } Ttl;
 
 typedef struct {
@@ -51,6 +53,8 @@ typedef struct {
   guint path_mtu;
   gboolean path_mtu_confirmed;
   gboolean path_mtu_at_least;
+  gboolean has_tos;               /* the TOS the trace probes were sent with */
+  guint8 tos;
 } Path;
 
 struct _WvTraceTable {
@@ -179,6 +183,10 @@ add_hop (Path                *p,
   t->probes++;
   p->max_probed_ttl = MAX (p->max_probed_ttl, h->ttl);
   p->rounds = MAX (p->rounds, h->round);
+  if (h->has_tos)
+    p->has_tos = TRUE, p->tos = h->tos;
+  if (h->has_rx_tos)
+    t->has_rx_tos = TRUE, t->rx_tos = h->rx_tos;
   if (addr[0] == '\0' || !(h->rtt_ms >= 0) || !isfinite (h->rtt_ms))
     return TRUE;
 
@@ -395,7 +403,28 @@ wv_trace_table_get_hop (WvTraceTable *self,
   out->has_mtu = t->has_mtu;
   out->mtu = t->mtu;
   out->mtu_address = t->has_mtu && t->mtu_addr[0] ? t->mtu_addr : NULL;
+  out->has_rx_tos = t->has_rx_tos;
+  out->rx_tos = t->rx_tos;
   return TRUE;
+}
+
+/**
+ * wv_trace_table_get_sent_tos:
+ * @tos: (out): the TOS byte the trace probes were sent with
+ *
+ * Returns: %FALSE when they were sent with the system's default TOS
+ */
+gboolean
+wv_trace_table_get_sent_tos (WvTraceTable *self,
+                             guint         path,
+                             guint        *tos)
+{
+  Path *p;
+
+  g_return_val_if_fail (path < self->paths->len, FALSE);
+  p = g_ptr_array_index (self->paths, path);
+  *tos = p->has_tos ? p->tos : 0;
+  return p->has_tos;
 }
 
 /**

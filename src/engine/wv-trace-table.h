@@ -45,6 +45,10 @@ typedef struct {
  * @has_mtu: an mtu record names this hop
  * @mtu: MTU measured up to this hop (from an mtu record), 0 if unknown
  * @mtu_address: (nullable): the address the mtu record named
+ * @has_rx_tos: a router's ICMP error at this TTL quoted our probe's IP
+ *   header (only the ICMP helper sees it)
+ * @rx_tos: the TOS byte / traffic class in that quote: the marking the
+ *   probe arrived with at this hop (the newest quote)
  */
 typedef struct {
   guint ttl;
@@ -58,6 +62,8 @@ typedef struct {
   gboolean has_mtu;
   guint mtu;
   const char *mtu_address;
+  gboolean has_rx_tos;
+  guint8 rx_tos;
 } WvTraceHop;
 
 typedef struct _WvTraceTable WvTraceTable;
@@ -92,6 +98,9 @@ gboolean      wv_trace_table_has_traceroute (WvTraceTable *self,
                                            guint           path);
 guint         wv_trace_table_get_n_rounds (WvTraceTable   *self,
                                            guint           path);
+gboolean      wv_trace_table_get_sent_tos (WvTraceTable   *self,
+                                           guint           path,
+                                           guint          *tos);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WvTraceTable, wv_trace_table_free)
 

@@ -475,7 +475,7 @@ test_export (void)
     g_autofree char *path = g_build_filename (dir, "hop.csv", NULL);
 
     first = wv_gui_test_read_line (path, 1);
-    g_assert_true (g_str_has_suffix (first, ",0,4,c2s,1,1,192.0.2.1,2.5,false"));
+    g_assert_true (g_str_has_suffix (first, ",0,4,c2s,1,1,192.0.2.1,2.5,false,,,,,,"));
   }
 
   /* A second export never overwrites the first. */

@@ -7,18 +7,9 @@
 
 #include <gtk/gtk.h>
 
+#include "wv-chart-colors.h"
+
 G_BEGIN_DECLS
-
-#define WV_CHART_PALETTE_SIZE 16
-
-typedef enum
-{
-  WV_CHART_STATUS_UNKNOWN,
-  WV_CHART_STATUS_GOOD,
-  WV_CHART_STATUS_WARNING,
-  WV_CHART_STATUS_BAD,
-  WV_CHART_STATUS_HIGHLIGHT,
-} WvChartStatus;
 
 void     wv_chart_palette_get        (guint          index,
                                       gboolean       dark,

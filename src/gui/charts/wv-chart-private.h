@@ -8,31 +8,10 @@
 #include <gtk/gtk.h>
 
 #include "wv-chart-axis.h"
+#include "wv-chart-draw.h"
 #include "wv-line-layer.h"
 
 G_BEGIN_DECLS
-
-/* Line dash patterns, shared with tooltips and legends that want to
- * mimic them. */
-#define WV_DASH_ON  6.0
-#define WV_DASH_OFF 4.0
-#define WV_DOT_GAP  3.5
-
-/**
- * WvChartFrame:
- *
- * Everything a layer needs to place its data, decided by the chart once per
- * frame before the layers draw. Layers are allocated the whole chart, so
- * @plot is in layer coordinates too.
- */
-typedef struct
-{
-  graphene_rect_t  plot;
-  double           t_start;
-  double           t_end;
-  WvChartAxis     *y_axis;
-  gboolean         dark;
-} WvChartFrame;
 
 void          _wv_line_layer_prepare    (WvLineLayer        *self,
                                          const WvChartFrame *frame);
@@ -42,9 +21,22 @@ void          _wv_line_layer_draw_sparse (WvLineLayer       *self,
                                           cairo_t           *cr,
                                           gboolean           crowded);
 
-/* Above this many sparse series in one chart, points get no markers. */
-#define WV_CHART_MARKERS_MAX_SERIES 8
-double        _wv_chart_frame_value_to_y (const WvChartFrame *frame,
-                                          double              value);
+/* A canvas onto @snapshot for the widget's drawing (wv-chart-draw.h):
+ * fills are colour nodes, text is text nodes, cairo drawing is one cairo
+ * node per begin_cairo. Lives on the stack for one snapshot(). */
+typedef struct
+{
+  WvChartCanvas parent;
+  GtkSnapshot *snapshot;
+} WvSnapshotCanvas;
+
+void          _wv_snapshot_canvas_init  (WvSnapshotCanvas   *canvas,
+                                         GtkSnapshot        *snapshot,
+                                         GtkWidget          *widget);
+/* The widget's foreground colour and dark flag, as the drawing code takes
+ * them. */
+void          _wv_chart_widget_colors   (GtkWidget          *widget,
+                                         WvChartColor       *fg,
+                                         gboolean           *dark);
 
 G_END_DECLS

@@ -30,13 +30,10 @@
 #include "wv-chart-private.h"
 #include "wv-time-chart.h"
 
-#define PAD              6
 #define PICK_RADIUS      24.0
 #define TOOLTIP_LINES    6
 #define MIN_WIDTH        100
 #define MIN_HEIGHT       60
-#define Y_TICK_SPACING   36
-#define X_TICK_SPACING   90
 
 struct _WvTimeChart
 {
@@ -176,361 +173,34 @@ format_value (WvTimeChart *self,
               double       resolution,
               const char  *unit)
 {
-  char *text = NULL;
+  WvTimeChartSpec spec = { .format_func = self->format_func, .format_data = self->format_data };
 
-  if (self->format_func != NULL)
-    text = self->format_func (value, resolution, unit, self->format_data);
-
-  if (text == NULL)
-    text = wv_format_decimal (value, resolution, unit, NULL);
-
-  return text;
+  return wv_time_chart_spec_format (&spec, value, resolution, unit);
 }
 
-static char *
-format_seconds_ago (double seconds)
-{
-  if (seconds <= 0)
-    return g_strdup ("now");
-
-  if (seconds >= 60 && fmod (seconds, 60) == 0)
-    return g_strdup_printf ("−%.0f min", seconds / 60);
-
-  if (seconds == floor (seconds))
-    return g_strdup_printf ("−%.0f s", seconds);
-
-  return g_strdup_printf ("−%.1f s", seconds);
-}
-
-static PangoLayout *
-create_small_layout (GtkWidget *widget)
-{
-  PangoLayout *layout = gtk_widget_create_pango_layout (widget, NULL);
-  PangoAttrList *attrs = pango_attr_list_new ();
-
-  pango_attr_list_insert (attrs, pango_attr_scale_new (PANGO_SCALE_SMALL));
-  /* Tabular figures keep tick labels from wobbling as values change. */
-  pango_attr_list_insert (attrs, pango_attr_font_features_new ("tnum=1"));
-  pango_layout_set_attributes (layout, attrs);
-  pango_attr_list_unref (attrs);
-
-  return layout;
-}
-
+/* What the shared drawing code needs to know of the chart, for one frame. */
 static void
-append_text (GtkSnapshot   *snapshot,
-             PangoLayout   *layout,
-             double         x,
-             double         y,
-             const GdkRGBA *color)
+fill_spec (WvTimeChart     *self,
+           GtkWidget       *widget,
+           WvTimeChartSpec *spec)
 {
-  gtk_snapshot_save (snapshot);
-  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (round (x), round (y)));
-  gtk_snapshot_append_layout (snapshot, layout, color);
-  gtk_snapshot_restore (snapshot);
-}
-
-static void
-append_hline (GtkSnapshot   *snapshot,
-              double         x,
-              double         y,
-              double         width,
-              const GdkRGBA *color)
-{
-  gtk_snapshot_append_color (snapshot, color, &GRAPHENE_RECT_INIT (x, floor (y), width, 1));
-}
-
-static void
-append_vline (GtkSnapshot   *snapshot,
-              double         x,
-              double         y,
-              double         height,
-              const GdkRGBA *color)
-{
-  gtk_snapshot_append_color (snapshot, color, &GRAPHENE_RECT_INIT (floor (x), y, 1, height));
-}
-
-/* Value range over all visible series between t_start and t_end, with the
- * fixed bounds and the zero line applied. */
-static gboolean
-compute_value_range (WvTimeChart *self,
-                     double       t_start,
-                     double       t_end,
-                     double      *min,
-                     double      *max)
-{
-  GListModel *model = G_LIST_MODEL (self->series);
-  guint n = g_list_model_get_n_items (model);
-  double lo = INFINITY;
-  double hi = -INFINITY;
-  gboolean have_data = FALSE;
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(WvSeries) series = g_list_model_get_item (model, i);
-      double a, b;
-
-      if (!wv_series_get_visible (series))
-        continue;
-
-      if (wv_series_get_value_range (series, t_start, t_end, &a, &b))
-        {
-          lo = MIN (lo, a);
-          hi = MAX (hi, b);
-          have_data = TRUE;
-        }
-    }
-
-  if (!have_data)
-    {
-      lo = 0;
-      hi = 1;
-    }
-
-  if (self->include_zero)
-    {
-      lo = MIN (lo, 0);
-      hi = MAX (hi, 0);
-    }
-
-  if (!isnan (self->fixed_min))
-    lo = self->fixed_min;
-  if (!isnan (self->fixed_max))
-    hi = self->fixed_max;
-
-  *min = lo;
-  *max = hi;
-
-  return have_data;
-}
-
-typedef struct
-{
-  PangoLayout *small;
-  int label_height;
-  gboolean show_title;
-  gboolean show_x_labels;
-  gboolean show_y_labels;
-  int title_height;
-  int top;
-  int bottom;
-} Margins;
-
-static void
-compute_margins (WvTimeChart *self,
-                 GtkWidget   *widget,
-                 int          width,
-                 int          height,
-                 Margins     *m)
-{
-  PangoRectangle extents;
-
-  pango_layout_set_text (m->small, "0123456789", -1);
-  pango_layout_get_pixel_extents (m->small, NULL, &extents);
-  m->label_height = extents.height;
-
-  /* Small charts drop the title, then the time labels, then the value
-   * labels, and end as a bare sparkline. */
-  m->show_title = height >= 110 && (self->title != NULL || self->paused);
-  m->show_x_labels = height >= 70;
-  m->show_y_labels = width >= 160;
-
-  m->title_height = m->show_title ? m->label_height * 3 / 2 + 4 : 0;
-  m->top = PAD + (m->show_title ? m->title_height : m->label_height / 2);
-  m->bottom = height - PAD - (m->show_x_labels ? m->label_height + 4 : m->label_height / 2);
-}
-
-static int
-measure_y_labels (WvTimeChart       *self,
-                  PangoLayout       *small,
-                  const WvAxisTicks *ticks)
-{
-  PangoRectangle extents;
-  int widest = 0;
-
-  for (guint i = 0; i <= ticks->n_intervals; i++)
-    {
-      g_autofree char *text = format_value (self, ticks->min + i * ticks->step, ticks->step, NULL);
-
-      pango_layout_set_text (small, text, -1);
-      pango_layout_get_pixel_extents (small, NULL, &extents);
-      widest = MAX (widest, extents.width);
-    }
-
-  return widest;
-}
-
-/* Decides the frame: time range, value range and plot rectangle. */
-static void
-compute_frame (WvTimeChart   *self,
-               GtkWidget     *widget,
-               int            width,
-               const Margins *m)
-{
-  WvChartFrame frame = { 0 };
-  WvAxisTicks ticks;
-  double now, value_min, value_max;
-  int left;
-
-  now = current_now (self);
-  if (!isfinite (now))
-    now = 0;
-
-  /* The value axis first: its labels decide how wide the left margin is. */
-  self->have_data = compute_value_range (self, now - self->window, now, &value_min, &value_max);
-
-  if (!wv_chart_axis_nice_ticks (value_min, value_max,
-                                 MAX (1, (m->bottom - m->top) / Y_TICK_SPACING), &ticks))
-    wv_chart_axis_nice_ticks (0, 1, 1, &ticks);
-
-  left = PAD;
-  if (m->show_y_labels)
-    left += measure_y_labels (self, m->small, &ticks) + 6;
-
-  graphene_rect_init (&frame.plot, left, m->top,
-                      MAX (0, width - PAD - left), MAX (0, m->bottom - m->top));
-  wv_chart_axis_set_range (self->y_axis, ticks.min, ticks.max);
-
-  /* While live, round now down to a whole pixel period so that points keep
-   * their pixel column as the view scrolls. */
-  if (frame.plot.size.width >= 1 && is_live (self))
-    {
-      double period = self->window / frame.plot.size.width;
-
-      now = floor (now / period) * period;
-    }
-
-  frame.t_start = now - self->window;
-  frame.t_end = now;
-  frame.y_axis = self->y_axis;
-  frame.dark = wv_chart_is_dark (widget);
-
-  self->frame = frame;
-  self->y_ticks = ticks;
-  self->have_frame = TRUE;
-}
-
-static void
-snapshot_title (WvTimeChart   *self,
-                GtkWidget     *widget,
-                GtkSnapshot   *snapshot,
-                int            width,
-                const GdkRGBA *fg)
-{
-  g_autoptr(PangoLayout) title = gtk_widget_create_pango_layout (widget, NULL);
-  PangoRectangle extents;
-
-  if (self->title != NULL)
-    {
-      g_autofree char *escaped = g_markup_escape_text (self->title, -1);
-      g_autofree char *markup = NULL;
-
-      if (self->unit != NULL && self->unit[0] != '\0')
-        {
-          g_autofree char *unit = g_markup_escape_text (self->unit, -1);
-
-          markup = g_strdup_printf ("<b>%s</b> <small>(%s)</small>", escaped, unit);
-        }
-      else
-        {
-          markup = g_strdup_printf ("<b>%s</b>", escaped);
-        }
-
-      pango_layout_set_markup (title, markup, -1);
-      pango_layout_set_width (title, MAX (1, width - 2 * PAD - 90) * PANGO_SCALE);
-      pango_layout_set_ellipsize (title, PANGO_ELLIPSIZE_END);
-      append_text (snapshot, title, PAD, PAD, fg);
-    }
-
-  if (self->paused)
-    {
-      GdkRGBA warning;
-
-      wv_chart_palette_get_status (WV_CHART_STATUS_WARNING, self->frame.dark, &warning);
-      pango_layout_set_markup (title, "<b>‖ Paused</b>", -1);
-      pango_layout_set_width (title, -1);
-      pango_layout_get_pixel_extents (title, NULL, &extents);
-      append_text (snapshot, title, width - PAD - extents.width, PAD, &warning);
-    }
-}
-
-static void
-snapshot_grid (WvTimeChart   *self,
-               GtkSnapshot   *snapshot,
-               int            width,
-               const Margins *m,
-               const GdkRGBA *fg)
-{
-  const WvChartFrame *frame = &self->frame;
-  const WvAxisTicks *ticks = &self->y_ticks;
-  const double plot_right = frame->plot.origin.x + frame->plot.size.width;
-  const double plot_bottom = frame->plot.origin.y + frame->plot.size.height;
-  PangoRectangle extents;
-  GdkRGBA label_color = *fg, grid_color = *fg, axis_color = *fg;
-  double scale = frame->plot.size.width / self->window;
-  double time_step;
-  double last_label_left = G_MAXDOUBLE;
-
-  label_color.alpha *= 0.7f;
-  grid_color.alpha *= 0.1f;
-  axis_color.alpha *= 0.35f;
-
-  /* Horizontal grid and value labels; the lowest line is the axis. */
-  for (guint i = 0; i <= ticks->n_intervals; i++)
-    {
-      double value = ticks->min + i * ticks->step;
-      double y = MIN (floor (_wv_chart_frame_value_to_y (frame, value)), plot_bottom - 1);
-
-      append_hline (snapshot, frame->plot.origin.x, y, frame->plot.size.width,
-                    i == 0 ? &axis_color : &grid_color);
-
-      if (m->show_y_labels)
-        {
-          g_autofree char *text = format_value (self, value, ticks->step, NULL);
-
-          pango_layout_set_text (m->small, text, -1);
-          pango_layout_get_pixel_extents (m->small, NULL, &extents);
-          append_text (snapshot, m->small,
-                       frame->plot.origin.x - 6 - extents.width,
-                       y - extents.height / 2.0,
-                       &label_color);
-        }
-    }
-
-  /* Vertical grid at whole steps back from now, labelled in seconds ago,
-   * right to left so that a label that would overlap its right neighbour
-   * is the one left out. */
-  time_step = wv_chart_axis_time_step (self->window,
-                                       MAX (1, (int) frame->plot.size.width / X_TICK_SPACING));
-
-  for (guint k = 0; k * time_step <= self->window + 1e-9; k++)
-    {
-      g_autofree char *text = NULL;
-      gboolean is_left_edge = k * time_step >= self->window - 1e-9;
-      double x = MIN (floor (plot_right - k * time_step * scale), plot_right - 1);
-      double lx;
-
-      append_vline (snapshot, x, frame->plot.origin.y, frame->plot.size.height,
-                    is_left_edge ? &axis_color : &grid_color);
-
-      if (!m->show_x_labels)
-        continue;
-
-      text = format_seconds_ago (k * time_step);
-      pango_layout_set_text (m->small, text, -1);
-      pango_layout_get_pixel_extents (m->small, NULL, &extents);
-
-      /* Centred under the line, but kept inside the widget. */
-      lx = x - extents.width / 2.0;
-      lx = MIN (lx, width - PAD - extents.width);
-      lx = MAX (lx, 0);
-
-      if (lx + extents.width + 8 > last_label_left)
-        continue;
-
-      append_text (snapshot, m->small, lx, m->bottom + 4, &label_color);
-      last_label_left = lx;
-    }
+  *spec = (WvTimeChartSpec) {
+    .title = self->title,
+    .unit = self->unit,
+    .format_func = self->format_func,
+    .format_data = self->format_data,
+    .series = G_LIST_MODEL (self->series),
+    .y_axis = self->y_axis,
+    .window = self->window,
+    .now = current_now (self),
+    .live = is_live (self),
+    .paused = self->paused,
+    .include_zero = self->include_zero,
+    .fixed_min = self->fixed_min,
+    .fixed_max = self->fixed_max,
+    .time_labels = WV_TIME_LABELS_AGO,
+  };
+  _wv_chart_widget_colors (widget, &spec->fg, &spec->dark);
 }
 
 static void
@@ -548,7 +218,9 @@ snapshot_hover (WvTimeChart   *self,
     return;
 
   guide.alpha *= 0.3f;
-  append_vline (snapshot, pick.x, frame->plot.origin.y, frame->plot.size.height, &guide);
+  gtk_snapshot_append_color (snapshot, &guide,
+                             &GRAPHENE_RECT_INIT (floor (pick.x), frame->plot.origin.y,
+                                                  1, frame->plot.size.height));
 
   wv_chart_palette_get (wv_series_get_color_index (pick.series), frame->dark, &color);
   graphene_rect_init (&area, floor (pick.x) - 7, floor (pick.y) - 7, 15, 15);
@@ -603,23 +275,27 @@ wv_time_chart_snapshot (GtkWidget   *widget,
   const int width = gtk_widget_get_width (widget);
   const int height = gtk_widget_get_height (widget);
   const WvChartFrame *frame = &self->frame;
-  PangoRectangle extents;
-  Margins m = { 0 };
+  WvTimeChartMargins m = { 0 };
+  WvSnapshotCanvas canvas;
+  WvTimeChartSpec spec;
   GdkRGBA fg;
 
   if (width <= 0 || height <= 0)
     return;
 
-  wv_chart_get_foreground (widget, &fg);
-  small = create_small_layout (widget);
+  _wv_snapshot_canvas_init (&canvas, snapshot, widget);
+  fill_spec (self, widget, &spec);
+  fg = (GdkRGBA) { spec.fg.red, spec.fg.green, spec.fg.blue, spec.fg.alpha };
+  small = wv_chart_create_small_layout (&canvas.parent);
   m.small = small;
-  compute_margins (self, widget, width, height, &m);
+  wv_time_chart_compute_margins (&spec, width, height, &m);
 
   /* A new frame only when invalidated; a redraw for the hover overlay
    * keeps the frame the layers were drawn for. */
   if (self->layers_dirty || !self->have_frame)
     {
-      compute_frame (self, widget, width, &m);
+      self->have_data = wv_time_chart_compute_frame (&spec, width, &m, &self->frame, &self->y_ticks);
+      self->have_frame = TRUE;
 
       for (GtkWidget *child = gtk_widget_get_first_child (widget);
            child != NULL;
@@ -633,12 +309,12 @@ wv_time_chart_snapshot (GtkWidget   *widget,
     }
 
   if (m.show_title)
-    snapshot_title (self, widget, snapshot, width, &fg);
+    wv_time_chart_draw_title (&canvas.parent, &spec, width);
 
   if (frame->plot.size.width < 1 || frame->plot.size.height < 1)
     return;
 
-  snapshot_grid (self, snapshot, width, &m, &fg);
+  wv_time_chart_draw_grid (&canvas.parent, &spec, frame, &self->y_ticks, &m, width);
   snapshot_spans (self, snapshot);
 
   /* Sparse layers share one cairo node (one surface per chart rather than
@@ -665,45 +341,15 @@ wv_time_chart_snapshot (GtkWidget   *widget,
         if (!gtk_widget_get_visible (child))
           continue;
         if (cr == NULL)
-          {
-            cr = gtk_snapshot_append_cairo (snapshot, &frame->plot);
-            cairo_rectangle (cr, frame->plot.origin.x, frame->plot.origin.y,
-                             frame->plot.size.width, frame->plot.size.height);
-            cairo_clip (cr);
-          }
+          cr = wv_chart_canvas_begin_cairo (&canvas.parent, &frame->plot);
         _wv_line_layer_draw_sparse (WV_LINE_LAYER (child), cr,
                                     n_sparse > WV_CHART_MARKERS_MAX_SERIES);
       }
     if (cr)
-      cairo_destroy (cr);
+      wv_chart_canvas_end_cairo (&canvas.parent, cr);
   }
 
-  if (!self->have_data)
-    {
-      GdkRGBA dim = fg;
-
-      dim.alpha *= 0.5f;
-      pango_layout_set_text (small, "No data", -1);
-      pango_layout_get_pixel_extents (small, NULL, &extents);
-      append_text (snapshot, small,
-                   frame->plot.origin.x + (frame->plot.size.width - extents.width) / 2,
-                   frame->plot.origin.y + (frame->plot.size.height - extents.height) / 2,
-                   &dim);
-    }
-
-  /* No title row to carry the paused badge: put it in the plot. */
-  if (self->paused && !m.show_title)
-    {
-      GdkRGBA warning;
-
-      wv_chart_palette_get_status (WV_CHART_STATUS_WARNING, frame->dark, &warning);
-      pango_layout_set_text (small, "‖", -1);
-      pango_layout_get_pixel_extents (small, NULL, &extents);
-      append_text (snapshot, small,
-                   frame->plot.origin.x + frame->plot.size.width - extents.width - 2,
-                   frame->plot.origin.y + 2,
-                   &warning);
-    }
+  wv_time_chart_draw_overlays (&canvas.parent, &spec, frame, &m, self->have_data);
 
   if (self->pointer_inside)
     snapshot_hover (self, snapshot, &fg);
@@ -1698,7 +1344,7 @@ wv_time_chart_pick_all (WvTimeChart *self,
           /* Where the layer draws it: the centre of its pixel column. */
           px = frame->plot.origin.x +
                MIN (floor ((p.time - frame->t_start) * scale), frame->plot.size.width - 1) + 0.5;
-          py = floor (_wv_chart_frame_value_to_y (frame, p.value)) + 0.5;
+          py = floor (wv_chart_frame_value_to_y (frame, p.value)) + 0.5;
           d = hypot (px - x, py - y);
 
           if (d <= radius && d < best.distance)

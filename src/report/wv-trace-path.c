@@ -5,9 +5,10 @@
  *
  * The table lives in the engine, which knows nothing of the charts, and
  * the chart widgets know nothing of the engine: this is the one place that
- * turns one into the other, for the traceroute page's WvHopView.
+ * turns one into the other, for the traceroute page's WvHopView and the
+ * PDF report.
  */
-#define G_LOG_DOMAIN "wv-gui"
+#define G_LOG_DOMAIN "wv-report"
 
 #include "config.h"
 

@@ -5,7 +5,7 @@
  */
 #pragma once
 
-#include "wv-charts.h"
+#include "wv-hop-path.h"
 #include "wv-trace-table.h"
 
 G_BEGIN_DECLS
