@@ -11,7 +11,7 @@
  *
  * Only the chosen client's session has pages attached; the others just
  * keep their records, so several clients at once cost no drawing. The
- * list's values refresh once a second. The first client to come is chosen
+ * list's values refresh once a second while the view is on screen. The first client to come is chosen
  * by itself; a choice stays until the user makes another.
  *
  * The server traces and searches the MTU toward its clients only (a
@@ -307,7 +307,8 @@ wv_serve_view_set_clients (WvServeView     *self,
     }
   g_signal_connect_object (model, "items-changed", G_CALLBACK (on_clients_changed), self, 0);
   on_clients_changed (model, 0, 0, g_list_model_get_n_items (model), self);
-  self->tick_id = g_timeout_add_seconds (1, tick, self);
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    self->tick_id = g_timeout_add_seconds (1, tick, self);
 }
 
 /* @name: "charts", "traceroute", "mtu" or "summary" */
@@ -377,6 +378,28 @@ wv_serve_view_new (void)
   return g_object_new (WV_TYPE_SERVE_VIEW, NULL);
 }
 
+/* The values refresh while the view is on screen, and at once when it
+ * comes back. */
+static void
+wv_serve_view_map (GtkWidget *widget)
+{
+  WvServeView *self = WV_SERVE_VIEW (widget);
+
+  GTK_WIDGET_CLASS (wv_serve_view_parent_class)->map (widget);
+  wv_serve_view_update_now (self);
+  if (self->clients && self->tick_id == 0)
+    self->tick_id = g_timeout_add_seconds (1, tick, self);
+}
+
+static void
+wv_serve_view_unmap (GtkWidget *widget)
+{
+  WvServeView *self = WV_SERVE_VIEW (widget);
+
+  g_clear_handle_id (&self->tick_id, g_source_remove);
+  GTK_WIDGET_CLASS (wv_serve_view_parent_class)->unmap (widget);
+}
+
 static void
 wv_serve_view_dispose (GObject *object)
 {
@@ -438,6 +461,8 @@ wv_serve_view_class_init (WvServeViewClass *klass)
   object_class->dispose = wv_serve_view_dispose;
   object_class->get_property = wv_serve_view_get_property;
   object_class->set_property = wv_serve_view_set_property;
+  widget_class->map = wv_serve_view_map;
+  widget_class->unmap = wv_serve_view_unmap;
 
   /* The client whose charts, path and summary are shown. */
   properties[PROP_SELECTED] =
