@@ -88,32 +88,6 @@ make_row (const char     *label,
   return row;
 }
 
-/* IPv4 first, then in the order the connections came. */
-static int
-compare_connections (gconstpointer a,
-                     gconstpointer b,
-                     gpointer      data)
-{
-  guint ia = *(const guint *) a, ib = *(const guint *) b;
-  int fa = wv_session_get_connection_family (data, ia);
-  int fb = wv_session_get_connection_family (data, ib);
-
-  if (fa != fb)
-    return fa < fb ? -1 : 1;
-  return ia < ib ? -1 : ia > ib;
-}
-
-static gboolean
-has_summaries (WvSession *session)
-{
-  for (guint i = 0; i < wv_session_get_n_connections (session); i++)
-    for (guint k = 0; k < wv_session_get_n_classes (session, i); k++)
-      if (wv_session_get_class_summary (session, i, k, WV_DIR_C2S) ||
-          wv_session_get_class_summary (session, i, k, WV_DIR_S2C))
-        return TRUE;
-  return FALSE;
-}
-
 /* What the numbers leave out, in words: the one-way delay of a client
  * whose clock could not be trusted is an estimate. */
 static void
@@ -140,21 +114,14 @@ wv_client_summary_update_now (WvClientSummary *self)
 {
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GPtrArray) records = g_ptr_array_new ();
-  g_autoptr(GArray) conns = g_array_new (FALSE, FALSE, sizeof (guint));
-  gboolean summaries = FALSE, classes = FALSE;
+  g_autoptr(GArray) conns = NULL;
+  gboolean summaries, classes = FALSE;
 
   g_return_if_fail (WV_IS_CLIENT_SUMMARY (self));
 
   g_clear_handle_id (&self->rebuild_id, g_source_remove);
-  if (self->session)
-    {
-      for (guint i = 0; i < wv_session_get_n_connections (self->session); i++)
-        if (wv_session_has_connection (self->session, i) &&
-            wv_session_get_connection_visible (self->session, i))
-          g_array_append_val (conns, i);
-      g_array_sort_with_data (conns, compare_connections, self->session);
-      summaries = has_summaries (self->session);
-    }
+  conns = wv_gui_dup_connections (self->session, TRUE);
+  summaries = wv_gui_has_summaries (self->session);
 
   for (guint c = 0; c < conns->len; c++)
     {

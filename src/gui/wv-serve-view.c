@@ -200,15 +200,12 @@ sort_connection_rows (GtkListBoxRow *a,
                       gpointer       data)
 {
   WvServeView *self = data;
-  WvSession *session = self->selected ? wv_served_client_get_session (self->selected) : NULL;
   guint x = wv_connection_row_get_index (WV_CONNECTION_ROW (a));
   guint y = wv_connection_row_get_index (WV_CONNECTION_ROW (b));
-  int fx = session ? wv_session_get_connection_family (session, x) : 0;
-  int fy = session ? wv_session_get_connection_family (session, y) : 0;
 
-  if (fx != fy)
-    return fx < fy ? -1 : 1;
-  return (x > y) - (x < y);
+  if (self->selected == NULL)
+    return (x > y) - (x < y);
+  return wv_gui_compare_connections (wv_served_client_get_session (self->selected), x, y);
 }
 
 static void

@@ -26,6 +26,7 @@
 
 #include <glib/gi18n.h>
 
+#include "wv-gui.h"
 #include "wv-output.h"
 #include "wv-session.h"
 
@@ -1015,15 +1016,7 @@ export_thread (GTask        *task,
   g_autoptr(GFile) dir = NULL;
   g_autofree char *path = NULL;
 
-  for (guint i = 1; i < 1000; i++)
-    {
-      g_autofree char *name = i == 1 ? g_strdup (d->name) : g_strdup_printf ("%s-%u", d->name, i);
-
-      g_clear_object (&dir);
-      dir = g_file_get_child (d->folder, name);
-      if (!g_file_query_exists (dir, cancellable))
-        break;
-    }
+  dir = wv_gui_new_export_dir (d->folder, d->name, cancellable);
   path = g_file_get_path (dir);
   if (path == NULL)
     {
