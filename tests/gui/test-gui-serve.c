@@ -480,6 +480,14 @@ test_serve_clients (void)
   wv_window_show_page (window, "clients");
   save ("serve-server.png");
 
+  /* Closing would lose the clients' records: the window asks first, and
+   * Cancel keeps it open and serving. */
+  gtk_window_close (GTK_WINDOW (window));
+  g_assert_nonnull (wv_window_get_close_dialog (window));
+  gtk_dialog_response (GTK_DIALOG (wv_window_get_close_dialog (window)), GTK_RESPONSE_CANCEL);
+  g_assert_null (wv_window_get_close_dialog (window));
+  g_assert_true (wv_window_get_running (window));
+
   /* Export: every client's records, as serve --csv --json writes them. */
   g_assert_true (wv_gui_test_action_enabled (GTK_WIDGET (window), "win.export-csv"));
   tmp = g_dir_make_tmp ("wv-gui-serve-XXXXXX", NULL);
