@@ -128,6 +128,7 @@ wv_server_config_init (WvServerConfig *config)
   config->max_body = 64 * 1024;
   config->http_timeout_s = 10;
   config->setup_timeout_s = 30;
+  config->lost_timeout_s = WV_LOST_TIMEOUT_DEFAULT_S;
   config->ready_timeout_s = 120;
   config->max_total_out_bps = 250 * 1000 * 1000;
   config->caps = caps;
@@ -789,6 +790,7 @@ handle_create (WvServer *self, SoupServerMessage *msg)
 
     caps.budget = self->budget;
     wv_connection_set_caps (s->conn, &caps);
+    wv_connection_set_lost_timeout (s->conn, self->config.lost_timeout_s);
   }
   g_signal_connect (s->conn, "state-changed", G_CALLBACK (on_conn_state), s);
   g_signal_connect (s->conn, "error", G_CALLBACK (on_conn_error), s);

@@ -28,6 +28,7 @@ typedef struct {
   gsize max_body;           /* bytes of one request body */
   guint http_timeout_s;     /* a request's headers and body arrive within this */
   guint setup_timeout_s;    /* from offer to hello exchanged */
+  double lost_timeout_s;    /* silence after which a client's connection is lost */
   guint ready_timeout_s;    /* a ready connection that measures nothing ends */
   guint64 max_total_out_bps; /* stream output of all connections together, bit/s */
   WvServerCaps caps;
