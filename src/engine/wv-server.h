@@ -47,7 +47,8 @@ void wv_server_config_clear (WvServerConfig *config);
 /* The most remote candidates the server uses per connection. */
 #define WV_MAX_REMOTE_CANDIDATES 16
 
-/* Who a connection belongs to, as the "record" signal tells it. */
+/* Who a connection belongs to, as the "record" and "connection-state"
+ * signals tell it. */
 typedef struct {
   const char *address;      /* the client's IP address, "" if unknown */
   const char *label;        /* the offer's "label", or "client" and the session's start */

@@ -36,6 +36,7 @@ gboolean        wv_session_start                  (WvSession            *self,
                                                    const WvClientConfig *config,
                                                    GError              **error);
 void            wv_session_stop                   (WvSession            *self);
+void            wv_session_begin                  (WvSession            *self);
 gboolean        wv_session_get_running            (WvSession            *self);
 gboolean        wv_session_get_started            (WvSession            *self);
 gboolean        wv_session_get_self_test          (WvSession            *self);
@@ -121,6 +122,18 @@ double          wv_session_get_record_time        (WvSession            *self,
 double          wv_session_get_end_time           (WvSession            *self);
 char           *wv_session_dup_export_name        (WvSession            *self);
 
+/* The records so far, for a worker thread (an export): they never
+ * change and their blocks never move while the session lives, which the
+ * snapshot ensures by holding a reference. Made and freed in the main
+ * thread; read in any. */
+typedef struct _WvSessionRecords WvSessionRecords;
+
+WvSessionRecords *wv_session_dup_records          (WvSession            *self);
+guint           wv_session_records_get_n          (WvSessionRecords     *records);
+const WvRecord *wv_session_records_get            (WvSessionRecords     *records,
+                                                   guint                 index);
+void            wv_session_records_free           (WvSessionRecords     *records);
+
 void            wv_session_export_csv_async       (WvSession            *self,
                                                    GFile                *folder,
                                                    GCancellable         *cancellable,
@@ -129,5 +142,7 @@ void            wv_session_export_csv_async       (WvSession            *self,
 GFile          *wv_session_export_csv_finish      (WvSession            *self,
                                                    GAsyncResult         *result,
                                                    GError              **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (WvSessionRecords, wv_session_records_free)
 
 G_END_DECLS
