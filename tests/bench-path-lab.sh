@@ -20,15 +20,9 @@ lab_init benchpath
 lab_linear 3 1500 1500 1400 1500
 server4=$(lab_server_addr 4)
 server6=$(lab_server_addr 6)
-# The server's access token, in the URL as the server prints it.
-token=lab-token-0123456789abcdef
-lab_spawn server serve.log "$WV_CLI" serve --listen "$server4:8080" --listen "[$server6]:8080" \
-  --token "$token"
-serve_pid=$LAB_LAST_PID
-for _ in $(seq 300); do
-  lab_exec client "$WV_CLI" status "http://$server4:8080/?token=$token" >/dev/null 2>&1 && break
-  sleep 0.1
-done
-t_true "bench-path runs" lab_exec client "$WV_BENCH_PATH" "http://$server4:8080/?token=$token" 5 10
+t_wv_serve
+url=$T_URL
+serve_pid=$T_SERVE_PID
+t_true "bench-path runs" lab_exec client "$WV_BENCH_PATH" "$url" 5 10
 lab_stop "$serve_pid"
 t_done

@@ -101,8 +101,10 @@ while read -r what a b c d e f g h i; do
     s2c)
       # (less the 50 ms the rule allows for the two ends' start times)
       t_range "conn $a s2c: expected, per rate x time due" "$b" 0.97 1.0
-      # the tail counts; more may be lost while the machine is busy
-      t_range "conn $a s2c: probes missing, per probes due after the kill" "$c" 0.8 1.5
+      # the tail counts; more are missing when the server's SCTP still held
+      # probes at the kill (its bulk traffic congests the association: up to
+      # a second or two of them on a busy machine)
+      t_range "conn $a s2c: probes missing, per probes due after the kill" "$c" 0.8 2.5
       t_eq "conn $a s2c: peer lost" "$d" True
       t_eq "conn $a s2c: complete" "$e" False
       t_eq "conn $a s2c: expected from" "$f" rate

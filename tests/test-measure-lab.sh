@@ -28,23 +28,17 @@ lab_linear 1
 
 server4=$(lab_server_addr 4)
 server6=$(lab_server_addr 6)
-# The server's access token, in the URL as the server prints it.
-token=lab-token-0123456789abcdef
-lab_spawn server serve.log "$WV_CLI" serve --listen "$server4:8080" --listen "[$server6]:8080" \
-  --token "$token"
-serve_pid=$LAB_LAST_PID
+t_wv_serve
+url=$T_URL
+serve_pid=$T_SERVE_PID
 # Wait until the server answers.
-for _ in $(seq 300); do
-  if lab_exec client "$WV_CLI" status "http://$server4:8080/?token=$token" >/dev/null 2>&1; then break; fi
-  sleep 0.1
-done
-t_true "server answers its status" lab_exec client "$WV_CLI" status "http://$server4:8080/?token=$token"
+t_true "server answers its status" lab_exec client "$WV_CLI" status "$url"
 
 lab_impair r1 c2s 20 5 0
 lab_loss 1 c2s 5
 
 out="$LAB_DIR/records.jsonl"
-if ! lab_exec client "$WV_CLI" run "http://$server4:8080/?token=$token" --duration "$DURATION" \
+if ! lab_exec client "$WV_CLI" run "$url" --duration "$DURATION" \
     --family both --connections 1 --json "$out" --quiet >"$LAB_DIR/run.log" 2>&1; then
   cat "$LAB_DIR/run.log"
   t_true "wifi-verify-cli run succeeds" false

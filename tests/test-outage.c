@@ -78,6 +78,29 @@ test_gap (void)
   wv_outage_detector_free (d);
 }
 
+/* The sender's SCTP held most of the probes due in a 2 s gap and delivers
+ * them in a burst when the path is back: the first to come back is only
+ * 30 numbers on. The outage counts the 200 probes due while nothing
+ * arrived, not the 30 missing numbers; the burst neither ends another
+ * outage nor counts again. */
+static void
+test_held_back (void)
+{
+  WvOutageDetector *d = wv_outage_detector_new (10 * MS, 1);
+  gint64 last = T0 + 99 * 10 * MS;
+  WvOutage o;
+
+  wv_outage_detector_start (d, T0);
+  g_assert_true (feed (d, 0, 0, 99, T0, 10 * MS));
+  g_assert_true (wv_outage_detector_arrival (d, last + 2010 * MS, 0, 130, &o));
+  g_assert_cmpint (o.end_ns - o.start_ns, ==, 2010 * MS);
+  g_assert_cmpuint (o.probes_lost, ==, 200);
+  /* The held-back probes, 0.1 ms apart, then the stream on its schedule. */
+  g_assert_true (feed (d, 0, 131, 300, last + 2010 * MS + 100 * 1000, 100 * 1000));
+  g_assert_true (feed (d, 0, 301, 400, last + 2040 * MS, 10 * MS));
+  wv_outage_detector_free (d);
+}
+
 /* A gap that ends before a check saw it is an outage all the same: the
  * arrival times decide, not when the detector was asked. */
 static void
@@ -238,6 +261,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/outage/steady", test_steady);
   g_test_add_func ("/outage/gap", test_gap);
+  g_test_add_func ("/outage/held-back", test_held_back);
   g_test_add_func ("/outage/gap-between-checks", test_gap_between_checks);
   g_test_add_func ("/outage/jitter", test_jitter);
   g_test_add_func ("/outage/reordered", test_reordered);

@@ -29,17 +29,11 @@ lab_linear 3 1500 1500 1400 1500
 
 server4=$(lab_server_addr 4)
 server6=$(lab_server_addr 6)
-# The server's access token, in the URL as the server prints it.
-token=lab-token-0123456789abcdef
 client4=$(lab_client_addr 4)
 client6=$(lab_client_addr 6)
-lab_spawn server serve.log "$WV_CLI" serve --listen "$server4:8080" --listen "[$server6]:8080" \
-  --token "$token"
-serve_pid=$LAB_LAST_PID
-for _ in $(seq 300); do
-  lab_exec client "$WV_CLI" status "http://$server4:8080/?token=$token" >/dev/null 2>&1 && break
-  sleep 0.1
-done
+t_wv_serve
+url=$T_URL
+serve_pid=$T_SERVE_PID
 
 # tracepath's view: one line per hop "ttl addr pmtu", pmtu as in effect for
 # that hop (a "pmtu N" note applies from the next line on). The node's path
@@ -90,7 +84,7 @@ PY
 run_phases() {
   local out=$1
   shift
-  if ! lab_exec client "$WV_CLI" run "http://$server4:8080/?token=$token" --family both --connections 1 \
+  if ! lab_exec client "$WV_CLI" run "$url" --family both --connections 1 \
       --json "$out" --quiet "$@" >"$LAB_DIR/run.log" 2>&1; then
     cat "$LAB_DIR/run.log"
     return 1

@@ -27,16 +27,9 @@ lab_linear 3
 
 server4=$(lab_server_addr 4)
 server6=$(lab_server_addr 6)
-# The server's access token, in the URL as the server prints it.
-T_TOKEN=lab-token-0123456789abcdef
-url="http://$server4:8080/?token=$T_TOKEN"
-lab_spawn server serve.log "$WV_CLI" serve --listen "$server4:8080" --listen "[$server6]:8080" \
-  --token "$T_TOKEN"
-serve_pid=$LAB_LAST_PID
-for _ in $(seq 300); do
-  lab_exec client "$WV_CLI" status "$url" >/dev/null 2>&1 && break
-  sleep 0.1
-done
+t_wv_serve
+url=$T_URL
+serve_pid=$T_SERVE_PID
 
 # "conn family dir last_router_median peer_median rounds" per path.
 medians() {

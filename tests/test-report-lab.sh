@@ -44,15 +44,9 @@ lab_linear 1
 
 server4=$(lab_server_addr 4)
 server6=$(lab_server_addr 6)
-# The server's access token, in the URL as the server prints it.
-T_TOKEN=lab-token-0123456789abcdef
-url="http://$server4:8080/?token=$T_TOKEN"
-lab_spawn server serve.log "$WV_CLI" serve --listen "$server4:8080" --listen "[$server6]:8080" \
-  --token "$T_TOKEN"
-for _ in $(seq 300); do
-  if lab_exec client "$WV_CLI" status "$url" >/dev/null 2>&1; then break; fi
-  sleep 0.1
-done
+t_wv_serve
+url=$T_URL
+serve_pid=$T_SERVE_PID
 t_true "server answers its status" lab_exec client "$WV_CLI" status "$url"
 
 lab_impair r1 c2s 60 5 0
@@ -80,7 +74,7 @@ inter=$(run_line "interactive \(gaming\)")
 t_eq "voice call verdict" "$(awk '{ print $3 }' <<<"$voice")" good
 t_range "voice call R" "$(sed -n 's/.* R \([0-9.]*\) >= 80 .*/\1/p' <<<"$voice")" 80 90
 t_eq "video call verdict" "$(awk '{ print $3 }' <<<"$video")" poor
-t_range "video call: the loss that decided" "$(sed -n 's/.* loss \([0-9.]*\) % > 1 %; connection.*/\1/p' <<<"$video")" 1.1 3
+t_range "video call: the loss that decided" "$(sed -n 's/.* loss \([0-9.]*\) % > 1 %; connection.*/\1/p' <<<"$video")" 1.1 3.6
 t_true "video call decided in a client-to-server direction" grep -Eq "connection [0-9]+ IPv[46] c2s$" <<<"$video"
 t_eq "interactive verdict" "$(awk '{ print $3 }' <<<"$inter")" poor
 # A stall of the (shared) machine can push the p99 delay far enough to be
@@ -132,7 +126,9 @@ done <<<"$s2c_check"
 # loaded machine runs above the injected one (test-measure-lab checks
 # jitter); the median delay does not. The loss range is wide: 2500 probes
 # sample a 2 % loss with +-0.28 points of noise (test-measure-lab checks the
-# loss itself with 6000).
+# loss itself with 6000), and on a loaded machine SCTP sometimes bundles
+# probes it queued during a retransmission timeout into one packet, so one
+# dropped packet takes several probes (seen: 3.31 % once in CI).
 r_check=$(python3 - "$run" <<'PY'
 import gzip, json, math, sys
 recs = [json.loads(l) for l in gzip.open(sys.argv[1], "rt")]
@@ -159,7 +155,7 @@ while read -r fam r own want p50 loss; do
     "$(awk -v o="$own" 'BEGIN { print o - 0.01 }')" "$(awk -v o="$own" 'BEGIN { print o + 0.01 }')"
   t_range "IPv$fam c2s voice R (hand-computed from the injected values: $want)" "$r" "$lo" "$hi"
   t_range "IPv$fam c2s median one-way delay ms (injected 60)" "$p50" 48 72
-  t_range "IPv$fam c2s loss %" "$loss" 1.1 3
+  t_range "IPv$fam c2s loss %" "$loss" 1.1 3.6
 done < <(tail -n +2 <<<"$r_check")
 
 # The PDF says the same.

@@ -2132,6 +2132,61 @@ test_label (void)
   }
 }
 
+/* "connection-state" names the client of each connection, from its offer
+ * on (the app's Serve mode lists clients by it): connecting first, a
+ * final state once it ends; the index is the "conn" of its records. */
+typedef struct {
+  GPtrArray *seen;          /* "address|label|session|family|state" */
+  guint index;
+  gboolean final;
+} StateSeen;
+
+static void
+on_connection_state (WvServer *server, const WvServerClient *client, guint index, int family,
+                     guint state, StateSeen *seen)
+{
+  if (g_strcmp0 (client->label, "state test") != 0)
+    return;
+  g_ptr_array_add (seen->seen, g_strdup_printf ("%s|%s|%s|%d|%s", client->address, client->label,
+                                                client->session, family,
+                                                wv_conn_state_to_string (state)));
+  seen->index = index;
+  seen->final = wv_conn_state_is_final (state);
+}
+
+static void
+test_connection_state (void)
+{
+  g_autofree char *body = NULL, *id = NULL, *first = NULL;
+  g_auto(Response) r = { 0 };
+  StateSeen seen = { g_ptr_array_new_with_free_func (g_free), G_MAXUINT, FALSE };
+  gulong handler;
+
+  if (!main_env_ready ())
+    return;
+  handler = g_signal_connect (main_env.server, "connection-state", G_CALLBACK (on_connection_state), &seen);
+  /* An offer refused is no connection. */
+  body = offer_body_label (4, "v=0 not sdp", "state test");
+  http (&r, &main_env, "POST", "/api/v1/connections", "application/json", body);
+  check_status (&r, 400);
+  g_assert_cmpuint (seen.seen->len, ==, 0);
+  response_clear (&r);
+
+  g_free (body);
+  body = offer_body_label (4, get_offer (), "state test");
+  http (&r, &main_env, "POST", "/api/v1/connections", "application/json", body);
+  id = check_answer (&r);
+  g_assert_nonnull (id);
+  g_assert_cmpuint (seen.seen->len, >=, 1);
+  first = g_strdup_printf ("127.0.0.1|state test|%s|4|connecting", SESSION);
+  g_assert_cmpstr (g_ptr_array_index (seen.seen, 0), ==, first);
+  g_assert_cmpint (seen.index, ==, describe_int (&main_env, id, "index"));
+  delete_connection (&main_env, id);
+  g_assert_true (run_until (flag_set, &seen.final, 5000));
+  g_signal_handler_disconnect (main_env.server, handler);
+  g_ptr_array_unref (seen.seen);
+}
+
 /* The counters in the status against what the tests sent. */
 static void
 test_status_counters (void)
@@ -2792,6 +2847,7 @@ main (int argc, char **argv)
   add_test ("/server/setup-timeout", test_setup_timeout);
   add_test ("/server/shutdown", test_shutdown);
   add_test ("/server/label", test_label);
+  add_test ("/server/connection-state", test_connection_state);
   add_test ("/server/status-counters", test_status_counters);
   add_test ("/server/no-fd-leak", test_no_fd_leak);
   add_test ("/server/token", test_token);

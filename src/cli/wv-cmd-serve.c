@@ -78,7 +78,7 @@ wv_cli_serve (int argc, char **argv)
   FILE *human;
   guint flush_source = 0;
   int max_conns = 64, max_per_client = 32, max_rate = 1000;
-  double max_duration = 3600;
+  double max_duration = 3600, lost_timeout = WV_LOST_TIMEOUT_DEFAULT_S;
   gint64 max_bulk = 50 * 1000 * 1000, max_out = 60 * 1000 * 1000, max_total_out = 250 * 1000 * 1000;
   WvServerConfig config;
   g_autoptr(WvServer) server = NULL;
@@ -92,6 +92,7 @@ wv_cli_serve (int argc, char **argv)
     { "max-rate", 0, 0, G_OPTION_ARG_INT, &max_rate, "Highest probe rate a client may ask for (default 1000)", "PPS" },
     { "max-bulk", 0, 0, G_OPTION_ARG_INT64, &max_bulk, "Highest bulk rate a client may ask for (default 50000000)", "BITS_PER_S" },
     { "max-duration", 0, 0, G_OPTION_ARG_DOUBLE, &max_duration, "Longest stream duration (default 3600)", "S" },
+    { "lost-timeout", 0, 0, G_OPTION_ARG_DOUBLE, &lost_timeout, "Seconds without anything from a client after which its connection is lost, 1-3600 (default 5)", "S" },
     { "max-out", 0, 0, G_OPTION_ARG_INT64, &max_out, "Highest output of one connection's streams, on the wire (default 60000000)", "BITS_PER_S" },
     { "max-total-out", 0, 0, G_OPTION_ARG_INT64, &max_total_out, "Highest output of all streams together (default 250000000)", "BITS_PER_S" },
     { "token", 0, 0, G_OPTION_ARG_STRING, &token, "Access token clients must send (16-128 of A-Z a-z 0-9 - . _ ~; default: a new random one)", "T" },
@@ -120,7 +121,7 @@ wv_cli_serve (int argc, char **argv)
     }
   if (argc != 1 || max_conns < 1 || max_per_client < 1 || max_rate < 1 ||
       max_rate > WV_MAX_RATE_PPS || max_bulk < 0 || !(max_duration > 0) || max_out < 0 ||
-      max_total_out < 0 || (token && no_token))
+      max_total_out < 0 || (token && no_token) || !(lost_timeout >= 1 && lost_timeout <= 3600))
     {
       fprintf (stderr, "wifi-verify-cli: serve: bad arguments (see --help)\n");
       return 2;
@@ -149,6 +150,7 @@ wv_cli_serve (int argc, char **argv)
   config.caps.max_rate_pps = max_rate;
   config.caps.max_bulk_bps = max_bulk;
   config.caps.max_duration_s = max_duration;
+  config.lost_timeout_s = lost_timeout;
   config.caps.max_out_bps = max_out;
   config.max_total_out_bps = max_total_out;
   config.token = g_steal_pointer (&token);

@@ -116,12 +116,22 @@ wv_outage_detector_arrival (WvOutageDetector *d, gint64 arrival_ns, guint stream
     {
       closed->start_ns = d->last_arrival_ns;
       closed->end_ns = arrival_ns;
-      /* The stream that came back says how many of its probes were lost;
-       * the other streams share its schedule and its path. Before the
-       * first probe, the rate says it. */
+      /* The probes due while nothing arrived: the rate says how many,
+       * whatever came of them later. Over a data channel most of them
+       * wait in the sender's SCTP queue (its congestion window is full)
+       * and arrive in a burst once the path is back, too late for any
+       * real-time use, so the stream that came back may show fewer missing
+       * sequence numbers than that; more, and they count. The other
+       * streams share its schedule and its path. Before the first probe,
+       * the rate alone says it. */
       if (d->stream_seen[stream])
-        closed->probes_lost = (guint64) (guint32) (seq - d->stream_seq[stream] - 1) *
-                              d->n_streams;
+        {
+          guint64 by_seq = (guint64) (guint32) (seq - d->stream_seq[stream] - 1) * d->n_streams;
+          gint64 due = gap / d->interval_ns - 1;
+          guint64 by_rate = due > 0 ? (guint64) due * d->n_streams : 0;
+
+          closed->probes_lost = MAX (by_seq, by_rate);
+        }
       else
         closed->probes_lost = lost_by_rate (d, closed->start_ns, closed->end_ns);
       ended = TRUE;

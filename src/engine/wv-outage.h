@@ -34,7 +34,7 @@ G_BEGIN_DECLS
 typedef struct {
   gint64 start_ns;          /* arrival of the last probe before the gap */
   gint64 end_ns;            /* arrival of the first probe after it; 0 while open */
-  guint64 probes_lost;      /* probes that did not arrive in the gap */
+  guint64 probes_lost;      /* probes due in the gap that did not arrive in it */
 } WvOutage;
 
 /* Watches the arrivals of @n_streams streams of one direction, each sending

@@ -67,6 +67,7 @@ typedef struct {
   guint candidates_ignored;   /* well formed, but not for checks (wv_candidate_check) */
   WvLogLimit *log_limit;
   gboolean done;
+  gboolean announced;         /* "connection-state" told its start */
 } Session;
 
 /* One HTTP connection (libsoup's, one request each), from accept on. */
@@ -107,6 +108,7 @@ G_DEFINE_FINAL_TYPE (WvServer, wv_server, G_TYPE_OBJECT)
 
 enum {
   SIGNAL_RECORD,
+  SIGNAL_CONNECTION_STATE,
   N_SIGNALS
 };
 
@@ -126,6 +128,7 @@ wv_server_config_init (WvServerConfig *config)
   config->max_body = 64 * 1024;
   config->http_timeout_s = 10;
   config->setup_timeout_s = 30;
+  config->lost_timeout_s = WV_LOST_TIMEOUT_DEFAULT_S;
   config->ready_timeout_s = 120;
   config->max_total_out_bps = 250 * 1000 * 1000;
   config->caps = caps;
@@ -518,8 +521,33 @@ on_path_done (WvConnection *conn, Session *s)
 }
 
 static void
+session_client (Session *s, WvServerClient *out)
+{
+  out->address = s->client_host ? s->client_host : "";
+  out->label = s->label;
+  out->session = s->session_id;
+  out->software = wv_connection_get_peer_software (s->conn);
+}
+
+/* Tells the connection's state to who watches the clients (the app's
+ * Serve mode): from the offer accepted on, not for an offer refused. */
+static void
+emit_state (Session *s, WvConnState state)
+{
+  WvServerClient client;
+
+  if (!s->announced)
+    return;
+  session_client (s, &client);
+  g_signal_emit (s->server, signals[SIGNAL_CONNECTION_STATE], 0, &client,
+                 wv_connection_get_index (s->conn), wv_connection_get_family (s->conn),
+                 (guint) state);
+}
+
+static void
 on_conn_state (WvConnection *conn, guint state, Session *s)
 {
+  emit_state (s, state);
   if (state == WV_CONN_READY || state == WV_CONN_STREAMING)
     g_clear_handle_id (&s->setup_timeout, g_source_remove);
   arm_ready_timeout (s);
@@ -551,13 +579,9 @@ on_conn_state (WvConnection *conn, guint state, Session *s)
 static void
 on_conn_record (WvConnection *conn, const WvRecord *record, Session *s)
 {
-  WvServerClient client = {
-    s->client_host ? s->client_host : "",
-    s->label,
-    s->session_id,
-    wv_connection_get_peer_software (s->conn),
-  };
+  WvServerClient client;
 
+  session_client (s, &client);
   g_signal_emit (s->server, signals[SIGNAL_RECORD], 0, &client, record);
 }
 
@@ -766,6 +790,7 @@ handle_create (WvServer *self, SoupServerMessage *msg)
 
     caps.budget = self->budget;
     wv_connection_set_caps (s->conn, &caps);
+    wv_connection_set_lost_timeout (s->conn, self->config.lost_timeout_s);
   }
   g_signal_connect (s->conn, "state-changed", G_CALLBACK (on_conn_state), s);
   g_signal_connect (s->conn, "error", G_CALLBACK (on_conn_error), s);
@@ -787,6 +812,8 @@ handle_create (WvServer *self, SoupServerMessage *msg)
       return;
     }
   g_hash_table_insert (self->sessions, s->id, s);
+  s->announced = TRUE;
+  emit_state (s, wv_connection_get_state (s->conn));
   if (self->config.log_sessions)
     {
       g_autofree char *session = wv_log_escape (offer.session, WV_MAX_ID_LEN);
@@ -1657,6 +1684,13 @@ wv_server_class_init (WvServerClass *klass)
   signals[SIGNAL_RECORD] =
     g_signal_new ("record", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_POINTER, G_TYPE_POINTER);
+  /* (const WvServerClient *client, guint index, int family, guint state):
+   * a connection's state (WvConnState), from its offer accepted on; its
+   * index is the "conn" of its records */
+  signals[SIGNAL_CONNECTION_STATE] =
+    g_signal_new ("connection-state", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 4, G_TYPE_POINTER, G_TYPE_UINT, G_TYPE_INT,
+                  G_TYPE_UINT);
 }
 
 static void

@@ -28,6 +28,7 @@ typedef struct {
   gsize max_body;           /* bytes of one request body */
   guint http_timeout_s;     /* a request's headers and body arrive within this */
   guint setup_timeout_s;    /* from offer to hello exchanged */
+  double lost_timeout_s;    /* silence after which a client's connection is lost */
   guint ready_timeout_s;    /* a ready connection that measures nothing ends */
   guint64 max_total_out_bps; /* stream output of all connections together, bit/s */
   WvServerCaps caps;
@@ -46,7 +47,8 @@ void wv_server_config_clear (WvServerConfig *config);
 /* The most remote candidates the server uses per connection. */
 #define WV_MAX_REMOTE_CANDIDATES 16
 
-/* Who a connection belongs to, as the "record" signal tells it. */
+/* Who a connection belongs to, as the "record" and "connection-state"
+ * signals tell it. */
 typedef struct {
   const char *address;      /* the client's IP address, "" if unknown */
   const char *label;        /* the offer's "label", or "client" and the session's start */

@@ -51,6 +51,7 @@ struct _WvCompareWindow
 
   GFile *files[2];
   WvRun *runs[2];
+  GHashTable *families[2];        /* connection -> family of each run, for labels */
   char *error;
   guint pending;
   GCancellable *cancellable;
@@ -236,8 +237,8 @@ fill_streams (WvCompareWindow *self,
     {
       const WvRecord *x = &g_array_index (sa, WvRecord, i);
       const WvRecord *y = find_stream (sb, x);
-      g_autofree char *label = wv_gui_stream_label (x);
-      g_autofree char *conn = wv_gui_connection_label (x->conn, x->family);
+      g_autofree char *label = wv_gui_stream_label (self->families[0], x);
+      g_autofree char *conn = wv_gui_connection_label (self->families[0], x->conn, x->family);
       g_autofree char *cls = class_text (x->stats.dscp);
       g_autofree char *rtt = NULL, *owd = NULL, *owd99 = NULL, *jit = NULL, *loss = NULL;
 
@@ -267,7 +268,7 @@ fill_streams (WvCompareWindow *self,
   for (guint i = 0; i < sb->len; i++)
     if (find_stream (sa, &g_array_index (sb, WvRecord, i)) == NULL)
       {
-        g_autofree char *label = wv_gui_stream_label (&g_array_index (sb, WvRecord, i));
+        g_autofree char *label = wv_gui_stream_label (self->families[1], &g_array_index (sb, WvRecord, i));
 
         g_ptr_array_add (changes, g_strdup_printf (_("%s: only in B"), label));
       }
@@ -276,7 +277,8 @@ fill_streams (WvCompareWindow *self,
 
 /* The paths both runs traced: hops and path MTUs that differ. */
 static void
-compare_paths (WvReport  *reports[2],
+compare_paths (WvCompareWindow *self,
+               WvReport  *reports[2],
                GPtrArray *changes)
 {
   WvTraceTable *ta = wv_report_get_trace_table (reports[0]), *tb = wv_report_get_trace_table (reports[1]);
@@ -294,7 +296,7 @@ compare_paths (WvReport  *reports[2],
       q = wv_trace_table_find (tb, key.conn, key.dir);
       if (q < 0)
         continue;
-      conn = wv_gui_connection_label (key.conn, key.family);
+      conn = wv_gui_connection_label (self->families[0], key.conn, key.family);
       dir = wv_gui_direction_label (key.dir);
       na = wv_trace_table_get_n_hops (ta, p);
       nb = wv_trace_table_get_n_hops (tb, (guint) q);
@@ -396,7 +398,7 @@ fill_charts_of (WvCompareWindow *self,
 
           if (s == NULL)
             {
-              g_autofree char *conn = wv_gui_connection_label (r->conn, r->family);
+              g_autofree char *conn = wv_gui_connection_label (self->families[k], r->conn, r->family);
               /* TRANSLATORS: a line of the comparison's charts: run (A or B) and connection */
               g_autofree char *label = g_strdup_printf (_("%s · %s"), k == 0 ? "A" : "B", conn);
 
@@ -464,10 +466,15 @@ show_runs (WvCompareWindow *self)
   g_autofree char *title = g_strdup_printf (_("Compare %s and %s"), na, nb);
 
   gtk_window_set_title (GTK_WINDOW (self), title);
+  for (guint k = 0; k < 2; k++)
+    {
+      g_clear_pointer (&self->families[k], g_hash_table_unref);
+      self->families[k] = wv_gui_connection_families (self->runs[k]->records);
+    }
   fill_runs (self, reports);
   fill_verdicts (self, reports, changes);
   fill_streams (self, reports, changes);
-  compare_paths (reports, changes);
+  compare_paths (self, reports, changes);
   compare_wifi (reports, changes);
   for (guint i = 0; i < changes->len; i++)
     g_string_append_printf (text, "%s• %s", i ? "\n" : "", (char *) g_ptr_array_index (changes, i));
@@ -612,6 +619,7 @@ wv_compare_window_finalize (GObject *object)
     {
       g_clear_object (&self->files[k]);
       g_clear_pointer (&self->runs[k], wv_run_free);
+      g_clear_pointer (&self->families[k], g_hash_table_unref);
     }
   g_clear_object (&self->cancellable);
   g_free (self->error);

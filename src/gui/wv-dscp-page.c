@@ -84,46 +84,19 @@ make_row (const char     *label,
   return row;
 }
 
-/* As in the list of connections: IPv4 first, then by number. */
-static int
-compare_connections (gconstpointer a,
-                     gconstpointer b,
-                     gpointer      data)
-{
-  guint ia = *(const guint *) a, ib = *(const guint *) b;
-  int fa = wv_session_get_connection_family (data, ia);
-  int fb = wv_session_get_connection_family (data, ib);
-
-  if (fa != fb)
-    return fa < fb ? -1 : 1;
-  return ia < ib ? -1 : ia > ib;
-}
-
 void
 wv_dscp_page_update_now (WvDscpPage *self)
 {
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(GArray) conns = g_array_new (FALSE, FALSE, sizeof (guint));
-  gboolean summaries = FALSE;
+  g_autoptr(GArray) conns = NULL;
+  gboolean summaries;
 
   g_return_if_fail (WV_IS_DSCP_PAGE (self));
 
   g_clear_handle_id (&self->rebuild_id, g_source_remove);
-  if (self->session)
-    for (guint i = 0; i < wv_session_get_n_connections (self->session); i++)
-      if (wv_session_has_connection (self->session, i) &&
-          wv_session_get_connection_visible (self->session, i))
-        g_array_append_val (conns, i);
-  if (self->session)
-    g_array_sort_with_data (conns, compare_connections, self->session);
-
+  conns = wv_gui_dup_connections (self->session, TRUE);
   /* The whole run's values once any class of any connection has them. */
-  for (guint i = 0; self->session && i < wv_session_get_n_connections (self->session) && !summaries; i++)
-    {
-      for (guint k = 0; k < wv_session_get_n_classes (self->session, i) && !summaries; k++)
-        summaries = wv_session_get_class_summary (self->session, i, k, WV_DIR_C2S) ||
-                    wv_session_get_class_summary (self->session, i, k, WV_DIR_S2C);
-    }
+  summaries = wv_gui_has_summaries (self->session);
 
   for (guint c = 0; c < conns->len; c++)
     {

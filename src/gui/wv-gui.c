@@ -300,3 +300,88 @@ wv_gui_dispose_page_template (GtkWidget *page,
   while ((child = gtk_widget_get_first_child (page)))
     gtk_widget_unparent (child);
 }
+
+/* The order of the tables of connections: IPv4 first, then in the
+ * engine's order. */
+int
+wv_gui_compare_connections (WvSession *session,
+                            guint      a,
+                            guint      b)
+{
+  int fa = wv_session_get_connection_family (session, a);
+  int fb = wv_session_get_connection_family (session, b);
+
+  if (fa != fb)
+    return fa < fb ? -1 : 1;
+  return a < b ? -1 : a > b;
+}
+
+static int
+compare_indexes (gconstpointer a,
+                 gconstpointer b,
+                 gpointer      session)
+{
+  return wv_gui_compare_connections (session, *(const guint *) a, *(const guint *) b);
+}
+
+/**
+ * wv_gui_dup_connections:
+ * @session: (nullable): a run
+ * @visible_only: leave out the connections the user hid
+ *
+ * Returns: (transfer full) (element-type guint): the indexes of the
+ *   session's connections in the order of wv_gui_compare_connections()
+ */
+GArray *
+wv_gui_dup_connections (WvSession *session,
+                        gboolean   visible_only)
+{
+  GArray *conns = g_array_new (FALSE, FALSE, sizeof (guint));
+
+  for (guint i = 0; session && i < wv_session_get_n_connections (session); i++)
+    if (wv_session_has_connection (session, i) &&
+        (!visible_only || wv_session_get_connection_visible (session, i)))
+      g_array_append_val (conns, i);
+  if (session)
+    g_array_sort_with_data (conns, compare_indexes, session);
+  return conns;
+}
+
+/* Whether any class of any connection of @session has its whole-run
+ * summary: the tables then show the whole run rather than the last 10 s. */
+gboolean
+wv_gui_has_summaries (WvSession *session)
+{
+  for (guint i = 0; session && i < wv_session_get_n_connections (session); i++)
+    for (guint k = 0; k < wv_session_get_n_classes (session, i); k++)
+      if (wv_session_get_class_summary (session, i, k, WV_DIR_C2S) ||
+          wv_session_get_class_summary (session, i, k, WV_DIR_S2C))
+        return TRUE;
+  return FALSE;
+}
+
+/**
+ * wv_gui_new_export_dir:
+ *
+ * Returns: (transfer full): @folder's child @name, or "@name-2" and so on
+ *   if that exists: where an export writes without touching an earlier
+ *   one. Blocks (a worker thread's).
+ */
+GFile *
+wv_gui_new_export_dir (GFile        *folder,
+                       const char   *name,
+                       GCancellable *cancellable)
+{
+  GFile *dir = NULL;
+
+  for (guint i = 1; i < 1000; i++)
+    {
+      g_autofree char *child = i == 1 ? g_strdup (name) : g_strdup_printf ("%s-%u", name, i);
+
+      g_clear_object (&dir);
+      dir = g_file_get_child (folder, child);
+      if (!g_file_query_exists (dir, cancellable))
+        break;
+    }
+  return dir;
+}

@@ -51,5 +51,14 @@ gboolean    wv_gui_page_set_session        (gpointer          page,
                                             GCallback         on_connection);
 void        wv_gui_dispose_page_template   (GtkWidget        *page,
                                             GType             type);
+int         wv_gui_compare_connections     (WvSession        *session,
+                                            guint             a,
+                                            guint             b);
+GArray     *wv_gui_dup_connections         (WvSession        *session,
+                                            gboolean          visible_only);
+gboolean    wv_gui_has_summaries           (WvSession        *session);
+GFile      *wv_gui_new_export_dir          (GFile            *folder,
+                                            const char       *name,
+                                            GCancellable     *cancellable);
 
 G_END_DECLS

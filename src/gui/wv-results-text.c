@@ -24,13 +24,51 @@
 #include "wv-verdict.h"
 
 char *
-wv_gui_connection_label (guint conn,
-                         int   family)
+wv_gui_format_connection (int   family,
+                          guint position)
 {
   /* TRANSLATORS: a connection everywhere in the window (list, tables,
-   * charts, log): the engine's number, as in the CSV files and the
-   * command line tool, and its address family, e.g. "Connection 4 (IPv6)" */
-  return g_strdup_printf (_("Connection %u (IPv%d)"), conn, family);
+   * charts, log): address family and its number within the family,
+   * e.g. "IPv6 · 3" */
+  return g_strdup_printf (_("IPv%d · %u"), family, position + 1);
+}
+
+/* @families: connection index -> address family of every connection of
+ * the run (wv_gui_connection_families()); the label numbers the
+ * connections of each family from 1, as the connection list does. */
+char *
+wv_gui_connection_label (GHashTable *families,
+                         guint       conn,
+                         int         family)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+  guint position = 0;
+
+  if (families == NULL)
+    return wv_gui_format_connection (family, conn);
+  g_hash_table_iter_init (&iter, families);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    if (GPOINTER_TO_UINT (key) < conn && GPOINTER_TO_INT (value) == family)
+      position++;
+  return wv_gui_format_connection (family, position);
+}
+
+/* The address family of each connection that @records (WvRecord) name. */
+GHashTable *
+wv_gui_connection_families (GArray *records)
+{
+  GHashTable *families = g_hash_table_new (NULL, NULL);
+
+  for (guint i = 0; records && i < records->len; i++)
+    {
+      const WvRecord *r = &g_array_index (records, WvRecord, i);
+
+      if ((r->family == 4 || r->family == 6) && r->type != WV_RECORD_WIFI &&
+          !(r->type == WV_RECORD_VERDICT && r->verdict.run))
+        g_hash_table_insert (families, GUINT_TO_POINTER (r->conn), GINT_TO_POINTER (r->family));
+    }
+  return families;
 }
 
 const char *
@@ -155,11 +193,12 @@ dscp_text (int dscp)
 }
 
 char *
-wv_gui_stream_label (const WvRecord *r)
+wv_gui_stream_label (GHashTable     *families,
+                     const WvRecord *r)
 {
   int dscp = r->type == WV_RECORD_VERDICT ? r->verdict.dscp
              : (r->type == WV_RECORD_STATS || r->type == WV_RECORD_SUMMARY) ? r->stats.dscp : -1;
-  g_autofree char *conn = wv_gui_connection_label (r->conn, r->family);
+  g_autofree char *conn = wv_gui_connection_label (families, r->conn, r->family);
   g_autofree char *d = dscp >= 0 ? dscp_text (dscp) : NULL;
 
   if (d)
@@ -180,9 +219,10 @@ hop_text (guint       ttl,
 }
 
 char *
-wv_gui_describe_note (const WvPathNote *n)
+wv_gui_describe_note (GHashTable       *families,
+                      const WvPathNote *n)
 {
-  g_autofree char *conn = wv_gui_connection_label (n->conn, n->family);
+  g_autofree char *conn = wv_gui_connection_label (families, n->conn, n->family);
   g_autofree char *hop = hop_text (n->ttl, n->addr);
   g_autofree char *before = dscp_text (n->dscp_before);
   g_autofree char *after = dscp_text (n->dscp_after);

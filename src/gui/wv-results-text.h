@@ -15,8 +15,12 @@ G_BEGIN_DECLS
 
 /* "Connection 4 (IPv6)": the engine's number, as the CSV files, the log
  * and the CLI have it. */
-char       *wv_gui_connection_label   (guint                  conn,
+char       *wv_gui_format_connection  (int                    family,
+                                       guint                  position);
+char       *wv_gui_connection_label   (GHashTable            *families,
+                                       guint                  conn,
                                        int                    family);
+GHashTable *wv_gui_connection_families (GArray               *records);
 const char *wv_gui_profile_title      (WvProfile              profile);
 const char *wv_gui_grade_label        (WvGrade                grade);
 /* "wv-grade-good" ...: the colour of a grade, beside its word. */
@@ -28,8 +32,10 @@ char       *wv_gui_describe_verdict   (const WvVerdictRecord *v);
 /* Short: "Good · R 93.7", "Poor · loss 2.0 %". */
 char       *wv_gui_verdict_cell       (const WvVerdictRecord *v);
 /* "Connection 0 (IPv4), client → server" (and the class, if marked). */
-char       *wv_gui_stream_label       (const WvRecord        *r);
-char       *wv_gui_describe_note      (const WvPathNote      *note);
+char       *wv_gui_stream_label       (GHashTable            *families,
+                                       const WvRecord        *r);
+char       *wv_gui_describe_note      (GHashTable            *families,
+                                       const WvPathNote      *note);
 char       *wv_gui_describe_path_set  (const WvPathSet       *set);
 char       *wv_gui_describe_wifi      (const WvWifiRecord    *w);
 /* Why a run has no Wi-Fi facts. */

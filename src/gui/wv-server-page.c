@@ -12,6 +12,10 @@
  * client at GET /. The page lists the addresses to open it at (this
  * machine's real interface addresses and the token, wv_server_dup_web_urls()) and shows the
  * first as a QR code (libqrencode) for a phone's camera.
+ *
+ * The page also keeps every client's records (WvServedClients), across
+ * stops and restarts of the server, for Serve mode's Clients tab
+ * (WvServeView) and its export.
  */
 #define G_LOG_DOMAIN "wv-gui"
 
@@ -25,6 +29,7 @@
 #include "wv-web.h"
 #include "wv-gui.h"
 #include "wv-server-page.h"
+#include "wv-served-clients.h"
 #include "wv-table-row.h"
 
 struct _WvServerPage
@@ -45,6 +50,7 @@ struct _WvServerPage
   char **page_urls;
 
   GListStore *clients;            /* WvTableRow, WvClientColumn */
+  WvServedClients *served;
   WvServer *server;
   guint refresh_id;
 };
@@ -384,6 +390,7 @@ wv_server_page_start (WvServerPage  *self,
     return FALSE;
 
   self->server = g_steal_pointer (&server);
+  wv_served_clients_set_server (self->served, self->server);
   urls = wv_server_dup_page_urls (self->server);
   for (guint i = 0; urls && urls[i]; i++)
     g_string_append_printf (text, "%s%s", i ? "\n" : "", urls[i]);
@@ -415,7 +422,9 @@ wv_server_page_stop (WvServerPage *self)
   if (self->server == NULL)
     return;
   g_clear_handle_id (&self->refresh_id, g_source_remove);
+  /* Stopping ends the connections: their last records still come. */
   wv_server_stop (self->server);
+  wv_served_clients_server_stopped (self->served);
   g_clear_object (&self->server);
   gtk_label_set_text (self->status_label, _("Not serving"));
   gtk_label_set_text (self->urls_label,
@@ -444,6 +453,19 @@ wv_server_page_get_server (WvServerPage *self)
 }
 
 /**
+ * wv_server_page_get_served_clients:
+ *
+ * Returns: (transfer none): every client served since the window opened,
+ *   with its records
+ */
+WvServedClients *
+wv_server_page_get_served_clients (WvServerPage *self)
+{
+  g_return_val_if_fail (WV_IS_SERVER_PAGE (self), NULL);
+  return self->served;
+}
+
+/**
  * wv_server_page_get_clients:
  *
  * Returns: (transfer none): rows of #WvTableRow with #WvClientColumn cells
@@ -468,8 +490,14 @@ wv_server_page_dispose (GObject *object)
 
   g_clear_handle_id (&self->refresh_id, g_source_remove);
   if (self->server)
-    wv_server_stop (self->server);
+    {
+      wv_server_stop (self->server);
+      wv_served_clients_server_stopped (self->served);
+    }
   g_clear_object (&self->server);
+  if (self->served)
+    g_signal_handlers_disconnect_by_data (self->served, self);
+  g_clear_object (&self->served);
   wv_gui_dispose_page_template (GTK_WIDGET (self), WV_TYPE_SERVER_PAGE);
   G_OBJECT_CLASS (wv_server_page_parent_class)->dispose (object);
 }
@@ -545,12 +573,23 @@ wv_server_page_class_init (WvServerPageClass *klass)
 }
 
 static void
+on_served_message (WvServedClients *served,
+                   guint            kind,
+                   const char      *text,
+                   WvServerPage    *self)
+{
+  emit_message (self, kind, text);
+}
+
+static void
 wv_server_page_init (WvServerPage *self)
 {
   g_autoptr(GtkNoSelection) selection = NULL;
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->link_buttons = g_ptr_array_new ();
+  self->served = wv_served_clients_new ();
+  g_signal_connect (self->served, "message", G_CALLBACK (on_served_message), self);
 
   self->clients = g_list_store_new (WV_TYPE_TABLE_ROW);
   selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->clients)));

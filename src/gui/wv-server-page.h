@@ -8,6 +8,7 @@
 #include <gtk/gtk.h>
 
 #include "wv-server.h"
+#include "wv-served-clients.h"
 #include "wv-session.h"
 
 G_BEGIN_DECLS
@@ -36,6 +37,7 @@ void        wv_server_page_stop        (WvServerPage *self);
 gboolean    wv_server_page_get_running (WvServerPage *self);
 WvServer   *wv_server_page_get_server  (WvServerPage *self);
 GListModel *wv_server_page_get_clients (WvServerPage *self);
+WvServedClients *wv_server_page_get_served_clients (WvServerPage *self);
 const char * const *wv_server_page_get_page_urls (WvServerPage *self);
 void        wv_server_page_refresh     (WvServerPage *self);
 void        wv_server_page_show_description (WvServerPage *self,

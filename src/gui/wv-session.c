@@ -27,6 +27,7 @@
 #include <glib/gi18n.h>
 
 #include "wv-client-meta.h"
+#include "wv-gui.h"
 #include "wv-output.h"
 #include "wv-results-text.h"
 #include "wv-session.h"
@@ -238,6 +239,37 @@ wv_session_start (WvSession            *self,
     }
   update_privilege_advice (self);
   return TRUE;
+}
+
+/**
+ * wv_session_begin:
+ *
+ * Starts a session that is fed from outside through the push functions
+ * rather than by a #WvClient of its own: a client of the app's Serve mode,
+ * whose records the server produces. It counts as running from now until
+ * wv_session_push_finished(); its charts' time counts from its first
+ * begin. Beginning again after it finished (the client came back with
+ * another connection) makes it run again on the same time axis.
+ */
+void
+wv_session_begin (WvSession *self)
+{
+  g_return_if_fail (WV_IS_SESSION (self));
+  g_return_if_fail (self->client == NULL);
+
+  if (self->running)
+    return;
+  if (!self->started)
+    {
+      self->started = TRUE;
+      self->origin_mono = g_get_monotonic_time ();
+      self->origin_real = g_get_real_time ();
+      g_clear_pointer (&self->started_at, g_date_time_unref);
+      self->started_at = g_date_time_new_now_local ();
+    }
+  self->running = TRUE;
+  self->end_mono = 0;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
 }
 
 /* Stops early: the streams end, the summaries are exchanged, then the
@@ -797,7 +829,8 @@ char *
 wv_session_dup_connection_label (WvSession *self,
                                  guint      index)
 {
-  return wv_gui_connection_label (index, wv_session_get_connection_family (self, index));
+  return wv_gui_format_connection (wv_session_get_connection_family (self, index),
+                                   wv_session_get_connection_position (self, index));
 }
 
 /**
@@ -999,15 +1032,7 @@ export_thread (GTask        *task,
   g_autoptr(GFile) dir = NULL;
   g_autofree char *path = NULL;
 
-  for (guint i = 1; i < 1000; i++)
-    {
-      g_autofree char *name = i == 1 ? g_strdup (d->name) : g_strdup_printf ("%s-%u", d->name, i);
-
-      g_clear_object (&dir);
-      dir = g_file_get_child (d->folder, name);
-      if (!g_file_query_exists (dir, cancellable))
-        break;
-    }
+  dir = wv_gui_new_export_dir (d->folder, d->name, cancellable);
   path = g_file_get_path (dir);
   if (path == NULL)
     {
@@ -1092,6 +1117,63 @@ wv_session_export_csv_finish (WvSession     *self,
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == wv_session_export_csv_async, NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+struct _WvSessionRecords {
+  WvSession *session;             /* a reference: it owns the blocks */
+  GPtrArray *blocks;              /* a copy of the list; the blocks are the session's */
+  guint n_records;
+};
+
+/**
+ * wv_session_dup_records:
+ *
+ * Returns: (transfer full): the records kept so far, readable from any
+ *   thread with wv_session_records_get()
+ */
+WvSessionRecords *
+wv_session_dup_records (WvSession *self)
+{
+  WvSessionRecords *r;
+
+  g_return_val_if_fail (WV_IS_SESSION (self), NULL);
+
+  r = g_new0 (WvSessionRecords, 1);
+  r->session = g_object_ref (self);
+  /* Adding a block may move the list's storage, never the blocks. */
+  r->blocks = g_ptr_array_copy (self->blocks, NULL, NULL);
+  g_ptr_array_set_free_func (r->blocks, NULL);
+  r->n_records = self->n_records;
+  return r;
+}
+
+guint
+wv_session_records_get_n (WvSessionRecords *records)
+{
+  return records->n_records;
+}
+
+const WvRecord *
+wv_session_records_get (WvSessionRecords *records,
+                        guint             index)
+{
+  const WvRecord *block;
+
+  if (index >= records->n_records)
+    return NULL;
+  block = g_ptr_array_index (records->blocks, index / RECORDS_PER_BLOCK);
+  return &block[index % RECORDS_PER_BLOCK];
+}
+
+/* In the main thread: the last reference on the session may go with it. */
+void
+wv_session_records_free (WvSessionRecords *records)
+{
+  if (records == NULL)
+    return;
+  g_ptr_array_unref (records->blocks);
+  g_object_unref (records->session);
+  g_free (records);
 }
 
 /**

@@ -37,6 +37,7 @@ gboolean        wv_session_start                  (WvSession            *self,
                                                    const WvClientConfig *config,
                                                    GError              **error);
 void            wv_session_stop                   (WvSession            *self);
+void            wv_session_begin                  (WvSession            *self);
 gboolean        wv_session_get_running            (WvSession            *self);
 gboolean        wv_session_get_started            (WvSession            *self);
 gboolean        wv_session_get_self_test          (WvSession            *self);
@@ -133,6 +134,18 @@ void            wv_session_set_file               (WvSession            *self,
 gint64          wv_session_get_start_ns           (WvSession            *self);
 gint64          wv_session_get_end_ns             (WvSession            *self);
 
+/* The records so far, for a worker thread (an export): they never
+ * change and their blocks never move while the session lives, which the
+ * snapshot ensures by holding a reference. Made and freed in the main
+ * thread; read in any. */
+typedef struct _WvSessionRecords WvSessionRecords;
+
+WvSessionRecords *wv_session_dup_records          (WvSession            *self);
+guint           wv_session_records_get_n          (WvSessionRecords     *records);
+const WvRecord *wv_session_records_get            (WvSessionRecords     *records,
+                                                   guint                 index);
+void            wv_session_records_free           (WvSessionRecords     *records);
+
 void            wv_session_export_csv_async       (WvSession            *self,
                                                    GFile                *folder,
                                                    GCancellable         *cancellable,
@@ -141,5 +154,7 @@ void            wv_session_export_csv_async       (WvSession            *self,
 GFile          *wv_session_export_csv_finish      (WvSession            *self,
                                                    GAsyncResult         *result,
                                                    GError              **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (WvSessionRecords, wv_session_records_free)
 
 G_END_DECLS

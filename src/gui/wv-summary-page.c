@@ -67,6 +67,7 @@ struct _WvSummaryPage
   WvGridTable *tables[WV_N_SUMMARY_TABLES];
 
   WvSession *session;
+  GHashTable *families;           /* connection -> family, for labels */
   GArray *kept;                   /* WvRecord: all but the stats */
   GArray *windows;                /* WvRecord: the newest 10 s stats per stream */
   gboolean have_summaries;
@@ -173,7 +174,7 @@ fill_cards (WvSummaryPage *self,
       detail = r ? wv_gui_describe_verdict (&r->verdict) : g_strdup (_("nothing measured to judge by"));
       if (r && r->verdict.metric != WV_VERDICT_METRIC_NONE)
         {
-          g_autofree char *label = wv_gui_stream_label (r);
+          g_autofree char *label = wv_gui_stream_label (self->families, r);
 
           /* TRANSLATORS: the stream whose values decided the run's verdict */
           stream = g_strdup_printf (_("Decided by %s"), label);
@@ -208,7 +209,7 @@ fill_verdict_table (WvSummaryPage *self,
 
       if (r->verdict.run)
         break;
-      conn = wv_gui_connection_label (r->conn, r->family);
+      conn = wv_gui_connection_label (self->families, r->conn, r->family);
       cls = class_text (r->verdict.dscp);
       for (guint p = 0; p < WV_N_PROFILES; p++)
         cells[p] = wv_gui_verdict_cell (&g_array_index (verdicts, WvRecord, i + p).verdict);
@@ -236,7 +237,7 @@ fill_summary_table (WvSummaryPage *self,
     {
       const WvRecord *r = &g_array_index (summaries, WvRecord, i);
       const WvStatsRecord *s = &r->stats;
-      g_autofree char *conn = wv_gui_connection_label (r->conn, r->family);
+      g_autofree char *conn = wv_gui_connection_label (self->families, r->conn, r->family);
       g_autofree char *cls = class_text (s->dscp);
       g_autofree char *probes = s->rx_missing ? g_strdup ("–")
                                               : g_strdup_printf ("%u / %" G_GUINT64_FORMAT, s->rx.probes,
@@ -271,7 +272,7 @@ fill_outages (WvSummaryPage *self,
   for (guint i = 0; i < outages->len; i++)
     {
       const WvRecord *r = &g_array_index (outages, WvRecord, i);
-      g_autofree char *conn = wv_gui_connection_label (r->conn, r->family);
+      g_autofree char *conn = wv_gui_connection_label (self->families, r->conn, r->family);
       g_autofree char *at = wv_gui_format_duration ((r->outage.start_ns - start_ns) / 1e9);
       g_autoptr(GDateTime) clock = g_date_time_new_from_unix_local (r->outage.start_ns / 1000000000);
       g_autofree char *clock_text = clock ? g_date_time_format (clock, "%X") : g_strdup ("?");
@@ -296,7 +297,7 @@ fill_outages (WvSummaryPage *self,
   for (guint i = 0; i < lost->len; i++)
     {
       const WvRecord *r = &g_array_index (lost, WvRecord, i);
-      g_autofree char *conn = wv_gui_connection_label (r->conn, r->family);
+      g_autofree char *conn = wv_gui_connection_label (self->families, r->conn, r->family);
 
       g_string_append_c (text, '\n');
       g_string_append_printf (text, _("%s was lost: nothing arrived from the peer for %.0f s."), conn,
@@ -322,7 +323,7 @@ fill_paths (WvSummaryPage *self,
     }
   for (guint i = 0; i < notes->notes->len; i++)
     {
-      g_autofree char *line = wv_gui_describe_note (&g_array_index (notes->notes, WvPathNote, i));
+      g_autofree char *line = wv_gui_describe_note (self->families, &g_array_index (notes->notes, WvPathNote, i));
 
       g_string_append_printf (text, "%s• %s", text->len ? "\n" : "", line);
     }
@@ -335,7 +336,7 @@ fill_paths (WvSummaryPage *self,
       g_autofree char *conn = NULL, *mtu_text = NULL;
 
       wv_trace_table_get_key (table, p, &key);
-      conn = wv_gui_connection_label (key.conn, key.family);
+      conn = wv_gui_connection_label (self->families, key.conn, key.family);
       if (mtu == 0)
         mtu_text = g_strdup (_("path MTU not measured"));
       else if (wv_trace_table_get_path_mtu_at_least (table, p))
@@ -524,6 +525,17 @@ wv_summary_page_update_now (WvSummaryPage *self)
     {
       gtk_stack_set_visible_child_name (self->stack, "empty");
       return;
+    }
+
+  /* Labels number the connections as the connection list does. */
+  g_clear_pointer (&self->families, g_hash_table_unref);
+  self->families = g_hash_table_new (NULL, NULL);
+  for (guint i = 0; i < wv_session_get_n_connections (self->session); i++)
+    {
+      int family = wv_session_get_connection_family (self->session, i);
+
+      if (family == 4 || family == 6)
+        g_hash_table_insert (self->families, GUINT_TO_POINTER (i), GINT_TO_POINTER (family));
     }
 
   /* Without summaries the newest 10 s window of each stream stands in
@@ -749,6 +761,7 @@ wv_summary_page_finalize (GObject *object)
   g_clear_pointer (&self->windows, g_array_unref);
   for (guint p = 0; p < WV_N_PROFILES; p++)
     g_free (self->verdict_texts[p]);
+  g_clear_pointer (&self->families, g_hash_table_unref);
   G_OBJECT_CLASS (wv_summary_page_parent_class)->finalize (object);
 }
 

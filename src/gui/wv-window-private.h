@@ -11,6 +11,7 @@
 #pragma once
 
 #include "wv-run-saver.h"
+#include "wv-serve-view.h"
 #include "wv-summary-page.h"
 #include "wv-window.h"
 
@@ -61,11 +62,13 @@ struct _WvWindow
   GtkListBox *connection_list;
   GtkStack *view_stack;
   GtkStackPage *clients_stack_page;
+  GtkStackPage *served_stack_page;
   GtkStackPage *charts_stack_page;
   GtkStackPage *trace_stack_page;
   GtkStackPage *mtu_stack_page;
   GtkStackPage *dscp_stack_page;
   WvServerPage *server_page;
+  WvServeView *serve_view;
   WvChartsPage *charts_page;
   WvTracePage *trace_page;
   WvMtuPage *mtu_page;

@@ -12,8 +12,10 @@
  * and hands it to the pages (charts, traceroute, MTU), which follow its
  * signals; the window itself keeps the connection list, the phase and
  * progress bar, the log, and the banner for errors, privilege advice and
- * export results. Nothing here blocks: the engine runs in the main loop's
- * callbacks and export writes in a thread.
+ * export results. In Serve mode the server page runs the server and keeps
+ * its clients' records, the serve view shows each client, and Export
+ * writes every client's records. Nothing here blocks: the engine runs in
+ * the main loop's callbacks and export writes in a thread.
  */
 #define G_LOG_DOMAIN "wv-gui"
 
@@ -45,6 +47,18 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void update_ui (WvWindow *self);
+
+static WvServedClients *
+served_clients (WvWindow *self)
+{
+  return wv_server_page_get_served_clients (self->server_page);
+}
+
+static gboolean
+serving_mode (WvWindow *self)
+{
+  return g_strcmp0 (self->mode, WV_MODE_SERVE) == 0;
+}
 
 /* --- banner ----------------------------------------------------------------- */
 
@@ -979,13 +993,15 @@ update_ui (WvWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.start-self-test", engine_ok && !running);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.mode", !running);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export-csv",
-                                 !serve && self->session && !self->exporting &&
-                                 wv_session_get_n_records (self->session) > 0);
+                                 !self->exporting &&
+                                 (serve ? wv_served_clients_get_n_records (served_clients (self)) > 0
+                                        : self->session && wv_session_get_n_records (self->session) > 0));
   gtk_widget_set_sensitive (GTK_WIDGET (self->url_entry), !running);
   gtk_widget_set_sensitive (GTK_WIDGET (self->listen_entry), !running);
 
   /* Serve mode: the clients instead of the measurement tabs. */
   gtk_stack_page_set_visible (self->clients_stack_page, serve);
+  gtk_stack_page_set_visible (self->served_stack_page, serve);
   gtk_stack_page_set_visible (self->charts_stack_page, !serve);
   gtk_stack_page_set_visible (self->trace_stack_page, !serve);
   gtk_stack_page_set_visible (self->mtu_stack_page, !serve);
@@ -996,7 +1012,9 @@ update_ui (WvWindow *self)
   gtk_widget_set_visible (self->status_separator, !serve);
   if (serve)
     {
-      if (g_strcmp0 (gtk_stack_get_visible_child_name (self->view_stack), "log") != 0)
+      const char *visible = gtk_stack_get_visible_child_name (self->view_stack);
+
+      if (g_strcmp0 (visible, "log") != 0 && g_strcmp0 (visible, "served") != 0)
         gtk_stack_set_visible_child_name (self->view_stack, "clients");
       gtk_stack_set_visible_child_name (self->content_stack, "main");
     }
@@ -1004,7 +1022,7 @@ update_ui (WvWindow *self)
     {
       const char *visible = gtk_stack_get_visible_child_name (self->view_stack);
 
-      if (g_strcmp0 (visible, "clients") == 0 || visible == NULL)
+      if (g_strcmp0 (visible, "clients") == 0 || g_strcmp0 (visible, "served") == 0 || visible == NULL)
         gtk_stack_set_visible_child_name (self->view_stack, "charts");
       gtk_stack_set_visible_child_name (self->content_stack, self->session ? "main" : "welcome");
     }
@@ -1049,17 +1067,12 @@ wv_window_set_mode (WvWindow   *self,
 
 /* --- export -------------------------------------------------------------------------------------- */
 
+/* The banner and the log say where an export went, or why it failed. */
 static void
-export_done (GObject      *source,
-             GAsyncResult *result,
-             gpointer      data)
+show_export_result (WvWindow *self,
+                    GFile    *dir,
+                    GError   *error)
 {
-  g_autoptr(WvWindow) self = data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GFile) dir = wv_session_export_csv_finish (WV_SESSION (source), result, &error);
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
   self->exporting = FALSE;
   if (dir)
     {
@@ -1068,8 +1081,6 @@ export_done (GObject      *source,
       g_autofree char *text = NULL;
 
       g_set_object (&self->last_export, dir);
-      if (WV_SESSION (source) == self->session)
-        self->exported_records = self->exporting_records;
       /* TRANSLATORS: %s is a directory */
       text = g_strdup_printf (_("Exported to %s"), path);
       log_message (self, WV_MESSAGE_INFO, text);
@@ -1085,13 +1096,44 @@ export_done (GObject      *source,
   update_ui (self);
 }
 
+static void
+export_done (GObject      *source,
+             GAsyncResult *result,
+             gpointer      data)
+{
+  g_autoptr(WvWindow) self = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) dir = wv_session_export_csv_finish (WV_SESSION (source), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (dir && WV_SESSION (source) == self->session)
+    self->exported_records = self->exporting_records;
+  show_export_result (self, dir, error);
+}
+
+static void
+served_export_done (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      data)
+{
+  g_autoptr(WvWindow) self = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) dir = wv_served_clients_export_finish (WV_SERVED_CLIENTS (source), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  show_export_result (self, dir, error);
+}
+
 /**
  * wv_window_export_to_folder:
  *
  * Exports everything the current run measured into a new directory in
- * @folder (what the Export CSV dialog does once a folder is chosen). The
- * result shows in the banner and the log; wv_window_get_exporting() turns
- * FALSE when it is done.
+ * @folder (what the Export CSV dialog does once a folder is chosen); in
+ * Serve mode, every client's records, as `serve --csv --json` writes
+ * them. The result shows in the banner and the log;
+ * wv_window_get_exporting() turns FALSE when it is done.
  */
 void
 wv_window_export_to_folder (WvWindow *self,
@@ -1102,12 +1144,19 @@ wv_window_export_to_folder (WvWindow *self,
   g_return_if_fail (WV_IS_WINDOW (self));
   g_return_if_fail (G_IS_FILE (folder));
 
-  if (self->session == NULL || self->exporting)
+  if (self->exporting || (self->session == NULL && !serving_mode (self)))
     return;
   path = g_file_get_path (folder);
   if (path)
     g_settings_set_string (self->settings, "export-folder", path);
   self->exporting = TRUE;
+  if (serving_mode (self))
+    {
+      update_ui (self);
+      wv_served_clients_export_async (served_clients (self), folder, self->cancellable,
+                                      served_export_done, g_object_ref (self));
+      return;
+    }
   self->exporting_records = wv_session_get_n_records (self->session);
   update_ui (self);
   wv_session_export_csv_async (self->session, folder, self->cancellable, export_done, g_object_ref (self));
@@ -1136,7 +1185,7 @@ export_csv_action (GtkWidget  *widget,
   WvWindow *self = WV_WINDOW (widget);
   g_autofree char *last = g_settings_get_string (self->settings, "export-folder");
 
-  if (self->chooser || self->session == NULL)
+  if (self->chooser || (self->session == NULL && !serving_mode (self)))
     return;
   /* GTK 4.8 has no GtkFileDialog: the native chooser (the portal when
    * sandboxed). */
@@ -1354,6 +1403,13 @@ wv_window_get_server_page (WvWindow *self)
   return self->server_page;
 }
 
+WvServeView *
+wv_window_get_serve_view (WvWindow *self)
+{
+  g_return_val_if_fail (WV_IS_WINDOW (self), NULL);
+  return self->serve_view;
+}
+
 GtkListBox *
 wv_window_get_connection_list (WvWindow *self)
 {
@@ -1451,7 +1507,7 @@ on_close_response (GtkDialog *dialog,
 static void
 confirm_close (WvWindow *self)
 {
-  gboolean running = self->session && wv_session_get_running (self->session);
+  gboolean running = wv_window_get_running (self);
   GtkWidget *quit;
 
   if (self->close_dialog)
@@ -1495,8 +1551,10 @@ wv_window_close_request (GtkWindow *window)
 {
   WvWindow *self = WV_WINDOW (window);
 
-  if (!self->close_confirmed && self->session &&
-      (wv_session_get_running (self->session) || wv_window_get_unexported (self)))
+  /* Serve mode: the clients' records are lost as well. */
+  if (!self->close_confirmed &&
+      ((self->session && (wv_session_get_running (self->session) || wv_window_get_unexported (self))) ||
+       wv_served_clients_get_unexported (served_clients (self))))
     {
       confirm_close (self);
       return TRUE;
@@ -1537,6 +1595,8 @@ setup (WvWindow      *self,
   g_settings_bind (self->settings, "listen-address", self->listen_entry, "text", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "delay-statistic", self->charts_page, "statistic",
                    G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "delay-statistic", wv_serve_view_get_charts_page (self->serve_view),
+                   "statistic", G_SETTINGS_BIND_DEFAULT);
   g_signal_connect_object (self->settings, "changed", G_CALLBACK (on_settings_changed), self, 0);
 
   update_settings_label (self);
@@ -1686,6 +1746,7 @@ wv_window_class_init (WvWindowClass *klass)
   g_type_ensure (WV_TYPE_LOG_PAGE);
   g_type_ensure (WV_TYPE_SERVER_PAGE);
   g_type_ensure (WV_TYPE_SUMMARY_PAGE);
+  g_type_ensure (WV_TYPE_SERVE_VIEW);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/wifiverify/WifiVerify/wv-window.ui");
   gtk_widget_class_bind_template_child (widget_class, WvWindow, run_button);
@@ -1719,11 +1780,13 @@ wv_window_class_init (WvWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, WvWindow, connection_list);
   gtk_widget_class_bind_template_child (widget_class, WvWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, WvWindow, clients_stack_page);
+  gtk_widget_class_bind_template_child (widget_class, WvWindow, served_stack_page);
   gtk_widget_class_bind_template_child (widget_class, WvWindow, charts_stack_page);
   gtk_widget_class_bind_template_child (widget_class, WvWindow, trace_stack_page);
   gtk_widget_class_bind_template_child (widget_class, WvWindow, mtu_stack_page);
   gtk_widget_class_bind_template_child (widget_class, WvWindow, dscp_stack_page);
   gtk_widget_class_bind_template_child (widget_class, WvWindow, server_page);
+  gtk_widget_class_bind_template_child (widget_class, WvWindow, serve_view);
   gtk_widget_class_bind_template_child (widget_class, WvWindow, charts_page);
   gtk_widget_class_bind_template_child (widget_class, WvWindow, trace_page);
   gtk_widget_class_bind_template_child (widget_class, WvWindow, mtu_page);
@@ -1757,4 +1820,8 @@ wv_window_init (WvWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_list_box_set_sort_func (self->connection_list, sort_rows, NULL, NULL);
   wv_window_results_init (self);
+  wv_serve_view_set_clients (self->serve_view, served_clients (self));
+  /* Export in Serve mode from the first client's first record on. */
+  g_signal_connect_object (served_clients (self), "notify::has-records", G_CALLBACK (update_ui), self,
+                           G_CONNECT_SWAPPED);
 }

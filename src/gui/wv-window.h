@@ -12,6 +12,7 @@
 #include "wv-log-page.h"
 #include "wv-dscp-page.h"
 #include "wv-mtu-page.h"
+#include "wv-serve-view.h"
 #include "wv-server-page.h"
 #include "wv-session.h"
 #include "wv-summary-page.h"
@@ -53,6 +54,7 @@ WvMtuPage    *wv_window_get_mtu_page     (WvWindow      *self);
 WvDscpPage   *wv_window_get_dscp_page    (WvWindow      *self);
 WvLogPage    *wv_window_get_log_page     (WvWindow      *self);
 WvServerPage *wv_window_get_server_page  (WvWindow      *self);
+WvServeView  *wv_window_get_serve_view   (WvWindow      *self);
 GtkListBox   *wv_window_get_connection_list (WvWindow   *self);
 
 void          wv_window_export_to_folder (WvWindow      *self,

@@ -19,6 +19,11 @@
  *  ingest:    pushing one second of records (192) through the session, the
  *             pages and the connection list.
  *
+ * Then the same 32 connections as 16 clients of Serve mode (one IPv4 and
+ * one IPv6 connection each), their records fed the way the server's
+ * signals feed them, with the Clients tab showing one of them: the same
+ * figures, to compare with the single run's of the same size (a ratio).
+ *
  * Usage: bench-gui [SECONDS]   (default 10)
  *
  * The chart widgets alone are measured by tests/gui-charts/bench-charts
@@ -76,11 +81,15 @@ make_record (guint       conn,
   return r;
 }
 
+typedef void (*PushFunc) (gpointer        target,
+                          const WvRecord *record);
+
 /* One second of what the engine sends for every connection. */
 static void
-push_second (WvSession *session,
-             gint64     time_ns,
-             GRand     *rand)
+push_second (PushFunc  push,
+             gpointer  target,
+             gint64    time_ns,
+             GRand    *rand)
 {
   static const guint windows[] = { 1, 10, 60 };
 
@@ -90,8 +99,43 @@ push_second (WvSession *session,
         {
           WvRecord r = make_record (c, d, windows[w], time_ns, rand);
 
-          wv_session_push_record (session, &r);
+          push (target, &r);
         }
+}
+
+static void
+push_to_session (gpointer        target,
+                 const WvRecord *record)
+{
+  wv_session_push_record (target, record);
+}
+
+/* Serve mode: connection c belongs to client c % N_PER_FAMILY. */
+#define N_CLIENTS N_PER_FAMILY
+
+typedef struct {
+  WvServedClients *clients;
+  char labels[N_CLIENTS][16];
+  char sessions[N_CLIENTS][16];
+} Served;
+
+static WvServerClient
+served_client (Served *served,
+               guint   conn)
+{
+  guint k = conn % N_CLIENTS;
+
+  return (WvServerClient) { "192.0.2.10", served->labels[k], served->sessions[k], "wifi-verify-web 0.1.0" };
+}
+
+static void
+push_to_served (gpointer        target,
+                const WvRecord *record)
+{
+  Served *served = target;
+  WvServerClient client = served_client (served, record->conn);
+
+  wv_served_clients_push_record (served->clients, &client, record);
 }
 
 typedef struct {
@@ -119,37 +163,34 @@ after_paint (GdkFrameClock *clock,
   live->start = 0;
 }
 
+/* Live frames, the worst frame and the ingest of @charts's window while
+ * @push gets one second of records a second. */
 static void
-run (WvApplication *app,
-     int            width,
-     int            height,
-     guint          seconds)
+measure (WvWindow     *window,
+         WvChartsPage *charts,
+         const char   *what,
+         int           width,
+         int           height,
+         guint         seconds,
+         PushFunc      push,
+         gpointer      target,
+         GRand        *rand,
+         gint64        now_ns)
 {
-  g_autoptr(GRand) rand = g_rand_new_with_seed (7);
-  g_autoptr(WvSession) session = wv_session_new ();
   g_autoptr(GArray) ingest_ms = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) worst_ms = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GskRenderer) cairo = gsk_cairo_renderer_new ();
   Live live = { 0, g_array_new (FALSE, FALSE, sizeof (double)) };
-  WvWindow *window = WV_WINDOW (wv_application_get_main_window (app));
   GdkFrameClock *clock;
-  gint64 now_ns = g_get_real_time () * 1000;
   gint64 end;
   gulong id1, id2;
   double l_mean, l_p99, w_mean, w_p99, i_mean, i_p99;
   guint frames;
 
   g_assert_true (gsk_renderer_realize (cairo, NULL, NULL));
-  gtk_window_present (GTK_WINDOW (window));
-  wv_gui_test_wait_size (GTK_WIDGET (window), width, height);
-  wv_window_set_session (window, session);
-  wv_session_push_phase (session, WV_PHASE_STREAMS);
-  for (guint c = 0; c < N_CONNS; c++)
-    wv_session_push_connection_state (session, c, c < N_PER_FAMILY ? 4 : 6, WV_CONN_STREAMING);
   /* The last minute, the newest second now. */
   for (int s = 59; s >= 0; s--)
-    push_second (session, now_ns - (gint64) s * 1000000000, rand);
-  wv_window_show_page (window, "charts");
+    push_second (push, target, now_ns - (gint64) s * 1000000000, rand);
   wv_gui_test_iterate (500);
 
   /* Live: the window as a user sees it. */
@@ -163,7 +204,7 @@ run (WvApplication *app,
       gint64 t0 = g_get_monotonic_time ();
       double ms;
 
-      push_second (session, now_ns + (gint64) s * 1000000000, rand);
+      push_second (push, target, now_ns + (gint64) s * 1000000000, rand);
       ms = (g_get_monotonic_time () - t0) / 1000.0;
       g_array_append_val (ingest_ms, ms);
       while (g_get_monotonic_time () < second_end)
@@ -177,7 +218,6 @@ run (WvApplication *app,
   /* Worst case: every chart redrawn in one frame. */
   for (guint i = 0; i < 40; i++)
     {
-      WvChartsPage *charts = wv_window_get_charts_page (window);
       g_autoptr(GdkPaintable) paintable = NULL;
       g_autoptr(GdkTexture) texture = NULL;
       GtkSnapshot *snapshot;
@@ -203,16 +243,69 @@ run (WvApplication *app,
   stats (live.frame_ms, &l_mean, &l_p99);
   stats (worst_ms, &w_mean, &w_p99);
   stats (ingest_ms, &i_mean, &i_p99);
-  g_print ("%4dx%-4d  %-14s  %6.1f  %7.2f %7.2f   %7.2f %7.2f   %7.2f %7.2f\n",
-           width, height, G_OBJECT_TYPE_NAME (gtk_native_get_renderer (GTK_NATIVE (window))),
+  g_print ("%4dx%-4d  %-10s %-14s  %6.1f  %7.2f %7.2f   %7.2f %7.2f   %7.2f %7.2f\n",
+           width, height, what, G_OBJECT_TYPE_NAME (gtk_native_get_renderer (GTK_NATIVE (window))),
            frames / (double) seconds, l_mean, l_p99, w_mean, w_p99, i_mean, i_p99);
+  g_array_unref (live.frame_ms);
+  gsk_renderer_unrealize (cairo);
+}
+
+static void
+run (WvApplication *app,
+     int            width,
+     int            height,
+     guint          seconds)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (7);
+  g_autoptr(WvSession) session = wv_session_new ();
+  WvWindow *window = WV_WINDOW (wv_application_get_main_window (app));
+
+  gtk_window_present (GTK_WINDOW (window));
+  wv_gui_test_wait_size (GTK_WIDGET (window), width, height);
+  wv_window_set_session (window, session);
+  wv_session_push_phase (session, WV_PHASE_STREAMS);
+  for (guint c = 0; c < N_CONNS; c++)
+    wv_session_push_connection_state (session, c, c < N_PER_FAMILY ? 4 : 6, WV_CONN_STREAMING);
+  wv_window_show_page (window, "charts");
+  measure (window, wv_window_get_charts_page (window), "one run", width, height, seconds,
+           push_to_session, session, rand, g_get_real_time () * 1000);
 
   /* What was measured, to look at. */
   if (width == 1280)
     g_free (wv_gui_test_screenshot (GTK_WIDGET (window), "bench-32-connections.png"));
   wv_window_set_session (window, NULL);
-  g_array_unref (live.frame_ms);
-  gsk_renderer_unrealize (cairo);
+}
+
+/* The same connections as Serve mode's clients, one of them shown. */
+static void
+run_served (WvApplication *app,
+            int            width,
+            int            height,
+            guint          seconds)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (7);
+  WvWindow *window = WV_WINDOW (wv_application_get_main_window (app));
+  WvServeView *view = wv_window_get_serve_view (window);
+  Served served = { wv_server_page_get_served_clients (wv_window_get_server_page (window)) };
+
+  wv_window_set_mode (window, WV_MODE_SERVE);
+  wv_window_show_page (window, "served");
+  for (guint k = 0; k < N_CLIENTS; k++)
+    {
+      g_snprintf (served.labels[k], sizeof served.labels[k], "client %u", k + 1);
+      g_snprintf (served.sessions[k], sizeof served.sessions[k], "session-%u", k);
+    }
+  for (guint c = 0; c < N_CONNS; c++)
+    {
+      WvServerClient client = served_client (&served, c);
+
+      wv_served_clients_push_state (served.clients, &client, c, c < N_PER_FAMILY ? 4 : 6,
+                                    WV_CONN_STREAMING);
+    }
+  measure (window, wv_serve_view_get_charts_page (view), "16 clients", width, height, seconds,
+           push_to_served, &served, rand, g_get_real_time () * 1000);
+  if (width == 1280)
+    g_free (wv_gui_test_screenshot (GTK_WIDGET (window), "bench-16-clients.png"));
 }
 
 int
@@ -240,11 +333,14 @@ main (int   argc,
   g_print ("wifi-verify window: %d connections (%d per family), 12 charts with 60 s of one-second\n"
            "statistics, 192 new records a second; times in ms. live = frame clock before-paint to\n"
            "after-paint while the charts scroll (window renderer); worst = all 12 charts redrawn in one\n"
-           "frame (offscreen, cairo); ingest = one second of records into session, pages and list\n\n",
+           "frame (offscreen, cairo); ingest = one second of records into session, pages and list;\n"
+           "16 clients = the same connections as 16 clients of Serve mode, one shown\n\n",
            N_CONNS, N_PER_FAMILY);
-  g_print ("size       renderer         frames/s  live(mean p99)    worst(mean p99)   ingest(mean p99)\n");
+  g_print ("size       what       renderer         frames/s  live(mean p99)    worst(mean p99)   ingest(mean p99)\n");
   run (app, 1280, 800, seconds);
   run (app, 1600, 1000, seconds);
+  /* Serve mode last: its clients stay in the window. */
+  run_served (app, 1280, 800, seconds);
 
   gtk_window_destroy (GTK_WINDOW (wv_application_get_main_window (app)));
   return 0;

@@ -479,11 +479,12 @@ run_over_dbus (guint        per_family,
                guint        bulk_kbps,
                const char  *name)
 {
-  GSettings *settings = wv_application_get_settings (app);
+  GSettings *settings;
   g_autoptr(GSubprocess) server = NULL;
   g_autofree char *url = NULL;
 
   REQUIRE_RUN ();
+  settings = wv_application_get_settings (app);
   server = start_server (&url);
   g_settings_set_uint (settings, "connections", per_family);
   g_settings_set_uint (settings, "bulk-rate", bulk_kbps);

@@ -14,6 +14,8 @@
 
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include "wv-gui.h"
 #include "wv-gui-test.h"
 
@@ -236,6 +238,25 @@ wv_gui_test_count_lines (const char *path)
   for (const char *p = text; *p; p++)
     n += *p == '\n';
   return n;
+}
+
+/* Removes @path and everything in it (a test's export). */
+void
+wv_gui_test_remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir && (name = g_dir_read_name (dir)))
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        wv_gui_test_remove_tree (child);
+      else
+        g_assert_cmpint (g_remove (child), ==, 0);
+    }
+  g_assert_cmpint (g_rmdir (path), ==, 0);
 }
 
 static GtkWidget *

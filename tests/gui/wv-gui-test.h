@@ -34,5 +34,6 @@ gboolean       wv_gui_test_action_enabled (GtkWidget       *root,
 char          *wv_gui_test_read_line    (const char        *path,
                                          guint              line);
 guint          wv_gui_test_count_lines  (const char        *path);
+void           wv_gui_test_remove_tree  (const char        *path);
 
 G_END_DECLS
