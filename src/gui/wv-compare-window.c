@@ -606,7 +606,9 @@ wv_compare_window_dispose (GObject *object)
   g_clear_pointer (&self->runs_table, wv_grid_table_free);
   g_clear_pointer (&self->verdict_table, wv_grid_table_free);
   g_clear_pointer (&self->streams_table, wv_grid_table_free);
-  gtk_widget_dispose_template (GTK_WIDGET (self), WV_TYPE_COMPARE_WINDOW);
+  /* No gtk_widget_dispose_template(): the stack, a template child, is
+   * the window's child, which GtkWindow's dispose releases; unparented
+   * by the template first, the window would unparent it a second time. */
   G_OBJECT_CLASS (wv_compare_window_parent_class)->dispose (object);
 }
 

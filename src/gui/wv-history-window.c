@@ -399,7 +399,9 @@ wv_history_window_dispose (GObject *object)
   WvHistoryWindow *self = WV_HISTORY_WINDOW (object);
 
   g_cancellable_cancel (self->cancellable);
-  gtk_widget_dispose_template (GTK_WIDGET (self), WV_TYPE_HISTORY_WINDOW);
+  /* No gtk_widget_dispose_template(): the stack, a template child, is
+   * the window's child, which GtkWindow's dispose releases; unparented
+   * by the template first, the window would unparent it a second time. */
   G_OBJECT_CLASS (wv_history_window_parent_class)->dispose (object);
 }
 

@@ -175,8 +175,7 @@ test_session_connections (void)
   g_assert_cmpuint (wv_session_get_connection_position (s, 2), ==, 0);
   g_assert_cmpuint (wv_session_get_connection_position (s, 3), ==, 1);
   label = wv_session_dup_connection_label (s, 3);
-  /* The engine's number, as in the CSV files and the CLI. */
-  g_assert_cmpstr (label, ==, "Connection 3 (IPv6)");
+  g_assert_cmpstr (label, ==, "IPv6 · 2");
   g_assert_true (wv_session_get_connection_visible (s, 3));
 
   /* The same state twice is one change. */

@@ -324,7 +324,7 @@ test_measurement (void)
   g_assert_cmpuint (wv_hop_view_get_n_paths (wv_trace_page_get_hop_view (trace, 4)), ==, N_CONNS / 2);
   g_assert_cmpuint (wv_hop_view_get_n_paths (wv_trace_page_get_hop_view (trace, 6)), ==, N_CONNS / 2);
   g_assert_cmpuint (g_list_model_get_n_items (wv_trace_page_get_hops (trace)), ==, N_CONNS * N_TTL);
-  g_assert_cmpstr (cell (wv_trace_page_get_hops (trace), 1, WV_HOP_COLUMN_CONNECTION), ==, "Connection 0 (IPv4)");
+  g_assert_cmpstr (cell (wv_trace_page_get_hops (trace), 1, WV_HOP_COLUMN_CONNECTION), ==, "IPv4 · 1");
   g_assert_cmpstr (cell (wv_trace_page_get_hops (trace), 1, WV_HOP_COLUMN_ADDRESS), ==, "198.51.100.1");
   g_assert_cmpstr (cell (wv_trace_page_get_hops (trace), 1, WV_HOP_COLUMN_REPLIES), ==, "2/3");
   g_assert_cmpstr (cell (wv_trace_page_get_hops (trace), 1, WV_HOP_COLUMN_LOSS), ==, "33 %");
@@ -423,8 +423,7 @@ test_errors (void)
   g_assert_cmpint (wv_window_get_banner_type (window), ==, GTK_MESSAGE_ERROR);
   log = wv_log_page_dup_text (wv_window_get_log_page (window));
   g_assert_nonnull (strstr (log, "the peer did not answer"));
-  /* One label for a connection: the engine's number, as in its messages. */
-  g_assert_nonnull (strstr (log, "Connection 3 (IPv6): Failed"));
+  g_assert_nonnull (strstr (log, "IPv6 · 2: Failed"));
   g_assert_nonnull (strstr (log, "Phase: Tracing the path"));
   g_assert_nonnull (strstr (log, "Phase: Measuring the streams"));
   wv_window_show_page (window, "log");
@@ -674,9 +673,9 @@ test_dscp (void)
   g_assert_cmpuint (g_list_model_get_n_items (rows), ==, 3);
   {
     static const char *expected[3][WV_N_DSCP_COLUMNS] = {
-      { "Connection 0 (IPv4)", "Client → server", "EF (46)", "100", "2.5 %", "5.000", "0.250", "CS0 (0)", "re-marked" },
-      { "Connection 0 (IPv4)", "Client → server", "AF41 (34)", "100", "0 %", "5.000", "0.250", "AF41 (34)", "kept" },
-      { "Connection 1 (IPv6)", "Server → client", "5", "100", "0 %", "5.000", "0.250", "–", "unknown" },
+      { "IPv4 · 1", "Client → server", "EF (46)", "100", "2.5 %", "5.000", "0.250", "CS0 (0)", "re-marked" },
+      { "IPv4 · 1", "Client → server", "AF41 (34)", "100", "0 %", "5.000", "0.250", "AF41 (34)", "kept" },
+      { "IPv6 · 1", "Server → client", "5", "100", "0 %", "5.000", "0.250", "–", "unknown" },
     };
 
     for (guint i = 0; i < 3; i++)

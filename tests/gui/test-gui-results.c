@@ -1,0 +1,382 @@
+/* test-gui-results.c: runs kept in files, in the window
+ *
+ * Copyright 2026 wifi-verify developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Two real loopback self-tests of wifi-verify-cli (WV_CLI) are saved with
+ * --save into the app's runs folder (XDG_DATA_HOME points into a fresh
+ * temporary folder). Then:
+ *  - Saved Runs lists both, with a verdict;
+ *  - a run reopened in the window shows the verdict `wifi-verify-cli
+ *    report FILE` prints (grade and the deciding value), over the whole
+ *    run, with charts (screenshots summary-reopened.png, charts-reopened.png);
+ *  - the two compared side by side (compare.png);
+ *  - Save Report writes a PDF of the reopened run;
+ *  - with WV_WIFI_RUN (tests/test-wifi.py sets it to a run made under
+ *    python3-dbusmock's NetworkManager) the Wi-Fi signal chart has the
+ *    readings and a roam event (wifi-charts.png).
+ * Needs a display and the patched WebRTC stack (the CLI's self-test).
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gstdio.h>
+
+#include "wv-compare-window.h"
+#include "wv-gui-test.h"
+#include "wv-history-window.h"
+#include "wv-summary-page.h"
+#include "wv-table-row.h"
+
+static WvApplication *app;
+static WvWindow *window;
+static char *tmp_dir;
+static char *runs_dir;
+static char *run_files[2];
+
+static const char *const cli_profiles[WV_N_PROFILES] = {
+  [WV_PROFILE_VOICE] = "voice call",
+  [WV_PROFILE_VIDEO] = "video call",
+  [WV_PROFILE_INTERACTIVE] = "interactive (gaming)",
+};
+
+static gboolean
+skip_without_runs (void)
+{
+  if (window == NULL)
+    {
+      g_test_skip (WV_GUI_TEST_NO_DISPLAY);
+      return TRUE;
+    }
+  if (run_files[0] == NULL)
+    {
+      g_test_skip ("the self-tests of wifi-verify-cli did not run (WV_CLI unset or the run failed; see above)");
+      return TRUE;
+    }
+  return FALSE;
+}
+
+/* A short loopback self-test kept in @path. */
+static gboolean
+cli_self_test (const char *path)
+{
+  const char *cli = g_getenv ("WV_CLI");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  int status = 0;
+  const char *argv[] = { cli, "self-test", "--duration", "2", "--save", path, NULL };
+
+  if (cli == NULL)
+    return FALSE;
+  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &out, NULL, &status,
+                     &error))
+    {
+      g_test_message ("%s: %s", cli, error->message);
+      return FALSE;
+    }
+  if (!g_spawn_check_wait_status (status, &error) || !g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    {
+      g_test_message ("self-test --save %s failed: %s\n%s", path, error ? error->message : "no file", out);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* `wifi-verify-cli report FILE`'s line of @profile in the run's verdict:
+ * "voice call            good  R 93.7 >= 80 ...". */
+static char *
+cli_verdict_line (const char *path,
+                  WvProfile   profile)
+{
+  const char *argv[] = { g_getenv ("WV_CLI"), "report", path, NULL };
+  g_autofree char *out = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, NULL, &status,
+                               &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  lines = g_strsplit (out, "\n", -1);
+  for (guint i = 0; lines[i]; i++)
+    {
+      g_autofree char *line = g_strstrip (g_strdup (lines[i]));
+
+      if (g_str_has_prefix (line, cli_profiles[profile]) && strstr (line, "  "))
+        return g_steal_pointer (&line);
+    }
+  g_error ("no %s verdict in the report of %s:\n%s", cli_profiles[profile], path, out);
+}
+
+static guint
+grid_n_rows (GtkGrid *grid)
+{
+  int rows = 0;
+
+  for (GtkWidget *c = gtk_widget_get_first_child (GTK_WIDGET (grid)); c; c = gtk_widget_get_next_sibling (c))
+    {
+      int row, height;
+
+      gtk_grid_query_child (grid, c, NULL, &row, NULL, &height);
+      rows = MAX (rows, row + height);
+    }
+  return (guint) rows;
+}
+
+static gboolean
+history_loaded (gpointer data)
+{
+  return !wv_history_window_get_loading (data);
+}
+
+static gboolean
+window_loaded (gpointer data)
+{
+  return !wv_window_get_loading (window);
+}
+
+static gboolean
+compare_loaded (gpointer data)
+{
+  return !wv_compare_window_get_loading (data);
+}
+
+static gboolean
+report_written (gpointer data)
+{
+  return !wv_window_get_writing_report (window);
+}
+
+static void
+screenshot (GtkWidget  *widget,
+            const char *name)
+{
+  g_autofree char *path = NULL;
+
+  wv_gui_test_iterate (400);
+  path = wv_gui_test_screenshot (widget, name);
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+}
+
+static void
+test_history (void)
+{
+  WvHistoryWindow *history;
+  GListModel *runs;
+
+  if (skip_without_runs ())
+    return;
+  history = WV_HISTORY_WINDOW (wv_window_show_history (window));
+  g_assert_true (wv_gui_test_wait (history_loaded, history, 10000));
+  runs = wv_history_window_get_runs (history);
+  g_assert_cmpuint (g_list_model_get_n_items (runs), ==, 2);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(WvTableRow) row = g_list_model_get_item (runs, i);
+      GFile *file = wv_history_window_get_file (history, i);
+      g_autofree char *path = g_file_get_path (file);
+
+      /* Each row is one of the kept runs, judged as the CLI judges it. */
+      g_assert_true (g_strcmp0 (path, run_files[0]) == 0 || g_strcmp0 (path, run_files[1]) == 0);
+      g_assert_cmpstr (wv_table_row_get_cell (row, WV_HISTORY_COLUMN_TARGET), ==, "Self-test");
+      g_assert_nonnull (strstr (wv_table_row_get_cell (row, WV_HISTORY_COLUMN_VOICE), "Good"));
+    }
+  screenshot (GTK_WIDGET (history), "history.png");
+  gtk_window_destroy (GTK_WINDOW (history));
+}
+
+static void
+test_reopen (void)
+{
+  WvSummaryPage *summary;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GFile) pdf = NULL;
+  g_autofree char *pdf_path = NULL;
+  WvSeries *delay;
+
+  if (skip_without_runs ())
+    return;
+  file = g_file_new_for_path (run_files[0]);
+  wv_window_open_file (window, file);
+  g_assert_true (wv_gui_test_wait (window_loaded, NULL, 10000));
+  g_assert_true (g_file_equal (wv_window_get_run_file (window), file));
+  summary = wv_window_get_summary_page (window);
+  wv_summary_page_update_now (summary);
+
+  /* The same verdict as the CLI: the grade and the deciding value. */
+  for (WvProfile p = 0; p < WV_N_PROFILES; p++)
+    {
+      g_autofree char *line = cli_verdict_line (run_files[0], p);
+      const char *grade = wv_grade_to_string (wv_summary_page_get_grade (summary, p));
+      const char *text = wv_summary_page_get_verdict_text (summary, p);
+      g_auto(GStrv) words = g_strsplit_set (line + strlen (cli_profiles[p]), " ", -1);
+      guint w = 0;
+
+      while (words[w] && *words[w] == '\0')
+        w++;
+      g_test_message ("CLI: %s / GUI: %s, %s", line, grade, text);
+      g_assert_cmpstr (grade, ==, words[w]);
+      if (p == WV_PROFILE_VOICE)
+        {
+          /* "R 93.7": the E-model rating, printed alike. */
+          const char *r = strstr (line, " R ");
+          g_autofree char *value = NULL;
+
+          g_assert_nonnull (r);
+          value = g_strndup (r + 1, strcspn (r + 3, " ") + 2);
+          g_assert_nonnull (strstr (text, value + 2));
+          g_assert_nonnull (strstr (text, "80"));
+        }
+    }
+  g_assert_cmpuint (grid_n_rows (wv_summary_page_get_table (summary, WV_SUMMARY_TABLE_SUMMARY)), >=, 4);
+  wv_window_show_page (window, "summary");
+  screenshot (GTK_WIDGET (window), "summary-reopened.png");
+
+  /* The charts over the whole run. */
+  delay = wv_charts_page_get_series (wv_window_get_charts_page (window), 0, WV_CHART_METRIC_DELAY, WV_DIR_C2S);
+  g_assert_nonnull (delay);
+  g_assert_cmpuint (wv_series_get_n_points (delay), >=, 1);
+  wv_window_show_page (window, "charts");
+  screenshot (GTK_WIDGET (window), "charts-reopened.png");
+
+  /* Save Report: the PDF of the run on screen. */
+  pdf_path = g_build_filename (tmp_dir, "report.pdf", NULL);
+  pdf = g_file_new_for_path (pdf_path);
+  wv_window_save_report_to (window, pdf);
+  g_assert_true (wv_gui_test_wait (report_written, NULL, 30000));
+  g_assert_nonnull (wv_window_get_last_report (window));
+  g_assert_true (g_file_test (pdf_path, G_FILE_TEST_IS_REGULAR));
+  {
+    g_autofree char *contents = NULL;
+
+    g_assert_true (g_file_get_contents (pdf_path, &contents, NULL, NULL));
+    g_assert_true (g_str_has_prefix (contents, "%PDF"));
+  }
+}
+
+static void
+test_compare (void)
+{
+  g_autoptr(GFile) a = NULL, b = NULL;
+  WvCompareWindow *compare;
+
+  if (skip_without_runs ())
+    return;
+  a = g_file_new_for_path (run_files[0]);
+  b = g_file_new_for_path (run_files[1]);
+  compare = WV_COMPARE_WINDOW (wv_window_compare_files (window, a, b));
+  g_assert_true (wv_gui_test_wait (compare_loaded, compare, 10000));
+  g_assert_null (wv_compare_window_get_error (compare));
+  /* Both runs' verdicts, and every stream of both. */
+  g_assert_cmpuint (grid_n_rows (wv_compare_window_get_verdicts (compare)), >=, WV_N_PROFILES);
+  g_assert_cmpuint (grid_n_rows (wv_compare_window_get_streams (compare)), >=, 4);
+  g_assert_nonnull (wv_compare_window_get_changes (compare));
+  /* The delay chart: runs A and B on one axis, each line with points. */
+  {
+    GListModel *series = wv_time_chart_get_series (wv_compare_window_get_chart (compare, WV_COMPARE_CHART_DELAY,
+                                                                                WV_DIR_C2S));
+    gboolean seen[2] = { FALSE, FALSE };
+
+    for (guint i = 0; i < g_list_model_get_n_items (series); i++)
+      {
+        g_autoptr(WvSeries) s = g_list_model_get_item (series, i);
+
+        g_assert_cmpuint (wv_series_get_n_points (s), >=, 1);
+        seen[wv_series_get_color_index (s) != 0] = TRUE;
+      }
+    g_assert_true (seen[0] && seen[1]);
+  }
+  gtk_window_set_default_size (GTK_WINDOW (compare), 1280, 900);
+  screenshot (GTK_WIDGET (compare), "compare.png");
+  gtk_window_destroy (GTK_WINDOW (compare));
+}
+
+static void
+test_wifi (void)
+{
+  const char *path = g_getenv ("WV_WIFI_RUN");
+  g_autoptr(GFile) file = NULL;
+  WvChartsPage *charts;
+  WvSeries *signal;
+
+  if (window == NULL)
+    {
+      g_test_skip (WV_GUI_TEST_NO_DISPLAY);
+      return;
+    }
+  if (path == NULL)
+    {
+      g_test_skip ("WV_WIFI_RUN is not set (tests/test-wifi.py runs this case with a run made under "
+                   "python3-dbusmock's NetworkManager)");
+      return;
+    }
+  file = g_file_new_for_path (path);
+  wv_window_open_file (window, file);
+  g_assert_true (wv_gui_test_wait (window_loaded, NULL, 10000));
+  charts = wv_window_get_charts_page (window);
+  signal = wv_charts_page_get_wifi_series (charts);
+  g_assert_nonnull (signal);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (wv_charts_page_get_wifi_chart (charts))));
+  g_assert_cmpuint (wv_series_get_n_points (signal), >=, 4);
+  /* The roam to the second access point is an event on the charts. */
+  g_assert_cmpuint (wv_time_chart_get_n_events (wv_charts_page_get_wifi_chart (charts)), ==, 1);
+  g_assert_nonnull (strstr (wv_summary_page_get_wifi_text (wv_window_get_summary_page (window)), "lab-net"));
+  wv_window_show_page (window, "charts");
+  screenshot (GTK_WIDGET (window), "wifi-charts.png");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+  gtk_disable_setlocale ();
+  g_setenv ("GTK_A11Y", "none", FALSE);
+
+  /* The app's data directory: before GLib reads it. */
+  tmp_dir = g_dir_make_tmp ("wv-gui-results-XXXXXX", NULL);
+  g_assert_nonnull (tmp_dir);
+  g_setenv ("XDG_DATA_HOME", tmp_dir, TRUE);
+  runs_dir = g_build_filename (tmp_dir, "wifi-verify", "runs", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (runs_dir, 0700), ==, 0);
+
+  if (wv_gui_test_have_display () && gtk_init_check ())
+    {
+      if (g_getenv ("WV_WIFI_RUN") == NULL)
+        {
+          g_autofree char *a = g_build_filename (runs_dir, "a.wvrun", NULL);
+          g_autofree char *b = g_build_filename (runs_dir, "b.wvrun", NULL);
+
+          if (cli_self_test (a) && cli_self_test (b))
+            {
+              run_files[0] = g_steal_pointer (&a);
+              run_files[1] = g_steal_pointer (&b);
+            }
+        }
+      app = wv_gui_test_app_new ();
+      window = wv_gui_test_window_new (app);
+      wv_gui_test_wait_size (GTK_WIDGET (window), 1280, 800);
+    }
+  else
+    g_test_message ("%s", WV_GUI_TEST_NO_DISPLAY);
+
+  g_test_add_func ("/gui/results/history", test_history);
+  g_test_add_func ("/gui/results/reopen", test_reopen);
+  g_test_add_func ("/gui/results/compare", test_compare);
+  g_test_add_func ("/gui/results/wifi", test_wifi);
+  ret = g_test_run ();
+
+  if (window)
+    gtk_window_destroy (GTK_WINDOW (window));
+  g_clear_object (&app);
+  wv_gui_test_remove_tree (tmp_dir);
+  g_free (tmp_dir);
+  g_free (runs_dir);
+  g_free (run_files[0]);
+  g_free (run_files[1]);
+  return ret;
+}
