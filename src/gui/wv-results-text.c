@@ -36,22 +36,16 @@ wv_gui_format_connection (int   family,
 /* @families: connection index -> address family of every connection of
  * the run (wv_gui_connection_families()); the label numbers the
  * connections of each family from 1, as the connection list does. */
+static guint connection_position (GHashTable *families,
+                                  guint       conn,
+                                  int         family);
+
 char *
 wv_gui_connection_label (GHashTable *families,
                          guint       conn,
                          int         family)
 {
-  GHashTableIter iter;
-  gpointer key, value;
-  guint position = 0;
-
-  if (families == NULL)
-    return wv_gui_format_connection (family, conn);
-  g_hash_table_iter_init (&iter, families);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    if (GPOINTER_TO_UINT (key) < conn && GPOINTER_TO_INT (value) == family)
-      position++;
-  return wv_gui_format_connection (family, position);
+  return wv_gui_format_connection (family, connection_position (families, conn, family));
 }
 
 /* The address family of each connection that @records (WvRecord) name. */
@@ -255,36 +249,68 @@ wv_gui_describe_note (GHashTable       *families,
     }
 }
 
-/* "connections 0-6" in the window's words. */
-static char *
-connections_text (const WvPathGroup *g)
+/* The connection's number within its family, from 0 (as in its label). */
+static guint
+connection_position (GHashTable *families,
+                     guint       conn,
+                     int         family)
 {
-  g_autofree char *list = wv_format_connections ((const guint *) (gpointer) g->conns->data, g->conns->len);
-  const char *numbers = strchr (list, ' ');
+  GHashTableIter iter;
+  gpointer key, value;
+  guint position = 0;
 
+  if (families == NULL)
+    return conn;
+  g_hash_table_iter_init (&iter, families);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    if (GPOINTER_TO_UINT (key) < conn && GPOINTER_TO_INT (value) == family)
+      position++;
+  return position;
+}
+
+/* "connections 1-7" in the window's words: numbered within the family,
+ * as the labels "IPv4 · 1" are. */
+static char *
+connections_text (GHashTable        *families,
+                  int                family,
+                  const WvPathGroup *g)
+{
+  g_autoptr(GArray) numbers = g_array_sized_new (FALSE, FALSE, sizeof (guint), g->conns->len);
+  g_autofree char *list = NULL;
+  const char *text;
+
+  for (guint i = 0; i < g->conns->len; i++)
+    {
+      guint n = connection_position (families, g_array_index (g->conns, guint, i), family) + 1;
+
+      g_array_append_val (numbers, n);
+    }
+  list = wv_format_connections ((const guint *) (gpointer) numbers->data, numbers->len);
   /* wv_format_connections() says "connection 8" / "connections 0-6". */
-  numbers = numbers ? numbers + 1 : list;
+  text = strchr (list, ' ');
+  text = text ? text + 1 : list;
   return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "connection %s", "connections %s", g->conns->len),
-                          numbers);
+                          text);
 }
 
 char *
-wv_gui_describe_path_set (const WvPathSet *set)
+wv_gui_describe_path_set (GHashTable      *families,
+                          const WvPathSet *set)
 {
   g_autoptr(GString) s = g_string_new (NULL);
   const char *dir = wv_gui_direction_label (set->dir);
 
   if (set->groups->len == 1)
     {
-      g_autofree char *conns = connections_text (g_ptr_array_index (set->groups, 0));
+      g_autofree char *conns = connections_text (families, set->family, g_ptr_array_index (set->groups, 0));
 
-      /* TRANSLATORS: e.g. "IPv4, Client → server: one path (connections 0-3)" */
+      /* TRANSLATORS: e.g. "IPv4, Client → server: one path (connections 1-4)" */
       return g_strdup_printf (_("IPv%d, %s: one path (%s)"), set->family, dir, conns);
     }
   for (guint i = 0; i < set->groups->len; i++)
     {
       g_autofree char *name = wv_path_group_name (i);
-      g_autofree char *conns = connections_text (g_ptr_array_index (set->groups, i));
+      g_autofree char *conns = connections_text (families, set->family, g_ptr_array_index (set->groups, i));
 
       g_string_append_printf (s, "%s%s (%s)", i ? ", " : "", name, conns);
     }
@@ -304,7 +330,7 @@ wv_gui_describe_path_set (const WvPathSet *set)
       /* TRANSLATORS: where distinct paths part: the hop's distance and each path's router */
       g_string_append_printf (s, _("; at hop %u: %s"), ttl, at->str);
     }
-  /* TRANSLATORS: e.g. "IPv4, Client → server: 2 paths: A (connections 0-6), B (connection 7); at hop 2: A 10.1.0.1, B 10.1.0.2" */
+  /* TRANSLATORS: e.g. "IPv4, Client → server: 2 paths: A (connections 1-7), B (connection 8); at hop 2: A 10.1.0.1, B 10.1.0.2" */
   return g_strdup_printf (_("IPv%d, %s: %u paths: %s"), set->family, dir, set->groups->len, s->str);
 }
 

@@ -36,7 +36,8 @@ char       *wv_gui_stream_label       (GHashTable            *families,
                                        const WvRecord        *r);
 char       *wv_gui_describe_note      (GHashTable            *families,
                                        const WvPathNote      *note);
-char       *wv_gui_describe_path_set  (const WvPathSet       *set);
+char       *wv_gui_describe_path_set  (GHashTable            *families,
+                                       const WvPathSet       *set);
 char       *wv_gui_describe_wifi      (const WvWifiRecord    *w);
 /* Why a run has no Wi-Fi facts. */
 const char *wv_gui_wifi_absent_label  (WvWifiAbsent           reason);

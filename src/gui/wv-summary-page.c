@@ -317,7 +317,7 @@ fill_paths (WvSummaryPage *self,
   for (guint i = 0; i < notes->sets->len; i++)
     {
       const WvPathSet *set = g_ptr_array_index (notes->sets, i);
-      g_autofree char *line = wv_gui_describe_path_set (set);
+      g_autofree char *line = wv_gui_describe_path_set (self->families, set);
 
       g_string_append_printf (text, "%s• %s", text->len ? "\n" : "", line);
     }
