@@ -39,6 +39,9 @@ if shutil.which("dbus-daemon") is None:
     sys.exit(0)
 
 WATCH, CLI = sys.argv[1], sys.argv[2]
+# tests/gui/meson.build adds the GTK app's test-gui-results: the saved run
+# reopened in the window shows the signal chart and the roam.
+GUI = sys.argv[3] if len(sys.argv) > 3 else None
 
 if "absent unsupported" in subprocess.run([WATCH, "0", "lo"], capture_output=True, text=True).stdout:
     print("1..0 # SKIP built without NetworkManager support (meson -Dwifi)")
@@ -226,6 +229,14 @@ try:
         ok("lab-net" in pdf and BSSID2 in pdf and "Wi-Fi signal" in pdf, "PDF report: the link and its chart", pdf)
     else:
         ok(False, "PDF report written and pdftotext installed (poppler-utils)")
+    if GUI and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        n += 1
+        print(f"ok {n} # SKIP no display for the GTK app (CI runs it under xvfb-run -a)")
+    elif GUI:
+        gui = subprocess.run([GUI, "-p", "/gui/results/wifi", "--tap"], capture_output=True, text=True,
+                             env=dict(os.environ, WV_WIFI_RUN=run_file), timeout=120)
+        ok(gui.returncode == 0 and "# SKIP" not in gui.stdout,
+           "GTK app: the reopened run charts the signal and the roam", gui.stdout + gui.stderr)
 
 finally:
     for p in (mock, owner):
