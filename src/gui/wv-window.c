@@ -164,6 +164,8 @@ update_settings_label (WvWindow *self)
   g_autofree char *families = g_settings_get_string (self->settings, "families");
   g_autofree char *dscp = g_settings_get_string (self->settings, "dscp-classes");
   g_autofree char *conns = NULL, *text = NULL;
+  const WvRunMeta *meta = self->session && wv_session_get_reopened (self->session)
+                          ? wv_session_get_run_meta (self->session) : NULL;
   WvClasses classes;
   const char *fam;
 
@@ -171,6 +173,21 @@ update_settings_label (WvWindow *self)
     {
       gtk_label_set_text (self->settings_label, "");
       return;
+    }
+  /* A run read back from its file: the settings it was measured with. */
+  if (meta && meta->settings)
+    {
+      JsonObject *o = meta->settings;
+      const char *f = json_object_get_string_member_with_default (o, "families", "4,6");
+      const char *d = json_object_get_string_member_with_default (o, "dscp", "default");
+
+      n = (guint) json_object_get_int_member_with_default (o, "connections", 1);
+      rate = (guint) json_object_get_int_member_with_default (o, "rate_pps", 0);
+      duration = (guint) (json_object_get_double_member_with_default (o, "duration_s", 0) + 0.5);
+      g_free (families);
+      families = g_strdup (strchr (f, ',') ? "both" : g_str_equal (f, "6") ? "ipv6" : "ipv4");
+      g_free (dscp);
+      dscp = g_strdup (g_str_equal (d, "default") ? "" : d);
     }
   switch (wv_gui_families_from_string (families))
     {
@@ -205,6 +222,14 @@ update_settings_label (WvWindow *self)
       with_classes = g_strdup_printf (_("%s · DSCP %s"), text, list->str);
       g_free (text);
       text = with_classes;
+    }
+  if (meta)
+    {
+      /* TRANSLATORS: the settings of a saved run on screen, from its file */
+      char *measured = g_strdup_printf (_("As measured: %s"), text);
+
+      g_free (text);
+      text = measured;
     }
   gtk_label_set_text (self->settings_label, text);
 }
@@ -640,6 +665,7 @@ wv_window_set_session (WvWindow  *self,
   wv_mtu_page_set_session (self->mtu_page, session);
   wv_dscp_page_set_session (self->dscp_page, session);
   wv_summary_page_set_session (self->summary_page, session);
+  update_settings_label (self);
 
   if (session)
     {

@@ -231,6 +231,9 @@ test_reopen (void)
         }
     }
   g_assert_cmpuint (grid_n_rows (wv_summary_page_get_table (summary, WV_SUMMARY_TABLE_SUMMARY)), >=, 4);
+  /* The settings it was measured with (2 s), not those of the next run. */
+  g_assert_cmpstr (wv_window_get_settings_text (window), ==,
+                   "As measured: 1 connection per family · IPv4 and IPv6 · 100 probes/s · 2 s");
   wv_window_show_page (window, "summary");
   screenshot (GTK_WIDGET (window), "summary-reopened.png");
 
