@@ -22,6 +22,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 
 #include <glib/gi18n.h>
 
@@ -730,6 +731,15 @@ start_measurement (WvWindow *self,
           gtk_widget_grab_focus (GTK_WIDGET (self->url_entry));
           return FALSE;
         }
+      /* "192.0.2.7:8080" as a technician types it: a server's HTTP address. */
+      if (strstr (url, "://") == NULL)
+        {
+          char *full = g_strconcat ("http://", url, NULL);
+
+          g_free (url);
+          url = full;
+          gtk_editable_set_text (GTK_EDITABLE (self->url_entry), url);
+        }
       g_settings_set_string (self->settings, "last-server-url", url);
     }
 
@@ -1434,6 +1444,13 @@ wv_window_get_serve_view (WvWindow *self)
 {
   g_return_val_if_fail (WV_IS_WINDOW (self), NULL);
   return self->serve_view;
+}
+
+GtkEntry *
+wv_window_get_url_entry (WvWindow *self)
+{
+  g_return_val_if_fail (WV_IS_WINDOW (self), NULL);
+  return self->url_entry;
 }
 
 GtkListBox *

@@ -56,6 +56,7 @@ WvLogPage    *wv_window_get_log_page     (WvWindow      *self);
 WvServerPage *wv_window_get_server_page  (WvWindow      *self);
 WvServeView  *wv_window_get_serve_view   (WvWindow      *self);
 GtkListBox   *wv_window_get_connection_list (WvWindow   *self);
+GtkEntry     *wv_window_get_url_entry    (WvWindow      *self);
 
 void          wv_window_export_to_folder (WvWindow      *self,
                                           GFile         *folder);

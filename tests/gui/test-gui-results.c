@@ -24,6 +24,7 @@
 #include <glib/gstdio.h>
 
 #include "wv-compare-window.h"
+#include "wv-gst.h"
 #include "wv-gui-test.h"
 #include "wv-history-window.h"
 #include "wv-summary-page.h"
@@ -296,6 +297,30 @@ test_compare (void)
   gtk_window_destroy (GTK_WINDOW (compare));
 }
 
+static gboolean
+not_running (gpointer data)
+{
+  return !wv_window_get_running (window);
+}
+
+/* Connect completes an address typed without http:// (port 9 of loopback
+ * has no server: the run fails on the connection, not on the URL). */
+static void
+test_connect_completes_url (void)
+{
+  if (window == NULL)
+    {
+      g_test_skip (WV_GUI_TEST_NO_DISPLAY);
+      return;
+    }
+  wv_window_start_connect (window, "127.0.0.1:9");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (wv_window_get_url_entry (window))), ==,
+                   "http://127.0.0.1:9");
+  g_assert_true (wv_gui_test_wait (not_running, NULL, 30000));
+  g_assert_null (strstr (wv_window_get_banner_text (window), "is not an http://"));
+  wv_window_set_mode (window, WV_MODE_SELF_TEST);
+}
+
 static void
 test_wifi (void)
 {
@@ -360,7 +385,11 @@ main (int   argc,
               run_files[1] = g_steal_pointer (&b);
             }
         }
+      g_autoptr(GError) engine_error = NULL;
+
       app = wv_gui_test_app_new ();
+      if (!wv_gst_init (NULL, NULL, &engine_error))
+        wv_application_set_engine_error (app, engine_error);
       window = wv_gui_test_window_new (app);
       wv_gui_test_wait_size (GTK_WIDGET (window), 1280, 800);
     }
@@ -371,6 +400,7 @@ main (int   argc,
   g_test_add_func ("/gui/results/reopen", test_reopen);
   g_test_add_func ("/gui/results/compare", test_compare);
   g_test_add_func ("/gui/results/wifi", test_wifi);
+  g_test_add_func ("/gui/results/connect-completes-url", test_connect_completes_url);
   ret = g_test_run ();
 
   if (window)
