@@ -120,6 +120,66 @@ on_dscp_classes_changed (GtkEditable         *editable,
                    "CS0 AF41 EF; empty = unmarked probes only"), error);
 }
 
+/* Number fields: a value the field will not take (not a number, or out
+ * of its range) is said in the caption under it at once, as the lists
+ * above do, instead of silently becoming something else. */
+static void
+on_number_changed (GtkEditable *editable,
+                   GtkLabel    *caption)
+{
+  GtkAdjustment *adj = gtk_spin_button_get_adjustment (GTK_SPIN_BUTTON (editable));
+  const char *usual = g_object_get_data (G_OBJECT (caption), "wv-usual");
+  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (editable)));
+  double lower = gtk_adjustment_get_lower (adj), upper = gtk_adjustment_get_upper (adj);
+  g_autoptr(GError) error = NULL;
+  char *end = NULL;
+  double v;
+
+  v = g_ascii_strtod (text, &end);
+  if (*text == '\0')
+    g_set_error (&error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("Enter a number: %g stays"),
+                 gtk_adjustment_get_value (adj));
+  else if (end == text || *end != '\0')
+    /* TRANSLATORS: a number field's text that is not a number; %g the value kept */
+    g_set_error (&error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("“%s” is not a number: %g stays"), text,
+                 gtk_adjustment_get_value (adj));
+  else if (v > upper)
+    /* TRANSLATORS: a number field's value above its maximum, which is used instead */
+    g_set_error (&error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("%g is more than %g, the most allowed: %g is used"),
+                 v, upper, upper);
+  else if (v < lower)
+    /* TRANSLATORS: a number field's value below its minimum, which is used instead */
+    g_set_error (&error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("%g is less than %g, the least allowed: %g is used"),
+                 v, lower, lower);
+  show_validity (editable, caption, usual, error);
+}
+
+static void
+watch_numbers (WvPreferencesWindow *self)
+{
+  GtkSpinButton *spins[] = {
+    self->probe_rate, self->probe_size, self->bulk_rate, self->duration, self->connections,
+    self->max_ttl, self->rounds, self->mtu_max,
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (spins); i++)
+    {
+      GtkWidget *grid = gtk_widget_get_parent (GTK_WIDGET (spins[i]));
+      GtkWidget *caption;
+      int row;
+
+      if (!GTK_IS_GRID (grid))
+        continue;
+      gtk_grid_query_child (GTK_GRID (grid), GTK_WIDGET (spins[i]), NULL, &row, NULL, NULL);
+      caption = gtk_grid_get_child_at (GTK_GRID (grid), 0, row + 1);
+      if (!GTK_IS_LABEL (caption))
+        continue;
+      g_object_set_data_full (G_OBJECT (caption), "wv-usual",
+                              g_strdup (gtk_label_get_text (GTK_LABEL (caption))), g_free);
+      g_signal_connect_object (spins[i], "changed", G_CALLBACK (on_number_changed), caption, 0);
+    }
+}
+
 static void
 on_reset_clicked (GtkButton           *button,
                   WvPreferencesWindow *self)
@@ -175,6 +235,7 @@ wv_preferences_window_new (GtkWindow *parent,
                        NULL);
   self->settings = g_object_ref (settings);
   bind_settings (self);
+  watch_numbers (self);
   return GTK_WIDGET (self);
 }
 

@@ -797,6 +797,19 @@ test_preferences (void)
   g_assert_nonnull (find_spin_with_value (GTK_WIDGET (prefs), 437));
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (find_spin_with_value (GTK_WIDGET (prefs), 437)), 250);
   g_assert_cmpuint (g_settings_get_uint (settings, "probe-rate"), ==, 250);
+  /* A number the field will not take is said, not silently changed. */
+  {
+    GtkWidget *spin = find_spin_with_value (GTK_WIDGET (prefs), 250);
+
+    gtk_editable_set_text (GTK_EDITABLE (spin), "5000");
+    g_assert_true (gtk_widget_has_css_class (spin, "error"));
+    g_assert_true (has_label_containing (GTK_WIDGET (prefs), "5000 is more than 1000, the most allowed: 1000 is used"));
+    gtk_editable_set_text (GTK_EDITABLE (spin), "");
+    g_assert_true (has_label_containing (GTK_WIDGET (prefs), "Enter a number: 250 stays"));
+    gtk_editable_set_text (GTK_EDITABLE (spin), "250");
+    g_assert_false (gtk_widget_has_css_class (spin, "error"));
+    g_assert_true (has_label_containing (GTK_WIDGET (prefs), "Probes per second in each direction"));
+  }
   wv_gui_test_wait_size (GTK_WIDGET (prefs), 640, 720);
   /* The MTU sizes: what is wrong shows at once, under the entry. */
   {
