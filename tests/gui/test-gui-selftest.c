@@ -81,6 +81,41 @@ finished (gpointer data)
   return !wv_session_get_running (wv_window_get_session (window));
 }
 
+static gboolean
+run_kept (gpointer data)
+{
+  GFile *file = wv_window_get_run_file (window);
+  g_autofree char *path = file ? g_file_get_path (file) : NULL;
+
+  return path && g_str_has_suffix (path, ".wvrun") && g_file_test (path, G_FILE_TEST_IS_REGULAR);
+}
+
+/* The finished run is kept in the app's data directory (XDG_DATA_HOME is
+ * a folder of the build tree in the tests), complete, and judged. */
+static void
+test_kept (void)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *dir = g_build_filename (g_get_user_data_dir (), "wifi-verify", "runs", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WvRun) run = NULL;
+  guint n_summaries = 0;
+
+  REQUIRE_RUN ();
+  g_assert_true (wv_gui_test_wait (run_kept, NULL, 10000));
+  path = g_file_get_path (wv_window_get_run_file (window));
+  g_test_message ("kept in %s", path);
+  g_assert_true (g_str_has_prefix (path, dir));
+  run = wv_run_load (wv_window_get_run_file (window), NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (run->meta->end_ns, >, run->meta->start_ns);
+  for (guint i = 0; i < run->records->len; i++)
+    n_summaries += g_array_index (run->records, WvRecord, i).type == WV_RECORD_SUMMARY;
+  g_assert_cmpuint (n_summaries, >=, 2 * n_connections ());
+  g_assert_cmpint (wv_summary_page_get_grade (wv_window_get_summary_page (window), WV_PROFILE_VOICE), !=,
+                   WV_GRADE_UNKNOWN);
+}
+
 static void
 test_run (void)
 {
@@ -349,6 +384,7 @@ main (int   argc,
 
   g_test_add_func ("/gui/selftest/command-line", test_command_line);
   g_test_add_func ("/gui/selftest/run", test_run);
+  g_test_add_func ("/gui/selftest/kept", test_kept);
   g_test_add_func ("/gui/selftest/charts", test_charts);
   g_test_add_func ("/gui/selftest/export", test_export);
   g_test_add_func ("/gui/selftest/traceroute", test_traceroute);
