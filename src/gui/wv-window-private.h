@@ -22,6 +22,7 @@ typedef enum {
   BANNER_ACTION_COPY,             /* copy banner_data to the clipboard */
   BANNER_ACTION_OPEN_FOLDER,      /* open the URI banner_data */
   BANNER_ACTION_SHOW_LOG,
+  BANNER_ACTION_PREFERENCES,      /* open the preferences (a setting refused) */
 } BannerAction;
 
 typedef struct _WvWindowResults WvWindowResults;
@@ -97,6 +98,7 @@ struct _WvWindow
   GtkWidget *confirm_dialog;
   GtkWidget *close_dialog;
   gboolean close_confirmed;       /* the user agreed to close with results unexported */
+  gboolean start_after_export;    /* Export First: start the new run once exported */
 
   BannerAction banner_action;
   char *banner_data;

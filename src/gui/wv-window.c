@@ -132,6 +132,10 @@ on_banner_button_clicked (GtkButton *button,
     case BANNER_ACTION_SHOW_LOG:
       wv_window_show_page (self, "log");
       break;
+    case BANNER_ACTION_PREFERENCES:
+      g_action_group_activate_action (G_ACTION_GROUP (gtk_window_get_application (GTK_WINDOW (self))),
+                                      "preferences", NULL);
+      break;
     case BANNER_ACTION_NONE:
     default:
       break;
@@ -260,6 +264,18 @@ update_welcome (WvWindow *self)
   gtk_widget_set_visible (self->welcome_button, TRUE);
 }
 
+/* Whether the settings alone make a run that can start. */
+static gboolean
+settings_valid (WvWindow *self)
+{
+  WvClientConfig config;
+  gboolean ok = wv_gui_client_config_from_settings (self->settings, NULL, &config, NULL);
+
+  if (ok)
+    wv_client_config_clear (&config);
+  return ok;
+}
+
 static void
 on_settings_changed (GSettings  *settings,
                      const char *key,
@@ -267,6 +283,8 @@ on_settings_changed (GSettings  *settings,
 {
   update_settings_label (self);
   update_welcome (self);
+  if (self->banner_action == BANNER_ACTION_PREFERENCES && settings_valid (self))
+    hide_banner (self);
 }
 
 /* --- phases and progress ------------------------------------------------------------ */
@@ -750,7 +768,11 @@ start_measurement (WvWindow *self,
 
       log_message (self, WV_MESSAGE_ERROR, msg);
       set_status (self, msg);
-      show_banner (self, GTK_MESSAGE_ERROR, msg, NULL, BANNER_ACTION_NONE, NULL);
+      /* A setting refused: the way to it, and the banner goes once fixed. */
+      if (!settings_valid (self))
+        show_banner (self, GTK_MESSAGE_ERROR, msg, _("_Settings…"), BANNER_ACTION_PREFERENCES, NULL);
+      else
+        show_banner (self, GTK_MESSAGE_ERROR, msg, NULL, BANNER_ACTION_NONE, NULL);
       return FALSE;
     }
   self->run_duration = (guint) config.streams.duration_s;
@@ -835,7 +857,11 @@ on_confirm_response (GtkDialog *dialog,
       wv_window_start (self);
     }
   else if (response == CONFIRM_EXPORT)
-    export_csv_action (GTK_WIDGET (self), "win.export-csv", NULL);
+    {
+      /* Export First: the new run starts once the export is written. */
+      self->start_after_export = TRUE;
+      export_csv_action (GTK_WIDGET (self), "win.export-csv", NULL);
+    }
 }
 
 /* GTK 4.8 has no AlertDialog: a modal GtkMessageDialog. */
@@ -1146,6 +1172,12 @@ export_done (GObject      *source,
   if (dir && WV_SESSION (source) == self->session)
     self->exported_records = self->exporting_records;
   show_export_result (self, dir, error);
+  if (self->start_after_export)
+    {
+      self->start_after_export = FALSE;
+      if (dir)
+        wv_window_start (self);
+    }
 }
 
 static void
@@ -1203,13 +1235,21 @@ on_chooser_response (GtkNativeDialog *dialog,
                      int              response,
                      WvWindow        *self)
 {
+  g_autoptr(GFile) folder = NULL;
+
   if (response == GTK_RESPONSE_ACCEPT)
     {
-      g_autoptr(GFile) folder = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-
+      folder = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      if (folder == NULL)
+        folder = gtk_file_chooser_get_current_folder (GTK_FILE_CHOOSER (dialog));
       if (folder)
         wv_window_export_to_folder (self, folder);
+      else
+        show_banner (self, GTK_MESSAGE_WARNING, _("Nothing was exported: choose a folder."), NULL,
+                     BANNER_ACTION_NONE, NULL);
     }
+  if (folder == NULL)
+    self->start_after_export = FALSE;
   g_clear_object (&self->chooser);
 }
 
@@ -1219,7 +1259,7 @@ export_csv_action (GtkWidget  *widget,
                    GVariant   *param)
 {
   WvWindow *self = WV_WINDOW (widget);
-  g_autofree char *last = g_settings_get_string (self->settings, "export-folder");
+  g_autoptr(GFile) start = wv_window_dup_start_folder (self, "export-folder");
 
   if (self->chooser || (self->session == NULL && !serving_mode (self)))
     return;
@@ -1229,12 +1269,10 @@ export_csv_action (GtkWidget  *widget,
                                                GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER,
                                                _("_Export"), _("_Cancel"));
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
-  if (*last && g_file_test (last, G_FILE_TEST_IS_DIR))
-    {
-      g_autoptr(GFile) folder = g_file_new_for_path (last);
-
-      gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (self->chooser), folder, NULL);
-    }
+  /* Never the empty Recent list, where Export had nothing to export to:
+   * the last export's folder, else Documents, else home. */
+  if (start)
+    gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (self->chooser), start, NULL);
   g_signal_connect (self->chooser, "response", G_CALLBACK (on_chooser_response), self);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
 }
@@ -1466,6 +1504,16 @@ wv_window_get_banner_text (WvWindow *self)
 {
   g_return_val_if_fail (WV_IS_WINDOW (self), NULL);
   return gtk_info_bar_get_revealed (self->banner) ? gtk_label_get_text (self->banner_label) : NULL;
+}
+
+/* The banner's button, NULL when it has none or is hidden. */
+const char *
+wv_window_get_banner_button_label (WvWindow *self)
+{
+  g_return_val_if_fail (WV_IS_WINDOW (self), NULL);
+  if (!gtk_info_bar_get_revealed (self->banner) || !gtk_widget_get_visible (GTK_WIDGET (self->banner_button)))
+    return NULL;
+  return gtk_button_get_label (self->banner_button);
 }
 
 GtkMessageType

@@ -63,6 +63,7 @@ void          wv_window_export_to_folder (WvWindow      *self,
 gboolean      wv_window_get_exporting    (WvWindow      *self);
 GFile        *wv_window_get_last_export  (WvWindow      *self);
 const char   *wv_window_get_banner_text  (WvWindow      *self);
+const char   *wv_window_get_banner_button_label (WvWindow *self);
 GtkMessageType wv_window_get_banner_type (WvWindow      *self);
 const char   *wv_window_get_banner_data  (WvWindow      *self);
 const char   *wv_window_get_status_text  (WvWindow      *self);

@@ -321,6 +321,29 @@ test_connect_completes_url (void)
   wv_window_set_mode (window, WV_MODE_SELF_TEST);
 }
 
+/* A run the settings refuse: the banner leads to the settings and goes
+ * once the setting is fixed. */
+static void
+test_refused_start (void)
+{
+  GSettings *settings;
+
+  if (window == NULL)
+    {
+      g_test_skip (WV_GUI_TEST_NO_DISPLAY);
+      return;
+    }
+  settings = wv_application_get_settings (app);
+  g_settings_set_string (settings, "mtu-sizes", "1280 20000");
+  g_assert_false (wv_window_start_self_test (window));
+  g_assert_nonnull (strstr (wv_window_get_banner_text (window), "could not start"));
+  g_assert_cmpint (wv_window_get_banner_type (window), ==, GTK_MESSAGE_ERROR);
+  g_assert_cmpstr (wv_window_get_banner_button_label (window), ==, "_Settings…");
+  screenshot (GTK_WIDGET (window), "refused-start.png");
+  g_settings_reset (settings, "mtu-sizes");
+  g_assert_null (wv_window_get_banner_text (window));
+}
+
 static void
 test_wifi (void)
 {
@@ -401,6 +424,7 @@ main (int   argc,
   g_test_add_func ("/gui/results/compare", test_compare);
   g_test_add_func ("/gui/results/wifi", test_wifi);
   g_test_add_func ("/gui/results/connect-completes-url", test_connect_completes_url);
+  g_test_add_func ("/gui/results/refused-start", test_refused_start);
   ret = g_test_run ();
 
   if (window)
