@@ -4,8 +4,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * A read-only text view, one line per message with the local time. It
- * follows new lines while scrolled to the bottom and stays put while the
- * user reads further up. Warnings and errors are coloured.
+ * follows new lines, also those logged while another page is shown, until
+ * the user scrolls up to read, and again once scrolled back to the
+ * bottom. Warnings and errors are coloured.
  */
 #define G_LOG_DOMAIN "wv-gui"
 
@@ -23,6 +24,7 @@ struct _WvLogPage
 
   GtkTextMark *end_mark;
   guint n_lines;
+  gboolean follow;                /* at the newest line when last seen */
 };
 
 G_DEFINE_FINAL_TYPE (WvLogPage, wv_log_page, GTK_TYPE_WIDGET)
@@ -56,7 +58,9 @@ wv_log_page_append (WvLogPage     *self,
   /* Messages may quote what a peer sent. */
   valid = g_utf8_make_valid (text, -1);
   g_strdelimit (valid, "\n\r", ' ');
-  follow = at_bottom (self);
+  /* Whether the reader is at the newest line, as last scrolled (hidden
+   * behind another page, the view has no size to tell). */
+  follow = self->follow;
   buffer = gtk_text_view_get_buffer (self->text_view);
 
   if (self->n_lines >= WV_LOG_PAGE_MAX_LINES)
@@ -83,6 +87,38 @@ wv_log_page_append (WvLogPage     *self,
     gtk_text_view_scroll_mark_onscreen (self->text_view, self->end_mark);
 }
 
+/* While it follows, the view stays at the newest line however its
+ * height changes (a new line, the text view measuring lines lazily, the
+ * page shown again); scrolled up by the reader, it stays put. */
+static void
+on_adjustment_changed (GtkAdjustment *adj,
+                       WvLogPage     *self)
+{
+  if (self->follow)
+    gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj));
+}
+
+/* The reader scrolled (wheel or touchpad): it follows again once back at
+ * the newest line. Measured after the scroll has moved the view. */
+static gboolean
+update_follow (gpointer data)
+{
+  WvLogPage *self = data;
+
+  self->follow = at_bottom (self);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+on_scroll (GtkEventControllerScroll *controller,
+           double                    dx,
+           double                    dy,
+           WvLogPage                *self)
+{
+  g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, update_follow, g_object_ref (self), g_object_unref);
+  return FALSE;
+}
+
 void
 wv_log_page_clear (WvLogPage *self)
 {
@@ -90,6 +126,7 @@ wv_log_page_clear (WvLogPage *self)
 
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->text_view), "", 0);
   self->n_lines = 0;
+  self->follow = TRUE;
 }
 
 guint
@@ -172,4 +209,14 @@ wv_log_page_init (WvLogPage *self)
   gtk_text_buffer_create_tag (buffer, "error", "foreground", "#e01b24", "weight", PANGO_WEIGHT_BOLD, NULL);
   gtk_text_buffer_get_end_iter (buffer, &end);
   self->end_mark = gtk_text_buffer_create_mark (buffer, "end", &end, FALSE);
+  self->follow = TRUE;
+  {
+    GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (self->scroller);
+    GtkEventController *scroll = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_VERTICAL);
+
+    g_signal_connect_object (adj, "changed", G_CALLBACK (on_adjustment_changed), self, 0);
+    gtk_event_controller_set_propagation_phase (scroll, GTK_PHASE_CAPTURE);
+    g_signal_connect_object (scroll, "scroll", G_CALLBACK (on_scroll), self, 0);
+    gtk_widget_add_controller (GTK_WIDGET (self->scroller), scroll);
+  }
 }

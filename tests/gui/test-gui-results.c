@@ -344,6 +344,52 @@ test_refused_start (void)
   g_assert_null (wv_window_get_banner_text (window));
 }
 
+static GtkScrolledWindow *
+find_scroller (GtkWidget *widget)
+{
+  if (GTK_IS_SCROLLED_WINDOW (widget))
+    return GTK_SCROLLED_WINDOW (widget);
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkScrolledWindow *found = find_scroller (c);
+
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+/* Lines logged while another page is shown: the Log, shown, is at the
+ * newest one. */
+static void
+test_log_follows (void)
+{
+  WvLogPage *log;
+  GtkAdjustment *adj;
+
+  if (window == NULL)
+    {
+      g_test_skip (WV_GUI_TEST_NO_DISPLAY);
+      return;
+    }
+  log = wv_window_get_log_page (window);
+  wv_window_show_page (window, "summary");
+  wv_gui_test_iterate (100);
+  for (guint i = 0; i < 300; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("line %u", i);
+
+      wv_log_page_append (log, WV_MESSAGE_INFO, text);
+    }
+  wv_window_show_page (window, "log");
+  wv_gui_test_iterate (600);
+  adj = gtk_scrolled_window_get_vadjustment (find_scroller (GTK_WIDGET (log)));
+  g_assert_cmpfloat (gtk_adjustment_get_upper (adj), >, gtk_adjustment_get_page_size (adj));
+  g_assert_cmpfloat (gtk_adjustment_get_value (adj) + gtk_adjustment_get_page_size (adj), >=,
+                     gtk_adjustment_get_upper (adj) - 4);
+  screenshot (GTK_WIDGET (window), "log-follows.png");
+}
+
 static void
 test_wifi (void)
 {
@@ -425,6 +471,7 @@ main (int   argc,
   g_test_add_func ("/gui/results/wifi", test_wifi);
   g_test_add_func ("/gui/results/connect-completes-url", test_connect_completes_url);
   g_test_add_func ("/gui/results/refused-start", test_refused_start);
+  g_test_add_func ("/gui/results/log-follows", test_log_follows);
   ret = g_test_run ();
 
   if (window)
