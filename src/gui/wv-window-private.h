@@ -36,6 +36,7 @@ struct _WvWindow
   GtkImage *run_icon;
   GtkLabel *run_label;
   GtkInfoBar *banner;
+  GtkImage *banner_icon;
   GtkLabel *banner_label;
   GtkButton *banner_button;
   GtkStack *mode_stack;

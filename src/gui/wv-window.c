@@ -88,6 +88,11 @@ show_banner (WvWindow       *self,
   g_autofree char *flat = one_paragraph (text);
 
   gtk_info_bar_set_message_type (self->banner, type);
+  /* Errors, warnings and news differ in more than a tint (style.css). */
+  gtk_image_set_from_icon_name (self->banner_icon,
+                                type == GTK_MESSAGE_ERROR ? "dialog-error-symbolic"
+                                : type == GTK_MESSAGE_WARNING ? "dialog-warning-symbolic"
+                                : "object-select-symbolic");
   gtk_label_set_text (self->banner_label, flat);
   self->banner_type = type;
   self->banner_action = action;
@@ -1844,6 +1849,7 @@ wv_window_class_init (WvWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, WvWindow, run_icon);
   gtk_widget_class_bind_template_child (widget_class, WvWindow, run_label);
   gtk_widget_class_bind_template_child (widget_class, WvWindow, banner);
+  gtk_widget_class_bind_template_child (widget_class, WvWindow, banner_icon);
   gtk_widget_class_bind_template_child (widget_class, WvWindow, banner_label);
   gtk_widget_class_bind_template_child (widget_class, WvWindow, banner_button);
   gtk_widget_class_bind_template_child (widget_class, WvWindow, mode_stack);
