@@ -1006,6 +1006,7 @@ typedef struct {
   guint n_records;
   GFile *folder;
   char *name;
+  char *meta_json;                /* the run's metadata record, or NULL */
 } ExportData;
 
 static void
@@ -1014,6 +1015,7 @@ export_data_free (ExportData *d)
   g_ptr_array_unref (d->blocks);
   g_object_unref (d->folder);
   g_free (d->name);
+  g_free (d->meta_json);
   g_free (d);
 }
 
@@ -1063,6 +1065,19 @@ export_thread (GTask        *task,
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
+  /* What was measured where and how: the run file's metadata record
+   * (docs/run-file.md), one JSON line. */
+  if (d->meta_json)
+    {
+      g_autofree char *meta_path = g_build_filename (path, "meta.json", NULL);
+      g_autofree char *line = g_strconcat (d->meta_json, "\n", NULL);
+
+      if (!g_file_set_contents (meta_path, line, -1, &error))
+        {
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+    }
   g_task_return_pointer (task, g_steal_pointer (&dir), g_object_unref);
 }
 
@@ -1099,6 +1114,7 @@ wv_session_export_csv_async (WvSession           *self,
   d->n_records = self->n_records;
   d->folder = g_object_ref (folder);
   d->name = wv_session_dup_export_name (self);
+  d->meta_json = self->meta ? wv_run_meta_to_json (self->meta) : NULL;
   g_task_set_task_data (task, d, (GDestroyNotify) export_data_free);
   g_task_run_in_thread (task, export_thread);
 }

@@ -145,6 +145,12 @@ compare_loaded (gpointer data)
 }
 
 static gboolean
+not_exporting (gpointer data)
+{
+  return !wv_window_get_exporting (window);
+}
+
+static gboolean
 report_written (gpointer data)
 {
   return !wv_window_get_writing_report (window);
@@ -244,6 +250,21 @@ test_reopen (void)
   g_assert_cmpuint (wv_series_get_n_points (delay), >=, 1);
   wv_window_show_page (window, "charts");
   screenshot (GTK_WIDGET (window), "charts-reopened.png");
+
+  /* Export CSV of a reopened run: the CSV files and its metadata. */
+  {
+    g_autoptr(GFile) folder = g_file_new_for_path (tmp_dir);
+    g_autofree char *meta = NULL;
+    g_autofree char *meta_path = NULL;
+
+    wv_window_export_to_folder (window, folder);
+    g_assert_true (wv_gui_test_wait (not_exporting, NULL, 30000));
+    g_assert_nonnull (wv_window_get_last_export (window));
+    meta_path = g_build_filename (g_file_peek_path (wv_window_get_last_export (window)), "meta.json", NULL);
+    g_assert_true (g_file_get_contents (meta_path, &meta, NULL, NULL));
+    g_assert_nonnull (strstr (meta, "\"self-test\""));
+    g_assert_nonnull (strstr (meta, "\"settings\""));
+  }
 
   /* Save Report: the PDF of the run on screen. */
   pdf_path = g_build_filename (tmp_dir, "report.pdf", NULL);
