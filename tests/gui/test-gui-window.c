@@ -318,6 +318,36 @@ test_measurement (void)
   wv_window_show_page (window, "charts");
   save ("window-charts.png");
 
+  /* Pause: every chart, also those below the fold, stops at one moment
+   * with its points, and the button says Resume. */
+  wv_charts_page_set_paused (charts, TRUE);
+  g_assert_true (wv_charts_page_get_paused (charts));
+  g_assert_cmpfloat (wv_time_chart_get_now (wv_charts_page_get_chart (charts, WV_CHART_METRIC_THROUGHPUT, WV_DIR_S2C)),
+                     ==, wv_time_chart_get_now (wv_charts_page_get_chart (charts, WV_CHART_METRIC_DELAY, WV_DIR_C2S)));
+  series = wv_charts_page_get_series (charts, 1, WV_CHART_METRIC_THROUGHPUT, WV_DIR_S2C);
+  g_assert_cmpuint (wv_series_get_n_points (series), ==, N_SECONDS);
+  {
+    gboolean resume = FALSE;
+
+    for (GtkWidget *w = GTK_WIDGET (charts); w && !resume; )
+      {
+        if (GTK_IS_LABEL (w) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (w)), "_Resume") == 0)
+          resume = TRUE;
+        /* Depth first through the page. */
+        if (gtk_widget_get_first_child (w))
+          w = gtk_widget_get_first_child (w);
+        else
+          {
+            while (w && w != GTK_WIDGET (charts) && gtk_widget_get_next_sibling (w) == NULL)
+              w = gtk_widget_get_parent (w);
+            w = w && w != GTK_WIDGET (charts) ? gtk_widget_get_next_sibling (w) : NULL;
+          }
+      }
+    g_assert_true (resume);
+  }
+  wv_charts_page_set_paused (charts, FALSE);
+  g_assert_false (wv_charts_page_get_paused (charts));
+
   /* Traceroute: four paths per direction, three hops each. */
   trace = wv_window_get_trace_page (window);
   wv_trace_page_update_now (trace);
