@@ -137,31 +137,6 @@ change_text (double a,
   return g_strdup_printf ("%s → %s", x, y);
 }
 
-static const WvRecord *
-find_stream (GArray         *summaries,
-             const WvRecord *like)
-{
-  for (guint i = 0; i < summaries->len; i++)
-    {
-      const WvRecord *r = &g_array_index (summaries, WvRecord, i);
-
-      if (r->conn == like->conn && r->family == like->family && r->dir == like->dir &&
-          r->stats.dscp == like->stats.dscp)
-        return r;
-    }
-  return NULL;
-}
-
-static char *
-class_text (int dscp)
-{
-  const char *name = wv_dscp_name (dscp);
-
-  if (dscp < 0 || dscp > 63)
-    return g_strdup (_("unmarked"));
-  return name ? g_strdup (name) : g_strdup_printf ("%d", dscp);
-}
-
 /* --- the page ------------------------------------------------------------------------ */
 
 static void
@@ -236,10 +211,10 @@ fill_streams (WvCompareWindow *self,
   for (guint i = 0; i < sa->len; i++)
     {
       const WvRecord *x = &g_array_index (sa, WvRecord, i);
-      const WvRecord *y = find_stream (sb, x);
+      const WvRecord *y = wv_report_find_summary (sb, x);
       g_autofree char *label = wv_gui_stream_label (self->families[0], x);
       g_autofree char *conn = wv_gui_connection_label (self->families[0], x->conn, x->family);
-      g_autofree char *cls = class_text (x->stats.dscp);
+      g_autofree char *cls = wv_gui_class_text (x->stats.dscp);
       g_autofree char *rtt = NULL, *owd = NULL, *owd99 = NULL, *jit = NULL, *loss = NULL;
 
       if (y == NULL)
@@ -266,7 +241,7 @@ fill_streams (WvCompareWindow *self,
         g_ptr_array_add (changes, g_strdup_printf (_("%s: loss %s %%"), label, loss));
     }
   for (guint i = 0; i < sb->len; i++)
-    if (find_stream (sa, &g_array_index (sb, WvRecord, i)) == NULL)
+    if (wv_report_find_summary (sa, &g_array_index (sb, WvRecord, i)) == NULL)
       {
         g_autofree char *label = wv_gui_stream_label (self->families[1], &g_array_index (sb, WvRecord, i));
 

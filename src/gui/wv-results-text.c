@@ -65,6 +65,18 @@ wv_gui_connection_families (GArray *records)
   return families;
 }
 
+/* A probe stream's class: its DSCP name, or "unmarked". */
+char *
+wv_gui_class_text (int dscp)
+{
+  const char *name = wv_dscp_name (dscp);
+
+  if (dscp < 0 || dscp > 63)
+    /* TRANSLATORS: the probe stream sent without a DSCP of its own */
+    return g_strdup (_("unmarked"));
+  return name ? g_strdup (name) : g_strdup_printf ("%d", dscp);
+}
+
 const char *
 wv_gui_profile_title (WvProfile profile)
 {

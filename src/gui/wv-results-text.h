@@ -21,6 +21,7 @@ char       *wv_gui_connection_label   (GHashTable            *families,
                                        guint                  conn,
                                        int                    family);
 GHashTable *wv_gui_connection_families (GArray               *records);
+char       *wv_gui_class_text         (int                    dscp);
 const char *wv_gui_profile_title      (WvProfile              profile);
 const char *wv_gui_grade_label        (WvGrade                grade);
 /* "wv-grade-good" ...: the colour of a grade, beside its word. */

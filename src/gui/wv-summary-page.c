@@ -114,17 +114,6 @@ take (WvSummaryPage  *self,
 
 /* --- building the page --------------------------------------------------------------- */
 
-static char *
-class_text (int dscp)
-{
-  const char *name = wv_dscp_name (dscp);
-
-  if (dscp < 0 || dscp > 63)
-    /* TRANSLATORS: the probe stream sent without a DSCP of its own */
-    return g_strdup (_("unmarked"));
-  return name ? g_strdup (name) : g_strdup_printf ("%d", dscp);
-}
-
 /* "0.412 / 1.873 / 3.204" */
 static char *
 three_ms (const WvSummary *s)
@@ -210,7 +199,7 @@ fill_verdict_table (WvSummaryPage *self,
       if (r->verdict.run)
         break;
       conn = wv_gui_connection_label (self->families, r->conn, r->family);
-      cls = class_text (r->verdict.dscp);
+      cls = wv_gui_class_text (r->verdict.dscp);
       for (guint p = 0; p < WV_N_PROFILES; p++)
         cells[p] = wv_gui_verdict_cell (&g_array_index (verdicts, WvRecord, i + p).verdict);
       row = wv_grid_table_add_row (t, (const char * const[]) { conn, wv_gui_direction_label (r->dir), cls,
@@ -238,7 +227,7 @@ fill_summary_table (WvSummaryPage *self,
       const WvRecord *r = &g_array_index (summaries, WvRecord, i);
       const WvStatsRecord *s = &r->stats;
       g_autofree char *conn = wv_gui_connection_label (self->families, r->conn, r->family);
-      g_autofree char *cls = class_text (s->dscp);
+      g_autofree char *cls = wv_gui_class_text (s->dscp);
       g_autofree char *probes = s->rx_missing ? g_strdup ("–")
                                               : g_strdup_printf ("%u / %" G_GUINT64_FORMAT, s->rx.probes,
                                                                  s->rx.expected);
@@ -248,7 +237,7 @@ fill_summary_table (WvSummaryPage *self,
       g_autofree char *jitter = wv_gui_format_ms (s->rx.probes ? s->rx.jitter_ms : NAN);
       g_autofree char *reorder = wv_gui_format_pct (s->rx.probes ? s->rx.reorder_pct : NAN);
       g_autofree char *thr = wv_format_si (s->rx.throughput_bps, s->rx.throughput_bps / 100, "bit/s", NULL);
-      g_autofree char *rx_dscp = s->rx.rx_tos >= 0 && s->rx.rx_tos <= 255 ? class_text (s->rx.rx_tos >> 2)
+      g_autofree char *rx_dscp = s->rx.rx_tos >= 0 && s->rx.rx_tos <= 255 ? wv_gui_class_text (s->rx.rx_tos >> 2)
                                                                            : g_strdup ("–");
       g_autofree char *note = summary_note (s);
 
@@ -362,9 +351,7 @@ fill_wifi (WvSummaryPage   *self,
 {
   GArray *wifi = wv_report_get_wifi (report);
   g_autoptr(GString) text = g_string_new (NULL);
-  int lo = 101, hi = -1;
-  double sum = 0;
-  guint n = 0, rate_lo = G_MAXUINT, rate_hi = 0;
+  WvWifiRange range;
 
   if (wifi->len == 0)
     {
@@ -377,39 +364,24 @@ fill_wifi (WvSummaryPage   *self,
       gtk_label_set_text (self->wifi_label, text->str);
       return;
     }
-  for (guint i = 0; i < wifi->len; i++)
-    {
-      const WvWifiRecord *w = &g_array_index (wifi, WvRecord, i).wifi;
-
-      if (w->signal_pct >= 0)
-        {
-          lo = MIN (lo, w->signal_pct);
-          hi = MAX (hi, w->signal_pct);
-          sum += w->signal_pct;
-          n++;
-        }
-      if (w->bitrate_kbps)
-        {
-          rate_lo = MIN (rate_lo, w->bitrate_kbps);
-          rate_hi = MAX (rate_hi, w->bitrate_kbps);
-        }
-    }
+  wv_report_get_wifi_range (report, &range);
   {
     g_autofree char *first = wv_gui_describe_wifi (&g_array_index (wifi, WvRecord, 0).wifi);
 
     /* TRANSLATORS: the Wi-Fi link NetworkManager reported when the run started */
     g_string_append_printf (text, _("At the start: %s."), first);
   }
-  if (n > 0)
+  if (range.n_signal > 0)
     {
       g_string_append_c (text, '\n');
-      g_string_append_printf (text, _("Signal %d–%d %% (mean %.0f %%) over %u readings, one a second."), lo, hi,
-                              sum / n, wifi->len);
+      g_string_append_printf (text, _("Signal %d–%d %% (mean %.0f %%) over %u readings, one a second."),
+                              range.signal_lo, range.signal_hi, range.signal_mean, wifi->len);
     }
-  if (rate_hi > 0)
+  if (range.rate_hi_kbps > 0)
     {
       g_string_append_c (text, '\n');
-      g_string_append_printf (text, _("Link rate %g–%g Mbit/s."), rate_lo / 1000.0, rate_hi / 1000.0);
+      g_string_append_printf (text, _("Link rate %g–%g Mbit/s."), range.rate_lo_kbps / 1000.0,
+                              range.rate_hi_kbps / 1000.0);
     }
   for (guint i = 1; i < wifi->len; i++)
     {

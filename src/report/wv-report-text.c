@@ -528,40 +528,23 @@ void
 wv_report_print_wifi (WvReport *self, FILE *out)
 {
   GArray *wifi = wv_report_get_wifi (self);
-  int lo = 101, hi = -1;
-  double sum = 0;
-  guint n = 0, rate_lo = G_MAXUINT, rate_hi = 0;
+  WvWifiRange range;
 
   if (wifi->len == 0)
     return;
-  for (guint i = 0; i < wifi->len; i++)
-    {
-      const WvWifiRecord *w = &g_array_index (wifi, WvRecord, i).wifi;
-
-      if (w->signal_pct >= 0)
-        {
-          lo = MIN (lo, w->signal_pct);
-          hi = MAX (hi, w->signal_pct);
-          sum += w->signal_pct;
-          n++;
-        }
-      if (w->bitrate_kbps)
-        {
-          rate_lo = MIN (rate_lo, w->bitrate_kbps);
-          rate_hi = MAX (rate_hi, w->bitrate_kbps);
-        }
-    }
+  wv_report_get_wifi_range (self, &range);
   fprintf (out, "Wi-Fi link (%u samples from NetworkManager)\n", wifi->len);
   {
     g_autofree char *first = wv_report_describe_wifi (&g_array_index (wifi, WvRecord, 0).wifi);
 
     fprintf (out, "  at the start: %s\n", first);
   }
-  if (n > 0)
-    fprintf (out, "  signal %d-%d %% (mean %.0f %%)", lo, hi, sum / n);
-  if (rate_hi > 0)
-    fprintf (out, "%slink rate %g-%g Mbit/s", n > 0 ? ", " : "  ", rate_lo / 1000.0, rate_hi / 1000.0);
-  if (n > 0 || rate_hi > 0)
+  if (range.n_signal > 0)
+    fprintf (out, "  signal %d-%d %% (mean %.0f %%)", range.signal_lo, range.signal_hi, range.signal_mean);
+  if (range.rate_hi_kbps > 0)
+    fprintf (out, "%slink rate %g-%g Mbit/s", range.n_signal > 0 ? ", " : "  ", range.rate_lo_kbps / 1000.0,
+             range.rate_hi_kbps / 1000.0);
+  if (range.n_signal > 0 || range.rate_hi_kbps > 0)
     fputc ('\n', out);
   for (guint i = 1; i < wifi->len; i++)
     {
@@ -689,20 +672,6 @@ wv_report_print (WvReport *self, const char *name, FILE *out)
 
 /* --- two runs ------------------------------------------------------------------------ */
 
-static const WvRecord *
-find_stream (GArray *summaries, const WvRecord *like)
-{
-  for (guint i = 0; i < summaries->len; i++)
-    {
-      const WvRecord *r = &g_array_index (summaries, WvRecord, i);
-
-      if (r->conn == like->conn && r->family == like->family && r->dir == like->dir &&
-          r->stats.dscp == like->stats.dscp)
-        return r;
-    }
-  return NULL;
-}
-
 static char *
 change (double a, double b, const char *format)
 {
@@ -785,7 +754,7 @@ wv_report_print_compare (WvReport *a, const char *name_a, WvReport *b, const cha
   for (guint i = 0; i < sa->len; i++)
     {
       const WvRecord *x = &g_array_index (sa, WvRecord, i);
-      const WvRecord *y = find_stream (sb, x);
+      const WvRecord *y = wv_report_find_summary (sb, x);
       g_autofree char *label = wv_report_stream_label (x);
       g_autofree char *dscp = x->stats.dscp >= 0 ? dscp_text (x->stats.dscp) : g_strdup ("-");
       double la = x->stats.rx.expected ? x->stats.rx.loss_pct : NAN;
@@ -817,7 +786,7 @@ wv_report_print_compare (WvReport *a, const char *name_a, WvReport *b, const cha
         g_ptr_array_add (diffs, g_strdup_printf ("%s: loss %s %%", label, loss));
     }
   for (guint i = 0; i < sb->len; i++)
-    if (find_stream (sa, &g_array_index (sb, WvRecord, i)) == NULL)
+    if (wv_report_find_summary (sa, &g_array_index (sb, WvRecord, i)) == NULL)
       {
         g_autofree char *label = wv_report_stream_label (&g_array_index (sb, WvRecord, i));
 

@@ -278,6 +278,48 @@ wv_report_get_wifi (WvReport *self)
   return self->wifi;
 }
 
+void
+wv_report_get_wifi_range (WvReport    *self,
+                          WvWifiRange *out)
+{
+  double sum = 0;
+
+  *out = (WvWifiRange) { .signal_lo = 101, .signal_hi = -1, .rate_lo_kbps = G_MAXUINT };
+  for (guint i = 0; i < self->wifi->len; i++)
+    {
+      const WvWifiRecord *w = &g_array_index (self->wifi, WvRecord, i).wifi;
+
+      if (w->signal_pct >= 0)
+        {
+          out->signal_lo = MIN (out->signal_lo, w->signal_pct);
+          out->signal_hi = MAX (out->signal_hi, w->signal_pct);
+          sum += w->signal_pct;
+          out->n_signal++;
+        }
+      if (w->bitrate_kbps)
+        {
+          out->rate_lo_kbps = MIN (out->rate_lo_kbps, w->bitrate_kbps);
+          out->rate_hi_kbps = MAX (out->rate_hi_kbps, w->bitrate_kbps);
+        }
+    }
+  out->signal_mean = out->n_signal ? sum / out->n_signal : 0;
+}
+
+const WvRecord *
+wv_report_find_summary (GArray         *summaries,
+                        const WvRecord *like)
+{
+  for (guint i = 0; i < summaries->len; i++)
+    {
+      const WvRecord *r = &g_array_index (summaries, WvRecord, i);
+
+      if (r->conn == like->conn && r->family == like->family && r->dir == like->dir &&
+          r->stats.dscp == like->stats.dscp)
+        return r;
+    }
+  return NULL;
+}
+
 GArray *
 wv_report_get_outages (WvReport *self)
 {

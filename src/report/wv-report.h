@@ -51,6 +51,19 @@ const WvRecord  *wv_report_get_run_verdict (WvReport        *self,
 GArray          *wv_report_get_seconds     (WvReport        *self);
 /* The Wi-Fi records, in time order. */
 GArray          *wv_report_get_wifi        (WvReport        *self);
+/* Their range: signal (n_signal readings had one) and link rate. */
+typedef struct {
+  int signal_lo, signal_hi;       /* percent */
+  double signal_mean;
+  guint n_signal;
+  guint rate_lo_kbps, rate_hi_kbps; /* rate_hi_kbps 0: no rate read */
+} WvWifiRange;
+void             wv_report_get_wifi_range  (WvReport        *self,
+                                            WvWifiRange     *out);
+/* The summary in @summaries (WvRecord) of @like's connection, family,
+ * direction and class, or NULL: the same stream in another run. */
+const WvRecord  *wv_report_find_summary    (GArray          *summaries,
+                                            const WvRecord  *like);
 /* WvRecord: each outage once (its newest record: closed if it ended),
  * by connection, direction and start. */
 GArray          *wv_report_get_outages     (WvReport        *self);
