@@ -401,26 +401,6 @@ fill_wifi (WvSummaryPage   *self,
   gtk_label_set_text (self->wifi_label, text->str);
 }
 
-static char *
-settings_text (JsonObject *settings)
-{
-  g_autoptr(GString) s = g_string_new (NULL);
-  g_autoptr(GList) members = settings ? json_object_get_members (settings) : NULL;
-
-  for (GList *l = members; l != NULL; l = l->next)
-    {
-      JsonNode *n = json_object_get_member (settings, l->data);
-      g_autofree char *value = NULL;
-
-      if (JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) == G_TYPE_STRING)
-        value = g_strdup (json_node_get_string (n));
-      else
-        value = json_to_string (n, FALSE);
-      g_string_append_printf (s, "%s%s %s", s->len ? ", " : "", (const char *) l->data, value);
-    }
-  return g_string_free (g_steal_pointer (&s), FALSE);
-}
-
 static void
 fill_meta (WvSummaryPage   *self,
            const WvRunMeta *meta,
@@ -447,7 +427,7 @@ fill_meta (WvSummaryPage   *self,
       g_autofree char *program = g_strdup_printf ("wifi-verify %s", meta->version ? meta->version : "?");
       g_autoptr(GString) host = g_string_new (meta->hostname ? meta->hostname : "?");
       g_autoptr(GString) ifaces = g_string_new (NULL);
-      g_autofree char *settings = settings_text (meta->settings);
+      g_autofree char *settings = wv_report_settings_text (meta->settings);
 
       if (meta->os)
         g_string_append_printf (host, ", %s", meta->os);

@@ -245,8 +245,9 @@ wv_report_format_time (gint64 time_ns)
 
 /* --- metadata ----------------------------------------------------------------- */
 
-static char *
-settings_text (JsonObject *settings)
+/* "families 4,6, connections 1, ...": a run's settings on one line. */
+char *
+wv_report_settings_text (JsonObject *settings)
 {
   GString *s = g_string_new (NULL);
   g_autoptr(GList) members = settings ? json_object_get_members (settings) : NULL;
@@ -311,7 +312,7 @@ wv_report_print_metadata (WvReport *self, FILE *out)
              m->wifi_absent_detail ? m->wifi_absent_detail
                                    : (wv_wifi_absent_to_string (m->wifi_absent) ?: "unknown"));
   {
-    g_autofree char *settings = settings_text (m->settings);
+    g_autofree char *settings = wv_report_settings_text (m->settings);
 
     if (*settings)
       fprintf (out, "  %-11s %s\n", "settings", settings);

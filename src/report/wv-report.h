@@ -95,6 +95,7 @@ char       *wv_report_describe_path_set (const WvPathSet      *set);
 char       *wv_report_describe_wifi    (const WvWifiRecord    *w);
 /* A local date and time, "2026-01-31 14:02:03 CET". */
 char       *wv_report_format_time      (gint64                 time_ns);
+char       *wv_report_settings_text    (JsonObject            *settings);
 
 void wv_report_print_metadata (WvReport *self, FILE *out);
 void wv_report_print_verdicts (WvReport *self, FILE *out);
