@@ -135,7 +135,14 @@ def check_client(tap, a, mine, label, address):
             if not tap.ok(s is not None, f'{what}: a summary'):
                 continue
             expect = a.duration * a.rate
-            tap.range(f'{what}: probes received', s['probes'], int(expect * 0.85 * (1 - a.loss / 100)),
+            # The sender's scheduler skips the ticks it missed in a stall
+            # rather than bursting them out (neither sent nor lost). With two
+            # browsers and the server on 2 busy cores the server has missed
+            # up to 17 % of its ticks (1248 of 1500 in one CI run, 1462 on an
+            # idle machine, most in the first seconds while it traces toward
+            # the browser): the count received is checked against what was
+            # sent by the loss below, and against the duration here.
+            tap.range(f'{what}: probes received', s['probes'], int(expect * 0.75 * (1 - a.loss / 100)),
                       expect + 5)
             if a.loss > 0:
                 tap.range(f'{what}: loss % (injected {a.loss})', s['loss_pct'], a.loss - 1, a.loss + 1)
