@@ -503,6 +503,13 @@ wv_summary_page_update_now (WvSummaryPage *self)
         r.stats.window_s = 0;
         r.stats.duration_s = 10;
         r.stats.expected_source = WV_EXPECTED_SENDER;
+        /* The sender's first window, before the receiver's first report:
+         * nothing known of what arrived, not everything lost. */
+        if (r.stats.rx.expected == 0 && r.stats.rx.probes == 0)
+          {
+            r.stats.rx_missing = TRUE;
+            r.stats.probes_sent = 0;
+          }
         g_array_append_val (records, r);
       }
   meta = wv_session_get_run_meta (self->session);

@@ -82,6 +82,41 @@ finished (gpointer data)
 }
 
 static gboolean
+judged_or_finished (gpointer data)
+{
+  WvSummaryPage *summary = wv_window_get_summary_page (window);
+
+  return finished (NULL) || wv_summary_page_get_grade (summary, WV_PROFILE_VOICE) != WV_GRADE_UNKNOWN;
+}
+
+/* During the run the Summary page judges the streams so far. */
+static void
+test_summary_live (void)
+{
+  WvSummaryPage *summary;
+
+  REQUIRE_RUN ();
+  summary = wv_window_get_summary_page (window);
+  g_assert_true (wv_gui_test_wait (judged_or_finished, NULL, RUN_TIMEOUT_MS));
+  g_assert_true (wv_session_get_running (wv_window_get_session (window)));
+  g_assert_cmpstr (wv_summary_page_get_basis (summary), ==,
+                   "So far: the last 10 seconds of each stream, while the run goes on.");
+  g_assert_nonnull (strstr (wv_summary_page_get_verdict_text (summary, WV_PROFILE_VOICE), "E-model R"));
+  /* Loopback: good for every use, from the first window on (a sender's
+   * window before the receiver's first report is no loss). */
+  for (WvProfile p = 0; p < WV_N_PROFILES; p++)
+    g_assert_cmpint (wv_summary_page_get_grade (summary, p), ==, WV_GRADE_GOOD);
+  wv_window_show_page (window, "summary");
+  wv_gui_test_iterate (400);
+  {
+    g_autofree char *path = wv_gui_test_screenshot (GTK_WIDGET (window), "selftest-summary-live.png");
+
+    g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+  }
+  wv_window_show_page (window, "charts");
+}
+
+static gboolean
 run_kept (gpointer data)
 {
   GFile *file = wv_window_get_run_file (window);
@@ -383,6 +418,7 @@ main (int   argc,
   g_setenv ("GTK_A11Y", "none", FALSE);
 
   g_test_add_func ("/gui/selftest/command-line", test_command_line);
+  g_test_add_func ("/gui/selftest/summary-live", test_summary_live);
   g_test_add_func ("/gui/selftest/run", test_run);
   g_test_add_func ("/gui/selftest/kept", test_kept);
   g_test_add_func ("/gui/selftest/charts", test_charts);
