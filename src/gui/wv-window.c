@@ -185,7 +185,12 @@ update_settings_label (WvWindow *self)
       return;
     }
   /* A run read back from its file: the settings it was measured with. */
-  if (meta && meta->settings)
+  if (meta && (meta->settings == NULL || !json_object_has_member (meta->settings, "rate_pps")))
+    {
+      gtk_label_set_text (self->settings_label, _("The run file does not say how it was measured"));
+      return;
+    }
+  if (meta)
     {
       JsonObject *o = meta->settings;
       const char *f = json_object_get_string_member_with_default (o, "families", "4,6");
