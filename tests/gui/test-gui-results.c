@@ -538,6 +538,29 @@ test_wifi (void)
   g_assert_nonnull (strstr (wv_summary_page_get_wifi_text (wv_window_get_summary_page (window)), "lab-net"));
   wv_window_show_page (window, "charts");
   screenshot (GTK_WIDGET (window), "wifi-charts.png");
+
+  /* Save Report from the window: the link and its signal chart in the PDF. */
+  {
+    g_autofree char *pdf_path = g_build_filename (tmp_dir, "wifi.pdf", NULL);
+    g_autoptr(GFile) pdf = g_file_new_for_path (pdf_path);
+    g_autofree char *pdftotext = g_find_program_in_path ("pdftotext");
+    g_autofree char *text = NULL;
+    const char *argv[] = { pdftotext, "-layout", pdf_path, "-", NULL };
+    int status = 0;
+
+    wv_window_save_report_to (window, pdf);
+    g_assert_true (wv_gui_test_wait (report_written, NULL, 30000));
+    g_assert_true (g_file_test (pdf_path, G_FILE_TEST_IS_REGULAR));
+    if (pdftotext == NULL)
+      {
+        g_test_message ("pdftotext (poppler-utils) is not installed: the PDF's text is not checked");
+        return;
+      }
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &text, NULL,
+                                 &status, NULL));
+    g_assert_nonnull (strstr (text, "lab-net"));
+    g_assert_nonnull (strstr (text, "Wi-Fi signal"));
+  }
 }
 
 int
