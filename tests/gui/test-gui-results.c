@@ -26,6 +26,7 @@
 #include "wv-compare-window.h"
 #include "wv-gst.h"
 #include "wv-gui-test.h"
+#include "wv-help-window.h"
 #include "wv-history-window.h"
 #include "wv-summary-page.h"
 #include "wv-table-row.h"
@@ -506,6 +507,48 @@ test_log_follows (void)
   screenshot (GTK_WIDGET (window), "log-follows.png");
 }
 
+static GtkWindow *
+find_help (void)
+{
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l; l = l->next)
+    if (WV_IS_HELP_WINDOW (l->data))
+      return l->data;
+  return NULL;
+}
+
+static gboolean
+help_shown (gpointer data)
+{
+  GtkWindow *help = find_help ();
+
+  return help && gtk_widget_get_mapped (GTK_WIDGET (help));
+}
+
+/* F1 opens the help page, Ctrl+? the shortcuts window. */
+static void
+test_help (void)
+{
+  g_auto(GStrv) f1 = NULL, overlay = NULL;
+  gboolean has_ctrl_question = FALSE;
+
+  if (window == NULL)
+    {
+      g_test_skip (WV_GUI_TEST_NO_DISPLAY);
+      return;
+    }
+  f1 = gtk_application_get_accels_for_action (GTK_APPLICATION (app), "app.help");
+  g_assert_true (g_strv_contains ((const char * const *) f1, "F1"));
+  overlay = gtk_application_get_accels_for_action (GTK_APPLICATION (app), "win.show-help-overlay");
+  for (guint i = 0; overlay[i]; i++)
+    has_ctrl_question |= g_str_equal (overlay[i], "<Control>question") || g_str_equal (overlay[i], "<Primary>question");
+  g_assert_true (has_ctrl_question);
+  g_assert_true (g_action_group_has_action (G_ACTION_GROUP (window), "show-help-overlay"));
+  g_action_group_activate_action (G_ACTION_GROUP (app), "help", NULL);
+  g_assert_true (wv_gui_test_wait (help_shown, NULL, 5000));
+  screenshot (GTK_WIDGET (find_help ()), "help.png");
+  gtk_window_destroy (find_help ());
+}
+
 static void
 test_wifi (void)
 {
@@ -613,6 +656,7 @@ main (int   argc,
   g_test_add_func ("/gui/results/connect-completes-url", test_connect_completes_url);
   g_test_add_func ("/gui/results/refused-start", test_refused_start);
   g_test_add_func ("/gui/results/log-follows", test_log_follows);
+  g_test_add_func ("/gui/results/help", test_help);
   ret = g_test_run ();
 
   if (window)
