@@ -1270,6 +1270,9 @@ emit_pair (WvConnection *self, guint c, const WvMsgStats *own, const WvMsgStats 
         r.stats.rx = rx_part->rx;
       else
         rx_record_init (&r.stats.rx);
+      /* Before the peer's first report (or when its report is stale) the
+       * peer's half is unknown: empty in CSV, null in JSON, never 0 probes. */
+      r.stats.rx_missing = rx_part == NULL;
       r.stats.skew_ppm = record_skew_ppm (self);
       if (tx_part)
         {

@@ -165,7 +165,7 @@ def check_client(tap, a, mine, label, address):
                 tap.ok(s['rx_ttl'] is not None and s['rx_tos'] is not None,
                        f'{what}: the server sees rx_ttl {s["rx_ttl"]}, rx_tos {s["rx_tos"]}')
             per_second = [r for r in mine if r['type'] == 'stats' and r['family'] == fam
-                          and r['dir'] == d and r['window_s'] == 1 and r['probes'] > 0]
+                          and r['dir'] == d and r['window_s'] == 1 and (r['probes'] or 0) > 0]
             tap.range(f'{what}: 1 s records with probes', len(per_second), a.duration - 3, a.duration + 5)
         check_path(tap, a, mine, label, fam)
 
