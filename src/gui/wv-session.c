@@ -1007,6 +1007,7 @@ typedef struct {
   GFile *folder;
   char *name;
   char *meta_json;                /* the run's metadata record, or NULL */
+  char *connections_csv;          /* conn,family,label: the window's names */
 } ExportData;
 
 static void
@@ -1016,6 +1017,7 @@ export_data_free (ExportData *d)
   g_object_unref (d->folder);
   g_free (d->name);
   g_free (d->meta_json);
+  g_free (d->connections_csv);
   g_free (d);
 }
 
@@ -1078,7 +1080,47 @@ export_thread (GTask        *task,
           return;
         }
     }
+  /* The CSV files number connections as the engine and the CLI do (conn);
+   * the window names them "IPv4 · 1": the key from one to the other. */
+  if (d->connections_csv)
+    {
+      g_autofree char *conn_path = g_build_filename (path, "connections.csv", NULL);
+
+      if (!g_file_set_contents (conn_path, d->connections_csv, -1, &error))
+        {
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+    }
   g_task_return_pointer (task, g_steal_pointer (&dir), g_object_unref);
+}
+
+/* "conn,family,label" and a row per connection the window knows. */
+static char *
+dup_connections_csv (WvSession *self)
+{
+  GString *csv = g_string_new ("conn,family,label\n");
+  guint n = wv_session_get_n_connections (self);
+
+  for (guint i = 0; i < n; i++)
+    {
+      Conn *c = get_conn (self, i);
+      g_autofree char *label = NULL;
+
+      if (c == NULL || !c->known)
+        continue;
+      label = wv_session_dup_connection_label (self, i);
+      /* Quoted: a translation may put a comma or a quote in it. */
+      g_string_append_printf (csv, "%u,%d,\"", i, c->family);
+      for (const char *p = label; *p; p++)
+        {
+          if (*p == '"')
+            g_string_append_c (csv, '"');
+          g_string_append_c (csv, *p);
+        }
+      g_string_append (csv, "\"\n");
+    }
+  return g_string_free (csv, FALSE);
 }
 
 /**
@@ -1115,6 +1157,7 @@ wv_session_export_csv_async (WvSession           *self,
   d->folder = g_object_ref (folder);
   d->name = wv_session_dup_export_name (self);
   d->meta_json = self->meta ? wv_run_meta_to_json (self->meta) : NULL;
+  d->connections_csv = dup_connections_csv (self);
   g_task_set_task_data (task, d, (GDestroyNotify) export_data_free);
   g_task_run_in_thread (task, export_thread);
 }

@@ -360,6 +360,17 @@ test_reopen (void)
     g_assert_true (g_file_get_contents (meta_path, &meta, NULL, NULL));
     g_assert_nonnull (strstr (meta, "\"self-test\""));
     g_assert_nonnull (strstr (meta, "\"settings\""));
+    /* The key from the CSV files' conn to the window's labels. */
+    {
+      g_autofree char *conns = NULL;
+      g_autofree char *conns_path = g_build_filename (g_file_peek_path (wv_window_get_last_export (window)),
+                                                      "connections.csv", NULL);
+
+      g_assert_true (g_file_get_contents (conns_path, &conns, NULL, NULL));
+      g_assert_true (g_str_has_prefix (conns, "conn,family,label\n"));
+      g_assert_nonnull (strstr (conns, ",4,\"IPv4 · 1\"\n"));
+      g_assert_nonnull (strstr (conns, ",6,\"IPv6 · 1\"\n"));
+    }
   }
 
   /* Save Report: the PDF of the run on screen. */
