@@ -54,14 +54,6 @@ n_connections (void)
 }
 
 static void
-save (const char *name)
-{
-  g_autofree char *path = wv_gui_test_screenshot (GTK_WIDGET (window), name);
-
-  g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
-}
-
-static void
 test_command_line (void)
 {
   REQUIRE_RUN ();
@@ -382,15 +374,15 @@ test_screenshots (void)
   REQUIRE_RUN ();
 
   wv_window_show_page (window, "charts");
-  save ("selftest-charts.png");
+  wv_gui_test_save (GTK_WIDGET (window), "selftest-charts.png");
   wv_window_show_page (window, "traceroute");
-  save ("selftest-traceroute.png");
+  wv_gui_test_save (GTK_WIDGET (window), "selftest-traceroute.png");
   wv_window_show_page (window, "mtu");
-  save ("selftest-mtu.png");
+  wv_gui_test_save (GTK_WIDGET (window), "selftest-mtu.png");
   wv_window_show_page (window, "dscp");
-  save ("selftest-dscp.png");
+  wv_gui_test_save (GTK_WIDGET (window), "selftest-dscp.png");
   wv_window_show_page (window, "log");
-  save ("selftest-log.png");
+  wv_gui_test_save (GTK_WIDGET (window), "selftest-log.png");
   wv_window_show_page (window, "charts");
 }
 

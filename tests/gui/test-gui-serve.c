@@ -217,27 +217,6 @@ not_running (gpointer data)
   return !wv_window_get_running (window);
 }
 
-static void
-save (const char *name)
-{
-  g_autofree char *path = NULL;
-
-  wv_gui_test_iterate (400);
-  path = wv_gui_test_screenshot (GTK_WIDGET (window), name);
-  g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
-}
-
-static const char *
-cell (GListModel *model,
-      guint       row,
-      guint       column)
-{
-  g_autoptr(WvTableRow) r = g_list_model_get_item (model, row);
-
-  g_assert_nonnull (r);
-  return wv_table_row_get_cell (r, column);
-}
-
 /* --- checks after the run ---------------------------------------------------------- */
 
 /* The browser's connections: charts, path toward it, summary. */
@@ -280,16 +259,16 @@ check_browser (WvServedClient *c)
   g_assert_cmpuint (wv_hop_view_get_n_paths (wv_trace_page_get_hop_view (trace, 4)), ==, fam4);
   g_assert_cmpuint (wv_hop_view_get_n_paths (wv_trace_page_get_hop_view (trace, 6)), ==, fam6);
   for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
-    g_assert_cmpstr (cell (rows, i, WV_HOP_COLUMN_ADDRESS), !=, "*");
+    g_assert_cmpstr (wv_gui_test_cell (rows, i, WV_HOP_COLUMN_ADDRESS), !=, "*");
   wv_mtu_page_update_now (mtu);
   rows = wv_mtu_page_get_path_mtus (mtu);
   g_assert_cmpuint (g_list_model_get_n_items (rows), ==, n_fam);
   for (guint i = 0; i < n_fam; i++)
     {
-      g_test_message ("browser path MTU: %s, %s", cell (rows, i, WV_PATH_MTU_COLUMN_MTU),
-                      cell (rows, i, WV_PATH_MTU_COLUMN_CONFIRMED));
-      g_assert_cmpstr (cell (rows, i, WV_PATH_MTU_COLUMN_DIRECTION), ==, "Server → client");
-      g_assert_cmpstr (cell (rows, i, WV_PATH_MTU_COLUMN_CONFIRMED), ==, "yes: the peer received it");
+      g_test_message ("browser path MTU: %s, %s", wv_gui_test_cell (rows, i, WV_PATH_MTU_COLUMN_MTU),
+                      wv_gui_test_cell (rows, i, WV_PATH_MTU_COLUMN_CONFIRMED));
+      g_assert_cmpstr (wv_gui_test_cell (rows, i, WV_PATH_MTU_COLUMN_DIRECTION), ==, "Server → client");
+      g_assert_cmpstr (wv_gui_test_cell (rows, i, WV_PATH_MTU_COLUMN_CONFIRMED), ==, "yes: the peer received it");
     }
 
   /* The summary: the whole run, both directions of both connections. */
@@ -299,20 +278,20 @@ check_browser (WvServedClient *c)
   g_assert_cmpuint (g_list_model_get_n_items (rows), ==, 2 * n_fam);
   for (guint i = 0; i < 2 * n_fam; i++)
     {
-      guint64 probes = g_ascii_strtoull (cell (rows, i, WV_CLIENT_SUMMARY_COLUMN_PROBES), NULL, 10);
+      guint64 probes = g_ascii_strtoull (wv_gui_test_cell (rows, i, WV_CLIENT_SUMMARY_COLUMN_PROBES), NULL, 10);
 
       g_test_message ("browser summary %s %s: %" G_GUINT64_FORMAT " probes, loss %s, delay %s ms, "
-                      "RTT %s ms", cell (rows, i, WV_CLIENT_SUMMARY_COLUMN_CONNECTION),
-                      cell (rows, i, WV_CLIENT_SUMMARY_COLUMN_DIRECTION), probes,
-                      cell (rows, i, WV_CLIENT_SUMMARY_COLUMN_LOSS),
-                      cell (rows, i, WV_CLIENT_SUMMARY_COLUMN_DELAY_P50),
-                      cell (rows, i, WV_CLIENT_SUMMARY_COLUMN_RTT));
+                      "RTT %s ms", wv_gui_test_cell (rows, i, WV_CLIENT_SUMMARY_COLUMN_CONNECTION),
+                      wv_gui_test_cell (rows, i, WV_CLIENT_SUMMARY_COLUMN_DIRECTION), probes,
+                      wv_gui_test_cell (rows, i, WV_CLIENT_SUMMARY_COLUMN_LOSS),
+                      wv_gui_test_cell (rows, i, WV_CLIENT_SUMMARY_COLUMN_DELAY_P50),
+                      wv_gui_test_cell (rows, i, WV_CLIENT_SUMMARY_COLUMN_RTT));
       g_assert_cmpuint (probes, >=, DURATION_S * RATE_PPS * 85 / 100);
       g_assert_cmpuint (probes, <=, DURATION_S * RATE_PPS + 5);
-      g_assert_cmpstr (cell (rows, i, WV_CLIENT_SUMMARY_COLUMN_DELAY_P50), !=, "–");
+      g_assert_cmpstr (wv_gui_test_cell (rows, i, WV_CLIENT_SUMMARY_COLUMN_DELAY_P50), !=, "–");
     }
-  g_assert_cmpstr (cell (rows, 0, WV_CLIENT_SUMMARY_COLUMN_CONNECTION), ==, fam4 ? "IPv4 · 1" : "IPv6 · 1");
-  g_assert_cmpstr (cell (rows, 2 * n_fam - 1, WV_CLIENT_SUMMARY_COLUMN_CONNECTION), ==,
+  g_assert_cmpstr (wv_gui_test_cell (rows, 0, WV_CLIENT_SUMMARY_COLUMN_CONNECTION), ==, fam4 ? "IPv4 · 1" : "IPv6 · 1");
+  g_assert_cmpstr (wv_gui_test_cell (rows, 2 * n_fam - 1, WV_CLIENT_SUMMARY_COLUMN_CONNECTION), ==,
                    fam6 ? "IPv6 · 1" : "IPv4 · 1");
 }
 
@@ -462,7 +441,7 @@ test_serve_clients (void)
   g_assert_true (g_str_has_prefix (urls[0], "http://127.0.0.1:"));
   wv_window_show_page (window, "served");
   g_assert_null (wv_serve_view_get_selected (view ()));
-  save ("serve-no-client.png");
+  wv_gui_test_save (GTK_WIDGET (window), "serve-no-client.png");
 
   /* The two clients, at once. */
   stall_id = g_timeout_add (20, stall_tick, &stall);
@@ -483,7 +462,7 @@ test_serve_clients (void)
   g_assert_true (wv_served_client_get_running (browser));
   /* The offscreen render of the screenshot is the test's, not the window's. */
   g_test_message ("longest main loop stall until the charts filled: %.1f ms", stall.max_gap / 1000.0);
-  save ("serve-live-charts.png");
+  wv_gui_test_save (GTK_WIDGET (window), "serve-live-charts.png");
   stall.last = 0;
 
   g_assert_true (wv_gui_test_wait (procs_done, procs, 120000));
@@ -506,13 +485,13 @@ test_serve_clients (void)
   g_assert_nonnull (native);
   check_browser (browser);
   wv_serve_view_show_page (view (), "charts");
-  save ("serve-browser-charts.png");
+  wv_gui_test_save (GTK_WIDGET (window), "serve-browser-charts.png");
   wv_serve_view_show_page (view (), "traceroute");
-  save ("serve-browser-traceroute.png");
+  wv_gui_test_save (GTK_WIDGET (window), "serve-browser-traceroute.png");
   wv_serve_view_show_page (view (), "mtu");
-  save ("serve-browser-mtu.png");
+  wv_gui_test_save (GTK_WIDGET (window), "serve-browser-mtu.png");
   wv_serve_view_show_page (view (), "summary");
-  save ("serve-browser-summary.png");
+  wv_gui_test_save (GTK_WIDGET (window), "serve-browser-summary.png");
 
   /* The native client too, with its own numbering. */
   g_object_set (view (), "selected", native, NULL);
@@ -522,9 +501,9 @@ test_serve_clients (void)
   wv_client_summary_update_now (wv_serve_view_get_summary (view ()));
   g_assert_cmpuint (g_list_model_get_n_items (wv_client_summary_get_rows (wv_serve_view_get_summary (view ()))), ==, 4);
   g_assert_cmpuint (points (0, WV_CHART_METRIC_DELAY, WV_DIR_S2C), >=, DURATION_S - 3);
-  save ("serve-native-summary.png");
+  wv_gui_test_save (GTK_WIDGET (window), "serve-native-summary.png");
   wv_window_show_page (window, "clients");
-  save ("serve-server.png");
+  wv_gui_test_save (GTK_WIDGET (window), "serve-server.png");
 
   /* Closing would lose the clients' records: the window asks first, and
    * Cancel keeps it open and serving. */

@@ -40,30 +40,6 @@ static WvWindow *window;
       }                                           \
   } G_STMT_END
 
-static void
-save (const char *name)
-{
-  g_autofree char *path = NULL;
-
-  /* Let revealers (the banner) and stack transitions finish. */
-  wv_gui_test_iterate (400);
-  path = wv_gui_test_screenshot (GTK_WIDGET (window), name);
-
-  g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
-}
-
-static const char *
-cell (GListModel *model,
-      guint       row,
-      guint       column)
-{
-  g_autoptr(WvTableRow) r = g_list_model_get_item (model, row);
-
-  g_assert_nonnull (r);
-  /* The row lives on in the model. */
-  return wv_table_row_get_cell (r, column);
-}
-
 /* --- first launch and modes ---------------------------------------------------- */
 
 static void
@@ -81,7 +57,7 @@ test_first_run (void)
   g_assert_null (wv_window_get_banner_text (window));
   g_assert_false (wv_window_get_running (window));
   g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (window)));
-  save ("window-welcome.png");
+  wv_gui_test_save (GTK_WIDGET (window), "window-welcome.png");
 }
 
 static void
@@ -97,7 +73,7 @@ test_modes (void)
   g_assert_cmpstr (g_settings_get_string (settings, "mode"), ==, "connect");
   g_settings_set_string (settings, "last-server-url", "http://192.0.2.7:8080");
   wv_gui_test_iterate (50);
-  save ("window-connect.png");
+  wv_gui_test_save (GTK_WIDGET (window), "window-connect.png");
 
   /* Connect without a URL: the window says what is missing. */
   g_settings_set_string (settings, "last-server-url", "");
@@ -121,7 +97,7 @@ test_modes (void)
   g_assert_cmpstr (wv_window_get_mode (window), ==, WV_MODE_SERVE);
   g_assert_cmpstr (wv_window_get_visible_content (window), ==, "main");
   wv_gui_test_iterate (50);
-  save ("window-serve-idle.png");
+  wv_gui_test_save (GTK_WIDGET (window), "window-serve-idle.png");
 
   wv_window_set_mode (window, "nonsense");
   g_assert_cmpstr (wv_window_get_mode (window), ==, WV_MODE_SELF_TEST);
@@ -316,7 +292,7 @@ test_measurement (void)
 
   wv_gui_test_iterate (300);
   wv_window_show_page (window, "charts");
-  save ("window-charts.png");
+  wv_gui_test_save (GTK_WIDGET (window), "window-charts.png");
 
   /* Pause: every chart, also those below the fold, stops at one moment
    * with its points, and the button says Resume. */
@@ -354,21 +330,21 @@ test_measurement (void)
   g_assert_cmpuint (wv_hop_view_get_n_paths (wv_trace_page_get_hop_view (trace, 4)), ==, N_CONNS / 2);
   g_assert_cmpuint (wv_hop_view_get_n_paths (wv_trace_page_get_hop_view (trace, 6)), ==, N_CONNS / 2);
   g_assert_cmpuint (g_list_model_get_n_items (wv_trace_page_get_hops (trace)), ==, N_CONNS * N_TTL);
-  g_assert_cmpstr (cell (wv_trace_page_get_hops (trace), 1, WV_HOP_COLUMN_CONNECTION), ==, "IPv4 · 1");
-  g_assert_cmpstr (cell (wv_trace_page_get_hops (trace), 1, WV_HOP_COLUMN_ADDRESS), ==, "198.51.100.1");
-  g_assert_cmpstr (cell (wv_trace_page_get_hops (trace), 1, WV_HOP_COLUMN_REPLIES), ==, "2/3");
-  g_assert_cmpstr (cell (wv_trace_page_get_hops (trace), 1, WV_HOP_COLUMN_LOSS), ==, "33 %");
+  g_assert_cmpstr (wv_gui_test_cell (wv_trace_page_get_hops (trace), 1, WV_HOP_COLUMN_CONNECTION), ==, "IPv4 · 1");
+  g_assert_cmpstr (wv_gui_test_cell (wv_trace_page_get_hops (trace), 1, WV_HOP_COLUMN_ADDRESS), ==, "198.51.100.1");
+  g_assert_cmpstr (wv_gui_test_cell (wv_trace_page_get_hops (trace), 1, WV_HOP_COLUMN_REPLIES), ==, "2/3");
+  g_assert_cmpstr (wv_gui_test_cell (wv_trace_page_get_hops (trace), 1, WV_HOP_COLUMN_LOSS), ==, "33 %");
   /* RTTs of TTL 2: 4.5 and 5.5 ms (round 2 silent). */
-  g_assert_cmpstr (cell (wv_trace_page_get_hops (trace), 1, WV_HOP_COLUMN_RTT_MIN), ==, "4.500");
-  g_assert_cmpstr (cell (wv_trace_page_get_hops (trace), 1, WV_HOP_COLUMN_RTT_AVG), ==, "5.000");
-  g_assert_cmpstr (cell (wv_trace_page_get_hops (trace), 1, WV_HOP_COLUMN_RTT_MAX), ==, "5.500");
-  g_assert_cmpstr (cell (wv_trace_page_get_hops (trace), 2, WV_HOP_COLUMN_MTU), ==, "1400");
+  g_assert_cmpstr (wv_gui_test_cell (wv_trace_page_get_hops (trace), 1, WV_HOP_COLUMN_RTT_MIN), ==, "4.500");
+  g_assert_cmpstr (wv_gui_test_cell (wv_trace_page_get_hops (trace), 1, WV_HOP_COLUMN_RTT_AVG), ==, "5.000");
+  g_assert_cmpstr (wv_gui_test_cell (wv_trace_page_get_hops (trace), 1, WV_HOP_COLUMN_RTT_MAX), ==, "5.500");
+  g_assert_cmpstr (wv_gui_test_cell (wv_trace_page_get_hops (trace), 2, WV_HOP_COLUMN_MTU), ==, "1400");
   g_assert_true (wv_hop_path_get_reached (wv_hop_view_get_path (wv_trace_page_get_hop_view (trace, 4), 0)));
   /* The two IPv4 connections took the same routers: nothing highlighted. */
   for (guint h = 0; h < N_TTL; h++)
     g_assert_false (wv_hop_view_get_highlighted (wv_trace_page_get_hop_view (trace, 4), 0, h));
   wv_window_show_page (window, "traceroute");
-  save ("window-traceroute.png");
+  wv_gui_test_save (GTK_WIDGET (window), "window-traceroute.png");
   wv_trace_page_set_direction (trace, WV_DIR_S2C);
   g_assert_cmpuint (g_list_model_get_n_items (wv_trace_page_get_hops (trace)), ==, N_CONNS * N_TTL);
   wv_trace_page_set_direction (trace, WV_DIR_C2S);
@@ -378,11 +354,11 @@ test_measurement (void)
   wv_mtu_page_update_now (mtu);
   g_assert_cmpuint (g_list_model_get_n_items (wv_mtu_page_get_path_mtus (mtu)), ==, N_CONNS * 2);
   g_assert_cmpuint (g_list_model_get_n_items (wv_mtu_page_get_hop_mtus (mtu)), ==, N_CONNS * 2 * N_TTL);
-  g_assert_cmpstr (cell (wv_mtu_page_get_path_mtus (mtu), 0, WV_PATH_MTU_COLUMN_MTU), ==, "1400 bytes");
-  g_assert_cmpstr (cell (wv_mtu_page_get_hop_mtus (mtu), 0, WV_HOP_MTU_COLUMN_MTU), ==, "1500 bytes");
-  g_assert_cmpstr (cell (wv_mtu_page_get_hop_mtus (mtu), 0, WV_HOP_MTU_COLUMN_ADDRESS), ==, "192.0.2.1");
+  g_assert_cmpstr (wv_gui_test_cell (wv_mtu_page_get_path_mtus (mtu), 0, WV_PATH_MTU_COLUMN_MTU), ==, "1400 bytes");
+  g_assert_cmpstr (wv_gui_test_cell (wv_mtu_page_get_hop_mtus (mtu), 0, WV_HOP_MTU_COLUMN_MTU), ==, "1500 bytes");
+  g_assert_cmpstr (wv_gui_test_cell (wv_mtu_page_get_hop_mtus (mtu), 0, WV_HOP_MTU_COLUMN_ADDRESS), ==, "192.0.2.1");
   wv_window_show_page (window, "mtu");
-  save ("window-mtu.png");
+  wv_gui_test_save (GTK_WIDGET (window), "window-mtu.png");
 }
 
 static void
@@ -441,7 +417,7 @@ test_errors (void)
   g_assert_cmpstr (wv_window_get_banner_data (window), ==,
                    "sudo setcap cap_net_raw+ep /usr/libexec/wifi-verify-icmp-helper");
   wv_window_show_page (window, "charts");
-  save ("window-privilege.png");
+  wv_gui_test_save (GTK_WIDGET (window), "window-privilege.png");
 
   /* An engine message goes to the log and the status line; a failed run
    * to the banner as well. */
@@ -457,7 +433,7 @@ test_errors (void)
   g_assert_nonnull (strstr (log, "Phase: Tracing the path"));
   g_assert_nonnull (strstr (log, "Phase: Measuring the streams"));
   wv_window_show_page (window, "log");
-  save ("window-log.png");
+  wv_gui_test_save (GTK_WIDGET (window), "window-log.png");
 }
 
 static void
@@ -577,19 +553,19 @@ test_serve_description (void)
   clients = wv_server_page_get_clients (page);
   g_assert_cmpuint (g_list_model_get_n_items (clients), ==, 3);
   /* Sorted by client address; bad members show as unknown. */
-  g_assert_cmpstr (cell (clients, 0, WV_CLIENT_COLUMN_CLIENT), ==, "192.0.2.2");
-  g_assert_cmpstr (cell (clients, 0, WV_CLIENT_COLUMN_STATE), ==, "Connecting");
-  g_assert_cmpstr (cell (clients, 0, WV_CLIENT_COLUMN_PAIR), ==, "–");
-  g_assert_cmpstr (cell (clients, 1, WV_CLIENT_COLUMN_FAMILY), ==, "IPv6");
-  g_assert_cmpstr (cell (clients, 1, WV_CLIENT_COLUMN_STATE), ==, "Measuring");
-  g_assert_cmpstr (cell (clients, 1, WV_CLIENT_COLUMN_RATE), ==, "100 probes/s");
-  g_assert_cmpstr (cell (clients, 2, WV_CLIENT_COLUMN_CLIENT), ==, "–");
-  g_assert_cmpstr (cell (clients, 2, WV_CLIENT_COLUMN_CONNECTION), ==, "–");
-  g_assert_cmpstr (cell (clients, 2, WV_CLIENT_COLUMN_FAMILY), ==, "–");
+  g_assert_cmpstr (wv_gui_test_cell (clients, 0, WV_CLIENT_COLUMN_CLIENT), ==, "192.0.2.2");
+  g_assert_cmpstr (wv_gui_test_cell (clients, 0, WV_CLIENT_COLUMN_STATE), ==, "Connecting");
+  g_assert_cmpstr (wv_gui_test_cell (clients, 0, WV_CLIENT_COLUMN_PAIR), ==, "–");
+  g_assert_cmpstr (wv_gui_test_cell (clients, 1, WV_CLIENT_COLUMN_FAMILY), ==, "IPv6");
+  g_assert_cmpstr (wv_gui_test_cell (clients, 1, WV_CLIENT_COLUMN_STATE), ==, "Measuring");
+  g_assert_cmpstr (wv_gui_test_cell (clients, 1, WV_CLIENT_COLUMN_RATE), ==, "100 probes/s");
+  g_assert_cmpstr (wv_gui_test_cell (clients, 2, WV_CLIENT_COLUMN_CLIENT), ==, "–");
+  g_assert_cmpstr (wv_gui_test_cell (clients, 2, WV_CLIENT_COLUMN_CONNECTION), ==, "–");
+  g_assert_cmpstr (wv_gui_test_cell (clients, 2, WV_CLIENT_COLUMN_FAMILY), ==, "–");
 
   wv_window_set_mode (window, WV_MODE_SERVE);
   wv_window_show_page (window, "clients");
-  save ("window-serve-clients.png");
+  wv_gui_test_save (GTK_WIDGET (window), "window-serve-clients.png");
 }
 
 static gboolean
@@ -651,7 +627,7 @@ test_serve_start (void)
     g_assert_null (strstr (urls[0], ":0/"));
   }
   wv_gui_test_iterate (200);
-  save ("window-serving.png");
+  wv_gui_test_save (GTK_WIDGET (window), "window-serving.png");
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.start-stop", NULL));
   g_assert_true (wv_gui_test_wait (server_stopped, NULL, 5000));
@@ -722,7 +698,7 @@ test_dscp (void)
   /* The mode bar names the classes of the next run. */
   g_settings_set_string (wv_application_get_settings (app), "dscp-classes", "cs0, af41 46");
   g_assert_true (g_str_has_suffix (wv_window_get_settings_text (window), " · DSCP CS0 AF41 EF"));
-  save ("window-dscp.png");
+  wv_gui_test_save (GTK_WIDGET (window), "window-dscp.png");
   g_settings_reset (wv_application_get_settings (app), "dscp-classes");
   g_assert_null (strstr (wv_window_get_settings_text (window), "DSCP"));
 
@@ -876,7 +852,7 @@ test_preferences (void)
     g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, def);
   }
   wv_gui_test_wait_size (GTK_WIDGET (prefs), 640, 720);
-  save ("window-after-preferences.png");
+  wv_gui_test_save (GTK_WIDGET (window), "window-after-preferences.png");
   {
     g_autofree char *path = wv_gui_test_screenshot (GTK_WIDGET (prefs), "preferences.png");
 

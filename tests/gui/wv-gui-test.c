@@ -18,6 +18,7 @@
 
 #include "wv-gui.h"
 #include "wv-gui-test.h"
+#include "wv-table-row.h"
 
 gboolean
 wv_gui_test_have_display (void)
@@ -291,4 +292,39 @@ wv_gui_test_action_enabled (GtkWidget  *root,
 
   g_assert_nonnull (widget);
   return gtk_widget_get_sensitive (widget);
+}
+
+/**
+ * wv_gui_test_save:
+ * @name: file name, without directory
+ *
+ * Lets revealers (banners) and stack transitions finish, then saves a
+ * screenshot of @widget (wv_gui_test_screenshot()) and checks it is there.
+ */
+void
+wv_gui_test_save (GtkWidget  *widget,
+                  const char *name)
+{
+  g_autofree char *path = NULL;
+
+  wv_gui_test_iterate (400);
+  path = wv_gui_test_screenshot (widget, name);
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+}
+
+/**
+ * wv_gui_test_cell:
+ *
+ * Returns: the text of cell @column of row @row of a model of #WvTableRow
+ *   (the row lives on in the model, and so does its text)
+ */
+const char *
+wv_gui_test_cell (GListModel *model,
+                  guint       row,
+                  guint       column)
+{
+  g_autoptr(WvTableRow) r = g_list_model_get_item (model, row);
+
+  g_assert_nonnull (r);
+  return wv_table_row_get_cell (r, column);
 }

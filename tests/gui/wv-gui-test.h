@@ -35,5 +35,10 @@ char          *wv_gui_test_read_line    (const char        *path,
                                          guint              line);
 guint          wv_gui_test_count_lines  (const char        *path);
 void           wv_gui_test_remove_tree  (const char        *path);
+void           wv_gui_test_save         (GtkWidget         *widget,
+                                         const char        *name);
+const char    *wv_gui_test_cell         (GListModel        *model,
+                                         guint              row,
+                                         guint              column);
 
 G_END_DECLS
