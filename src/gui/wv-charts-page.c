@@ -95,7 +95,7 @@ struct _WvChartsPage
   guint capacity;                 /* points per series */
   /* The Wi-Fi link of this end: its signal beside the delay, its roams as
    * events on every chart. */
-  WvTimeChart *wifi_chart;
+  WvTimeChart *wifi_chart[2];     /* one per column: the same time axis as the charts above and below */
   WvSeries *wifi_series;
   GArray *roams;                  /* double: chart times */
 };
@@ -354,7 +354,8 @@ update_events (WvChartsPage *self)
   for (guint m = 0; m < WV_N_CHART_METRICS; m++)
     for (guint d = 0; d < 2; d++)
       wv_time_chart_set_events (self->charts[m][d], (const WvChartEvent *) (gpointer) events->data, events->len);
-  wv_time_chart_set_events (self->wifi_chart, (const WvChartEvent *) (gpointer) events->data, events->len);
+  for (guint d = 0; d < 2; d++)
+    wv_time_chart_set_events (self->wifi_chart[d], (const WvChartEvent *) (gpointer) events->data, events->len);
 }
 
 static void
@@ -367,7 +368,8 @@ append_wifi (WvChartsPage   *self,
     return;
   if (r->wifi.signal_pct >= 0 && r->wifi.signal_pct <= 100)
     wv_series_append (self->wifi_series, t, r->wifi.signal_pct);
-  gtk_widget_set_visible (GTK_WIDGET (self->wifi_chart), TRUE);
+  for (guint d = 0; d < 2; d++)
+    gtk_widget_set_visible (GTK_WIDGET (self->wifi_chart[d]), TRUE);
   if (r->wifi.roamed)
     {
       g_array_append_val (self->roams, t);
@@ -452,7 +454,8 @@ update_now (WvChartsPage *self,
           flush_pending (self, m, d);
           wv_time_chart_set_now (self->charts[m][d], now);
         }
-  wv_time_chart_set_now (self->wifi_chart, now);
+  for (guint d = 0; d < 2; d++)
+    wv_time_chart_set_now (self->wifi_chart[d], now);
 }
 
 /* The scroll period: one pixel of the time axis, within bounds; 0 when
@@ -611,13 +614,16 @@ set_whole_run (WvChartsPage *self,
         wv_time_chart_set_window (self->charts[m][d], window);
         wv_time_chart_set_time_labels (self->charts[m][d], labels);
       }
-  wv_time_chart_set_window (self->wifi_chart, window);
-  wv_time_chart_set_time_labels (self->wifi_chart, labels);
   g_object_unref (self->wifi_series);
-  wv_time_chart_remove_all (self->wifi_chart);
   self->wifi_series = wv_series_new (_("Signal"), self->capacity);
   wv_series_set_gap_threshold (self->wifi_series, 2.5);
-  wv_time_chart_add_series (self->wifi_chart, self->wifi_series);
+  for (guint d = 0; d < 2; d++)
+    {
+      wv_time_chart_set_window (self->wifi_chart[d], window);
+      wv_time_chart_set_time_labels (self->wifi_chart[d], labels);
+      wv_time_chart_remove_all (self->wifi_chart[d]);
+      wv_time_chart_add_series (self->wifi_chart[d], self->wifi_series);
+    }
   gtk_widget_set_visible (GTK_WIDGET (self->pause_button), !whole_run);
   if (whole_run)
     {
@@ -659,7 +665,8 @@ wv_charts_page_set_session (WvChartsPage *self,
       }
   g_ptr_array_set_size (self->conns, 0);
   set_whole_run (self, session && wv_session_get_reopened (session));
-  gtk_widget_set_visible (GTK_WIDGET (self->wifi_chart), FALSE);
+  for (guint d = 0; d < 2; d++)
+    gtk_widget_set_visible (GTK_WIDGET (self->wifi_chart[d]), FALSE);
   g_array_set_size (self->roams, 0);
   update_events (self);
 
@@ -721,12 +728,15 @@ wv_charts_page_get_series (WvChartsPage  *self,
   return cs->series[metric][dir];
 }
 
-/* The chart of this end's Wi-Fi signal (hidden without Wi-Fi records). */
+/* The chart of this end's Wi-Fi signal in the column of @dir (hidden
+ * without Wi-Fi records): both columns show it, each on its own time axis. */
 WvTimeChart *
-wv_charts_page_get_wifi_chart (WvChartsPage *self)
+wv_charts_page_get_wifi_chart (WvChartsPage *self,
+                               WvDirection   dir)
 {
   g_return_val_if_fail (WV_IS_CHARTS_PAGE (self), NULL);
-  return self->wifi_chart;
+  g_return_val_if_fail (dir <= WV_DIR_S2C, NULL);
+  return self->wifi_chart[dir];
 }
 
 WvSeries *
@@ -785,7 +795,8 @@ on_pause_toggled (GtkToggleButton *button,
   for (guint m = 0; m < WV_N_CHART_METRICS; m++)
     for (guint d = 0; d < 2; d++)
       wv_time_chart_set_paused (self->charts[m][d], paused);
-  wv_time_chart_set_paused (self->wifi_chart, paused);
+  for (guint d = 0; d < 2; d++)
+    wv_time_chart_set_paused (self->wifi_chart[d], paused);
   if (!paused)
     update_now (self, TRUE);
   gtk_label_set_text_with_mnemonic (self->pause_label, paused ? _("_Resume") : _("_Pause"));
@@ -1017,17 +1028,23 @@ wv_charts_page_init (WvChartsPage *self)
       }
   /* The Wi-Fi signal, below the delay, when this end measures over Wi-Fi. */
   gtk_grid_insert_row (self->grid, 2);
-  self->wifi_chart = WV_TIME_CHART (wv_time_chart_new ());
-  /* TRANSLATORS: chart title: NetworkManager's signal strength of the Wi-Fi link */
-  wv_time_chart_set_title (self->wifi_chart, _("Wi-Fi signal (this end)"));
-  wv_time_chart_set_unit (self->wifi_chart, "%");
-  wv_time_chart_set_fixed_range (self->wifi_chart, 0, 100);
-  wv_time_chart_set_now (self->wifi_chart, 0);
-  gtk_widget_set_size_request (GTK_WIDGET (self->wifi_chart), -1, CHART_HEIGHT * 2 / 3);
-  gtk_widget_set_hexpand (GTK_WIDGET (self->wifi_chart), TRUE);
-  gtk_widget_set_visible (GTK_WIDGET (self->wifi_chart), FALSE);
-  gtk_grid_attach (self->grid, GTK_WIDGET (self->wifi_chart), 0, 2, 2, 1);
   self->wifi_series = wv_series_new (_("Signal"), WV_CHARTS_PAGE_SERIES_CAPACITY);
+  for (guint d = 0; d < 2; d++)
+    {
+      WvTimeChart *wifi = WV_TIME_CHART (wv_time_chart_new ());
+
+      /* TRANSLATORS: chart title: NetworkManager's signal strength of the Wi-Fi link */
+      wv_time_chart_set_title (wifi, _("Wi-Fi signal (this end)"));
+      wv_time_chart_set_unit (wifi, "%");
+      wv_time_chart_set_fixed_range (wifi, 0, 100);
+      wv_time_chart_set_now (wifi, 0);
+      gtk_widget_set_size_request (GTK_WIDGET (wifi), -1, CHART_HEIGHT * 2 / 3);
+      gtk_widget_set_hexpand (GTK_WIDGET (wifi), TRUE);
+      gtk_widget_set_visible (GTK_WIDGET (wifi), FALSE);
+      gtk_grid_attach (self->grid, GTK_WIDGET (wifi), d, 2, 1, 1);
+      wv_time_chart_add_series (wifi, self->wifi_series);
+      self->wifi_chart[d] = wifi;
+    }
   self->roams = g_array_new (FALSE, FALSE, sizeof (double));
   self->capacity = WV_CHARTS_PAGE_SERIES_CAPACITY;
   g_signal_connect_object (gtk_scrolled_window_get_vadjustment (self->scroller), "value-changed",

@@ -47,7 +47,8 @@ WvSeries         *wv_charts_page_get_series    (WvChartsPage     *self,
                                                 guint             conn,
                                                 WvChartMetric     metric,
                                                 WvDirection       dir);
-WvTimeChart      *wv_charts_page_get_wifi_chart (WvChartsPage   *self);
+WvTimeChart      *wv_charts_page_get_wifi_chart (WvChartsPage   *self,
+                                                 WvDirection     dir);
 WvSeries         *wv_charts_page_get_wifi_series (WvChartsPage  *self);
 gboolean          wv_charts_page_get_paused    (WvChartsPage     *self);
 void              wv_charts_page_set_paused    (WvChartsPage     *self,

@@ -159,17 +159,6 @@ report_written (gpointer data)
   return !wv_window_get_writing_report (window);
 }
 
-static void
-screenshot (GtkWidget  *widget,
-            const char *name)
-{
-  g_autofree char *path = NULL;
-
-  wv_gui_test_iterate (400);
-  path = wv_gui_test_screenshot (widget, name);
-  g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
-}
-
 /* A run over a poor path, written with the engine's run writer: one
  * IPv4 connection, 20 s of one-second windows and the summaries, with a
  * one-way delay of 130 ms (p99 190 ms) and 2 % loss both ways: poor for
@@ -283,7 +272,7 @@ test_impaired (void)
   g_assert_cmpint (wv_summary_page_get_grade (wv_window_get_summary_page (window), WV_PROFILE_VIDEO), ==,
                    WV_GRADE_POOR);
   wv_window_show_page (window, "summary");
-  screenshot (GTK_WIDGET (window), "summary-impaired.png");
+  wv_gui_test_save (GTK_WIDGET (window), "summary-impaired.png");
 }
 
 static void
@@ -309,7 +298,7 @@ test_history (void)
       g_assert_cmpstr (wv_table_row_get_cell (row, WV_HISTORY_COLUMN_TARGET), ==, "Self-test");
       g_assert_nonnull (strstr (wv_table_row_get_cell (row, WV_HISTORY_COLUMN_VOICE), "Good"));
     }
-  screenshot (GTK_WIDGET (history), "history.png");
+  wv_gui_test_save (GTK_WIDGET (history), "history.png");
   gtk_window_destroy (GTK_WINDOW (history));
 }
 
@@ -338,14 +327,14 @@ test_reopen (void)
   g_assert_cmpstr (wv_window_get_settings_text (window), ==,
                    "As measured: 1 connection per family · IPv4 and IPv6 · 100 probes/s · 2 s");
   wv_window_show_page (window, "summary");
-  screenshot (GTK_WIDGET (window), "summary-reopened.png");
+  wv_gui_test_save (GTK_WIDGET (window), "summary-reopened.png");
 
   /* The charts over the whole run. */
   delay = wv_charts_page_get_series (wv_window_get_charts_page (window), 0, WV_CHART_METRIC_DELAY, WV_DIR_C2S);
   g_assert_nonnull (delay);
   g_assert_cmpuint (wv_series_get_n_points (delay), >=, 1);
   wv_window_show_page (window, "charts");
-  screenshot (GTK_WIDGET (window), "charts-reopened.png");
+  wv_gui_test_save (GTK_WIDGET (window), "charts-reopened.png");
 
   /* Export CSV of a reopened run: the CSV files and its metadata. */
   {
@@ -421,7 +410,7 @@ test_compare (void)
     g_assert_true (seen[0] && seen[1]);
   }
   gtk_window_set_default_size (GTK_WINDOW (compare), 1280, 900);
-  screenshot (GTK_WIDGET (compare), "compare.png");
+  wv_gui_test_save (GTK_WIDGET (compare), "compare.png");
   gtk_window_destroy (GTK_WINDOW (compare));
 }
 
@@ -467,7 +456,7 @@ test_refused_start (void)
   g_assert_nonnull (strstr (wv_window_get_banner_text (window), "could not start"));
   g_assert_cmpint (wv_window_get_banner_type (window), ==, GTK_MESSAGE_ERROR);
   g_assert_cmpstr (wv_window_get_banner_button_label (window), ==, "_Settings…");
-  screenshot (GTK_WIDGET (window), "refused-start.png");
+  wv_gui_test_save (GTK_WIDGET (window), "refused-start.png");
   g_settings_reset (settings, "mtu-sizes");
   g_assert_null (wv_window_get_banner_text (window));
 }
@@ -515,7 +504,7 @@ test_log_follows (void)
   g_assert_cmpfloat (gtk_adjustment_get_upper (adj), >, gtk_adjustment_get_page_size (adj));
   g_assert_cmpfloat (gtk_adjustment_get_value (adj) + gtk_adjustment_get_page_size (adj), >=,
                      gtk_adjustment_get_upper (adj) - 4);
-  screenshot (GTK_WIDGET (window), "log-follows.png");
+  wv_gui_test_save (GTK_WIDGET (window), "log-follows.png");
 }
 
 static GtkWindow *
@@ -556,7 +545,7 @@ test_help (void)
   g_assert_true (g_action_group_has_action (G_ACTION_GROUP (window), "show-help-overlay"));
   g_action_group_activate_action (G_ACTION_GROUP (app), "help", NULL);
   g_assert_true (wv_gui_test_wait (help_shown, NULL, 5000));
-  screenshot (GTK_WIDGET (find_help ()), "help.png");
+  wv_gui_test_save (GTK_WIDGET (find_help ()), "help.png");
   gtk_window_destroy (find_help ());
 }
 
@@ -585,13 +574,22 @@ test_wifi (void)
   charts = wv_window_get_charts_page (window);
   signal = wv_charts_page_get_wifi_series (charts);
   g_assert_nonnull (signal);
-  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (wv_charts_page_get_wifi_chart (charts))));
   g_assert_cmpuint (wv_series_get_n_points (signal), >=, 4);
-  /* The roam to the second access point is an event on the charts. */
-  g_assert_cmpuint (wv_time_chart_get_n_events (wv_charts_page_get_wifi_chart (charts)), ==, 1);
+  for (WvDirection d = WV_DIR_C2S; d <= WV_DIR_S2C; d++)
+    {
+      WvTimeChart *wifi = wv_charts_page_get_wifi_chart (charts, d);
+
+      /* In each column, on that column's time axis, the signal and the
+       * roam to the second access point as an event. */
+      g_assert_true (gtk_widget_get_visible (GTK_WIDGET (wifi)));
+      g_assert_cmpuint (wv_time_chart_get_n_events (wifi), ==, 1);
+    }
   g_assert_nonnull (strstr (wv_summary_page_get_wifi_text (wv_window_get_summary_page (window)), "lab-net"));
+  /* Opened in a window that showed the welcome page: the run replaces it. */
+  g_assert_cmpstr (wv_window_get_visible_content (window), ==, "main");
   wv_window_show_page (window, "charts");
-  screenshot (GTK_WIDGET (window), "wifi-charts.png");
+  wv_gui_test_save (GTK_WIDGET (window), "wifi-charts.png");
+  g_assert_cmpstr (wv_window_get_visible_content (window), ==, "main");
 
   /* Save Report from the window: the link and its signal chart in the PDF. */
   {
