@@ -110,7 +110,11 @@ while read -r what a b c d e f g h i; do
       t_eq "conn $a s2c: expected from" "$f" rate
       t_range "conn $a s2c: loss % - 100 x missing / expected" "$g" -0.001 0.001 ;;
     c2s)
-      t_range "conn $a c2s: probes missing, per probes sent after the kill" "$b" 0.8 1.5
+      # the tail counts; more are missing: those the server received after
+      # its last per-second report (a second, more when the server's ticks
+      # ran late on a busy machine: 1.55 seen in CI) and those still in the
+      # client's SCTP queue behind the bulk traffic at the kill
+      t_range "conn $a c2s: probes missing, per probes sent after the kill" "$b" 0.8 2.5
       t_eq "conn $a c2s: peer lost" "$c" True
       t_eq "conn $a c2s: complete" "$d" False
       t_eq "conn $a c2s: expected from" "$e" sender
