@@ -360,11 +360,32 @@ test_run_unknown (void)
     }
 }
 
+/* The delay a verdict names keeps a figure that is not zero on a fast
+ * path: 0.04 ms must not read "0.0 ms". */
+static void
+test_format_ms (void)
+{
+  static const struct { double ms; const char *text; } cases[] = {
+    { 0.0412, "0.041" }, { 0.0004, "0.000" }, { 1.234, "1.23" }, { 9.996, "10.00" },
+    { 25.0, "25.0" }, { 190.04, "190.0" }, { -0.5, "-0.500" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = wv_verdict_format_ms (cases[i].ms);
+
+      g_assert_cmpstr (text, ==, cases[i].text);
+    }
+  g_autofree char *unknown = wv_verdict_format_ms (NAN);
+  g_assert_cmpstr (unknown, ==, "–");
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/verdict/emodel", test_emodel);
+  g_test_add_func ("/verdict/format-ms", test_format_ms);
   g_test_add_func ("/verdict/voice", test_voice);
   g_test_add_func ("/verdict/video-interactive", test_video_interactive);
   g_test_add_func ("/verdict/run", test_run);

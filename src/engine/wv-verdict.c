@@ -68,6 +68,18 @@ wv_r_factor_band (double r)
   return "not recommended";
 }
 
+char *
+wv_verdict_format_ms (double ms)
+{
+  if (!isfinite (ms))
+    return g_strdup ("–");
+  if (fabs (ms) >= 10)
+    return g_strdup_printf ("%.1f", ms);
+  if (fabs (ms) >= 1)
+    return g_strdup_printf ("%.2f", ms);
+  return g_strdup_printf ("%.3f", ms);
+}
+
 double
 wv_voice_delay_ms (double network_delay_ms, double jitter_ms)
 {

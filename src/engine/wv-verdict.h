@@ -62,6 +62,9 @@ double      wv_emodel_mos      (double  r);
 /* G.109's category of R: "best", "high", "medium", "low", "poor" or
  * "not recommended". */
 const char *wv_r_factor_band   (double  r);
+/* A delay a verdict names, in ms without the unit: 1 decimal from 10 ms,
+ * 2 from 1 ms, 3 below (so 0.04 ms does not read "0.0"); "–" if unknown. */
+char       *wv_verdict_format_ms (double ms);
 
 /* The mouth-to-ear delay the voice rule assumes for a one-way network
  * delay and interarrival jitter (ms). */

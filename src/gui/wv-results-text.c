@@ -151,13 +151,15 @@ wv_gui_describe_verdict (const WvVerdictRecord *v)
                                 v->delay_from_rtt ? _(" (from the round trip)") : "", loss);
       }
     case WV_VERDICT_METRIC_DELAY:
-      if (v->delay_from_rtt)
-        return good ? g_strdup_printf (_("half the round trip, 99th percentile, %.1f ms ≤ %g ms"),
-                                       v->value, v->threshold)
-                    : g_strdup_printf (_("half the round trip, 99th percentile, %.1f ms > %g ms"),
-                                       v->value, v->threshold);
-      return good ? g_strdup_printf (_("one-way delay, 99th percentile, %.1f ms ≤ %g ms"), v->value, v->threshold)
-                  : g_strdup_printf (_("one-way delay, 99th percentile, %.1f ms > %g ms"), v->value, v->threshold);
+      {
+        g_autofree char *ms = wv_verdict_format_ms (v->value);
+
+        if (v->delay_from_rtt)
+          return good ? g_strdup_printf (_("half the round trip, 99th percentile, %s ms ≤ %g ms"), ms, v->threshold)
+                      : g_strdup_printf (_("half the round trip, 99th percentile, %s ms > %g ms"), ms, v->threshold);
+        return good ? g_strdup_printf (_("one-way delay, 99th percentile, %s ms ≤ %g ms"), ms, v->threshold)
+                    : g_strdup_printf (_("one-way delay, 99th percentile, %s ms > %g ms"), ms, v->threshold);
+      }
     case WV_VERDICT_METRIC_LOSS:
       return good ? g_strdup_printf (_("loss %.2f %% ≤ %g %%"), v->value, v->threshold)
                   : g_strdup_printf (_("loss %.2f %% > %g %%"), v->value, v->threshold);
@@ -181,7 +183,12 @@ wv_gui_verdict_cell (const WvVerdictRecord *v)
     {
     /* TRANSLATORS: a verdict in a table cell: the grade and the metric that decided it */
     case WV_VERDICT_METRIC_R_FACTOR: return g_strdup_printf (_("%s · R %.1f"), grade, v->value);
-    case WV_VERDICT_METRIC_DELAY: return g_strdup_printf (_("%s · delay %.1f ms"), grade, v->value);
+    case WV_VERDICT_METRIC_DELAY:
+      {
+        g_autofree char *ms = wv_verdict_format_ms (v->value);
+
+        return g_strdup_printf (_("%s · delay %s ms"), grade, ms);
+      }
     case WV_VERDICT_METRIC_LOSS: return g_strdup_printf (_("%s · loss %.2f %%"), grade, v->value);
     case WV_VERDICT_METRIC_OUTAGE: return g_strdup_printf (_("%s · outage %.1f s"), grade, v->value);
     case WV_VERDICT_METRIC_NONE:

@@ -68,9 +68,13 @@ wv_report_describe_verdict (const WvVerdictRecord *v)
                               v->delay_from_rtt ? " (from the round trip)" : "",
                               isfinite (v->loss_pct) ? v->loss_pct : 0.0);
     case WV_VERDICT_METRIC_DELAY:
-      return g_strdup_printf ("%s p99 %.1f ms %s %g ms",
-                              v->delay_from_rtt ? "half the round trip" : "one-way delay",
-                              v->value, good ? "<=" : ">", v->threshold);
+      {
+        g_autofree char *ms = wv_verdict_format_ms (v->value);
+
+        return g_strdup_printf ("%s p99 %s ms %s %g ms",
+                                v->delay_from_rtt ? "half the round trip" : "one-way delay",
+                                ms, good ? "<=" : ">", v->threshold);
+      }
     case WV_VERDICT_METRIC_LOSS:
       return g_strdup_printf ("loss %.2f %% %s %g %%", v->value, good ? "<=" : ">", v->threshold);
     case WV_VERDICT_METRIC_OUTAGE:
@@ -92,7 +96,11 @@ wv_report_verdict_cell (const WvVerdictRecord *v)
     case WV_VERDICT_METRIC_R_FACTOR:
       return g_strdup_printf ("%s R %.1f", grade_word (v->grade), v->value);
     case WV_VERDICT_METRIC_DELAY:
-      return g_strdup_printf ("%s delay %.1f ms", grade_word (v->grade), v->value);
+      {
+        g_autofree char *ms = wv_verdict_format_ms (v->value);
+
+        return g_strdup_printf ("%s delay %s ms", grade_word (v->grade), ms);
+      }
     case WV_VERDICT_METRIC_LOSS:
       return g_strdup_printf ("%s loss %.2f %%", grade_word (v->grade), v->value);
     case WV_VERDICT_METRIC_OUTAGE:
