@@ -235,7 +235,7 @@ try:
     elif GUI:
         gui = subprocess.run([GUI, "-p", "/gui/results/wifi", "--tap"], capture_output=True, text=True,
                              env=dict(os.environ, WV_WIFI_RUN=run_file), timeout=120)
-        ok(gui.returncode == 0 and "# SKIP" not in gui.stdout,
+        ok(gui.returncode == 0 and "# SKIP" not in gui.stdout and " /gui/results/wifi" in gui.stdout,
            "GTK app: the reopened run charts the signal and the roam", gui.stdout + gui.stderr)
 
 finally:
