@@ -236,7 +236,10 @@ fill_summary_table (WvSummaryPage *self,
       g_autofree char *rtt = three_ms (&s->rtt_ms);
       g_autofree char *jitter = wv_gui_format_ms (s->rx.probes ? s->rx.jitter_ms : NAN);
       g_autofree char *reorder = wv_gui_format_pct (s->rx.probes ? s->rx.reorder_pct : NAN);
-      g_autofree char *thr = wv_format_si (s->rx.throughput_bps, s->rx.throughput_bps / 100, "bit/s", NULL);
+      /* NaN: no bulk traffic ran */
+      g_autofree char *thr = isfinite (s->rx.throughput_bps)
+                             ? wv_format_si (s->rx.throughput_bps, s->rx.throughput_bps / 100, "bit/s", NULL)
+                             : g_strdup ("–");
       g_autofree char *rx_dscp = s->rx.rx_tos >= 0 && s->rx.rx_tos <= 255 ? wv_gui_class_text (s->rx.rx_tos >> 2)
                                                                            : g_strdup ("–");
       g_autofree char *note = summary_note (s);
