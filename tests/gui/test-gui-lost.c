@@ -361,6 +361,7 @@ check_run (GSubprocess *server,
   g_autofree char *tmp = g_dir_make_tmp ("wv-gui-lost-XXXXXX", NULL);
   g_autofree char *mid = g_build_filename (tmp, "mid", NULL);
   g_autofree char *end = g_build_filename (tmp, "end", NULL);
+  g_autofree char *file_name = NULL;
   g_autofree char *shot = NULL;
   const char *banner;
 
@@ -455,7 +456,8 @@ check_run (GSubprocess *server,
     g_assert_cmpuint (count_rows (dir, "summary.csv", INFINITY), ==, want * 2);
   }
   g_assert_false (wv_window_get_unexported (window));
-  shot = wv_gui_test_screenshot (GTK_WIDGET (window), name);
+  file_name = g_strconcat (name, ".png", NULL);
+  shot = wv_gui_test_screenshot (GTK_WIDGET (window), file_name);
   g_test_message ("screenshot: %s", shot);
   {
     g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", tmp);
