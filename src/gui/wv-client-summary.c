@@ -81,9 +81,7 @@ make_row (const char     *label,
   wv_table_row_take_cell (row, WV_CLIENT_SUMMARY_COLUMN_RTT, format_delay (&st->rtt_ms, st->rtt_ms.p50));
   /* Without bulk traffic there is no throughput to speak of. */
   wv_table_row_take_cell (row, WV_CLIENT_SUMMARY_COLUMN_THROUGHPUT,
-                          st->rx.bulk_bytes > 0 && isfinite (st->rx.throughput_bps)
-                          ? wv_format_si (st->rx.throughput_bps, MAX (st->rx.throughput_bps / 100, 1), "bit/s", NULL)
-                          : g_strdup ("–"));
+                          wv_gui_format_bps (st->rx.bulk_bytes > 0 ? st->rx.throughput_bps : NAN));
   wv_table_row_set_dim (row, !received);
   return row;
 }

@@ -19,6 +19,7 @@
 
 #include <glib/gi18n.h>
 
+#include "wv-chart-format.h"
 #include "wv-dscp.h"
 #include "wv-gui.h"
 #include "wv-path-probe.h"
@@ -220,6 +221,14 @@ wv_gui_format_pct (double pct)
   if (pct == 0 || pct >= 10)
     return g_strdup_printf ("%.0f %%", pct);
   return g_strdup_printf ("%.1f %%", pct);
+}
+
+char *
+wv_gui_format_bps (double bps)
+{
+  if (!isfinite (bps))
+    return g_strdup ("–");
+  return wv_format_si (bps, MAX (bps / 100, 1), "bit/s", NULL);
 }
 
 const char *

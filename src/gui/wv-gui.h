@@ -40,6 +40,8 @@ char      **wv_gui_parse_listen            (const char       *text,
 
 char       *wv_gui_format_ms               (double            ms);
 char       *wv_gui_format_pct              (double            pct);
+/* A throughput cell: "12.3 Mbit/s", or "–" for NaN (no bulk traffic ran). */
+char       *wv_gui_format_bps              (double            bps);
 const char *wv_gui_direction_label         (WvDirection       dir);
 const char *wv_gui_conn_state_label        (WvConnState       state);
 const char *wv_gui_phase_label             (WvPhase           phase);

@@ -27,7 +27,6 @@
 
 #include <glib/gi18n.h>
 
-#include "wv-chart-format.h"
 #include "wv-dscp.h"
 #include "wv-grid-table.h"
 #include "wv-gui.h"
@@ -236,10 +235,7 @@ fill_summary_table (WvSummaryPage *self,
       g_autofree char *rtt = three_ms (&s->rtt_ms);
       g_autofree char *jitter = wv_gui_format_ms (s->rx.probes ? s->rx.jitter_ms : NAN);
       g_autofree char *reorder = wv_gui_format_pct (s->rx.probes ? s->rx.reorder_pct : NAN);
-      /* NaN: no bulk traffic ran */
-      g_autofree char *thr = isfinite (s->rx.throughput_bps)
-                             ? wv_format_si (s->rx.throughput_bps, s->rx.throughput_bps / 100, "bit/s", NULL)
-                             : g_strdup ("–");
+      g_autofree char *thr = wv_gui_format_bps (s->rx.throughput_bps);
       g_autofree char *rx_dscp = s->rx.rx_tos >= 0 && s->rx.rx_tos <= 255 ? wv_gui_class_text (s->rx.rx_tos >> 2)
                                                                            : g_strdup ("–");
       g_autofree char *note = summary_note (s);
