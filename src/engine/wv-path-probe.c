@@ -252,8 +252,10 @@ on_report (WvPeer *peer, const WvSendReport *r, WvPathProbe *self)
       g_debug ("probe %" G_GUINT64_FORMAT " (ttl %u, %u bytes): sent %d applied %d: %s",
                p->id, p->ttl, p->size, r->sent, r->applied, r->reason);
       self->counters.not_applied++;
-      /* An oversized DF probe fails in sendmsg() with EMSGSIZE. */
-      if (p->answer == ANS_NONE)
+      /* An oversized DF probe fails in sendmsg() with EMSGSIZE. A trace
+       * probe's ack that came before this report proves nothing either
+       * (see handle_ack). */
+      if (p->answer == ANS_NONE || (p->kind == KIND_TRACE && p->answer == ANS_REACHED))
         p->answer = r->sent ? ANS_NOT_SENT
                     : (strstr (r->reason, "too long") || strstr (r->reason, "too large"))
                       ? ANS_LOCAL_TOO_BIG : ANS_NOT_SENT;
@@ -460,6 +462,11 @@ wv_path_probe_handle_ack (WvPathProbe *self, const WvTestProbe *ack, const WvRec
   gint64 t4 = info->receive_time_ns > 0 ? info->receive_time_ns : wv_now_ns ();
 
   if (p == NULL || ack->t3 < ack->t2)
+    return;
+  /* A trace probe sent without its options (SCTP held the message back or
+   * bundled it, so it went out later with the default TTL) reached the peer
+   * whatever its TTL: its arrival says nothing about this hop. */
+  if (p->kind == KIND_TRACE && p->reported && p->report.sent && !p->report.applied)
     return;
   /* A padded probe must have arrived at its full size. A native peer says
    * the length it received; a browser cannot see it and repeats the length
