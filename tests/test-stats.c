@@ -1197,12 +1197,44 @@ test_rtt_malformed (void)
   g_assert_cmpfloat (sum.p50, >=, sum.min);
 }
 
+/* sched_err_p99_ms: 10 us resolution below 10 ms, 1 ms up to 1 s, and a
+ * starved sender past that reads as the latest tick, not as a cap. */
+static void
+test_late_hist (void)
+{
+  WvLateHist *h = g_new0 (WvLateHist, 1);
+
+  g_assert_cmpfloat (wv_late_hist_p99_ms (h), ==, -1);
+  for (guint i = 0; i < 99; i++)
+    wv_late_hist_add (h, i % 2 ? -5000 : 42000);   /* early or 0.042 ms */
+  wv_late_hist_add (h, 3 * G_GINT64_CONSTANT (1000000));
+  g_assert_cmpfloat_with_epsilon (wv_late_hist_p99_ms (h), 0.05, 1e-9);
+
+  /* 2 % of the ticks 25.4 ms late: p99 in the bucket 25..26 ms */
+  memset (h, 0, sizeof *h);
+  for (guint i = 0; i < 98; i++)
+    wv_late_hist_add (h, 100000);
+  wv_late_hist_add (h, 25400000);
+  wv_late_hist_add (h, 25400000);
+  g_assert_cmpfloat_with_epsilon (wv_late_hist_p99_ms (h), 26.0, 1e-9);
+
+  /* 2 % of the ticks 2.5 s late: 2500 ms, not 10 ms or 1000 ms */
+  memset (h, 0, sizeof *h);
+  for (guint i = 0; i < 98; i++)
+    wv_late_hist_add (h, 100000);
+  wv_late_hist_add (h, 2500000000);
+  wv_late_hist_add (h, 1800000000);
+  g_assert_cmpfloat_with_epsilon (wv_late_hist_p99_ms (h), 2500.0, 1e-9);
+  g_free (h);
+}
+
 int
 main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/stats/summary/hand", test_summary_hand);
+  g_test_add_func ("/stats/late-hist", test_late_hist);
   g_test_add_func ("/stats/summary/patterns", test_summary_patterns);
   g_test_add_func ("/stats/rx/loss-gaps", test_rx_loss_gaps);
   g_test_add_func ("/stats/rx/jitter", test_rx_jitter);

@@ -39,7 +39,6 @@ static const guint windows_s[N_WINDOWS] = { 1, 10, 60 };
 #define PEER_SUMMARY_TIMEOUT_MS 5000
 #define BULK_PACKET_SIZE 1000
 #define BULK_MAX_BUFFERED (512 * 1024)
-#define LATE_BUCKETS 1000   /* 10 us each, up to 10 ms */
 /* Server: its streams pause while the client's own streams (probes, bulk)
  * have not arrived for this long, and resume with the next one. */
 #define CLIENT_SILENCE_NS (3 * G_GINT64_CONSTANT (1000000000))
@@ -60,8 +59,7 @@ typedef struct {
   guint32 seq;
   guint64 sent;
   guint64 skipped;
-  guint64 late_hist[LATE_BUCKETS + 1];
-  guint64 late_n;
+  WvLateHist late;          /* how late its ticks ran */
   gboolean done;
   gint paused;              /* atomic: count ticks as skipped, send nothing */
   /* Wire times (docs/statistics.md): the reported send times of this
@@ -454,11 +452,9 @@ tx_stream_tick (gpointer data, guint64 tick, gint64 late_ns)
   WvSendOptions opts = WV_SEND_OPTIONS_INIT;
   g_autoptr(GBytes) bytes = NULL;
   gboolean ok;
-  guint64 bucket = late_ns <= 0 ? 0 : (guint64) late_ns / 10000;
 
   g_mutex_lock (&tx->lock);
-  tx->late_hist[MIN (bucket, LATE_BUCKETS)]++;
-  tx->late_n++;
+  wv_late_hist_add (&tx->late, late_ns);
   if (tx->done || (tx->end_mono_ns > 0 && wv_monotonic_ns () >= tx->end_mono_ns))
     {
       gboolean first = !tx->done;
@@ -521,21 +517,12 @@ tx_stream_tick (gpointer data, guint64 tick, gint64 late_ns)
 static double
 tx_stream_late_p99_ms (WvTxStream *tx, guint64 *sent)
 {
-  guint64 seen = 0;
-  double p99 = -1;
+  double p99;
 
   if (tx == NULL)
     return -1;
   g_mutex_lock (&tx->lock);
-  for (guint i = 0; i <= LATE_BUCKETS && tx->late_n > 0; i++)
-    {
-      seen += tx->late_hist[i];
-      if (seen * 100 >= tx->late_n * 99)
-        {
-          p99 = (i + 1) * 0.01;
-          break;
-        }
-    }
+  p99 = wv_late_hist_p99_ms (&tx->late);
   if (sent)
     *sent = tx->sent;
   g_mutex_unlock (&tx->lock);

@@ -32,19 +32,12 @@ struct _WvSchedulerTask {
   GDestroyNotify destroy;
 };
 
-/* Lateness histogram: 10 us buckets up to 100 ms. */
-#define LATE_BUCKET_NS 10000
-#define LATE_BUCKETS 10000
-
 struct _WvScheduler {
   GMutex lock;
   GPtrArray *tasks;
   int timer_fd;
   int wake_fd;
   GThread *thread;
-  guint64 late_hist[LATE_BUCKETS + 1];
-  guint64 runs;
-  gint64 late_max;
 };
 
 static void
@@ -74,16 +67,6 @@ arm_locked (WvScheduler *self)
       its.it_value.tv_nsec = next % 1000000000;
     }
   timerfd_settime (self->timer_fd, TFD_TIMER_ABSTIME, &its, NULL);
-}
-
-static void
-note_lateness (WvScheduler *self, gint64 late)
-{
-  guint64 bucket = late <= 0 ? 0 : (guint64) late / LATE_BUCKET_NS;
-
-  self->late_hist[MIN (bucket, LATE_BUCKETS)]++;
-  self->late_max = MAX (self->late_max, late);
-  self->runs++;
 }
 
 static gpointer
@@ -116,7 +99,6 @@ scheduler_thread (gpointer data)
               gint64 late = now - t->next_ns;
               guint64 missed;
 
-              note_lateness (self, late);
               keep = t->func (t->user_data, t->tick, late);
               /* Stay on the grid; after a long stall skip what was missed
                * rather than bursting it out. */
@@ -189,29 +171,5 @@ wv_scheduler_remove (WvScheduler *self, WvSchedulerTask *task)
   g_mutex_lock (&self->lock);
   if (g_ptr_array_remove_fast (self->tasks, task))
     task_free (task);
-  g_mutex_unlock (&self->lock);
-}
-
-void
-wv_scheduler_get_lateness (WvScheduler *self, gint64 *p50, gint64 *p99, gint64 *max,
-                           guint64 *runs)
-{
-  guint64 seen = 0, total;
-  gint64 r50 = -1, r99 = -1;
-
-  g_mutex_lock (&self->lock);
-  total = self->runs;
-  for (guint i = 0; i <= LATE_BUCKETS && total > 0; i++)
-    {
-      seen += self->late_hist[i];
-      if (r50 < 0 && seen * 100 >= total * 50)
-        r50 = (gint64) (i + 1) * LATE_BUCKET_NS;
-      if (r99 < 0 && seen * 100 >= total * 99)
-        r99 = (gint64) (i + 1) * LATE_BUCKET_NS;
-    }
-  if (p50) *p50 = r50;
-  if (p99) *p99 = r99;
-  if (max) *max = self->late_max;
-  if (runs) *runs = total;
   g_mutex_unlock (&self->lock);
 }

@@ -29,8 +29,4 @@ WvSchedulerTask *wv_scheduler_add (WvScheduler *self, gint64 period_ns, gint64 s
  * again; @destroy has been called. */
 void wv_scheduler_remove (WvScheduler *self, WvSchedulerTask *task);
 
-/* Lateness of the runs of all tasks so far, in ns. */
-void wv_scheduler_get_lateness (WvScheduler *self, gint64 *p50, gint64 *p99, gint64 *max,
-                                guint64 *runs);
-
 G_END_DECLS

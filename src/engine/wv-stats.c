@@ -1544,3 +1544,35 @@ wv_rtt_stats_get_memory_size (WvRttStats *s)
   g_mutex_unlock (&s->lock);
   return size;
 }
+
+/* --- lateness of a sender's ticks --------------------------------------------- */
+
+void
+wv_late_hist_add (WvLateHist *h, gint64 late_ns)
+{
+  guint bucket;
+
+  if (late_ns < 10000000)   /* 10 ms */
+    bucket = late_ns <= 0 ? 0 : (guint) (late_ns / 10000);
+  else
+    bucket = (guint) MIN (WV_LATE_FINE_BUCKETS + (late_ns - 10000000) / 1000000, WV_LATE_BUCKETS);
+  h->hist[bucket]++;
+  h->n++;
+  h->max_ns = MAX (h->max_ns, late_ns);
+}
+
+double
+wv_late_hist_p99_ms (const WvLateHist *h)
+{
+  guint64 seen = 0;
+
+  for (guint i = 0; i <= WV_LATE_BUCKETS && h->n > 0; i++)
+    {
+      seen += h->hist[i];
+      if (seen * 100 >= h->n * 99)
+        return i < WV_LATE_FINE_BUCKETS ? (i + 1) * 0.01
+               : i < WV_LATE_BUCKETS ? 10.0 + (i - WV_LATE_FINE_BUCKETS + 1)
+               : h->max_ns / 1e6;
+    }
+  return -1;
+}

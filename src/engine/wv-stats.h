@@ -157,6 +157,24 @@ void        wv_rtt_stats_total   (WvRttStats *s, WvSummary *out);
 guint64     wv_rtt_stats_get_n_rejected (WvRttStats *s);
 gsize       wv_rtt_stats_get_memory_size (WvRttStats *s);
 
+/* How late a sender ran its ticks against their schedule (the figure
+ * sched_err_p99_ms): 10 us buckets up to 10 ms, 1 ms buckets up to 1 s,
+ * then one for anything later. A plain struct, zeroed to start, without a
+ * lock of its own: its owner's lock guards it. */
+#define WV_LATE_FINE_BUCKETS 1000
+#define WV_LATE_BUCKETS      (WV_LATE_FINE_BUCKETS + 990)
+
+typedef struct {
+  guint64 hist[WV_LATE_BUCKETS + 1];
+  guint64 n;
+  gint64 max_ns;
+} WvLateHist;
+
+void        wv_late_hist_add     (WvLateHist *h, gint64 late_ns);
+/* The 99th percentile in ms, as its bucket's upper edge (past 1 s: the
+ * latest seen); -1 when empty. */
+double      wv_late_hist_p99_ms  (const WvLateHist *h);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WvRxStats, wv_rx_stats_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WvRttStats, wv_rtt_stats_free)
 
